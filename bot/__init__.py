@@ -1,0 +1,1 @@
+"""The conversation and its faces: dialogue manager, session stores, rendering, CLI, Telegram."""

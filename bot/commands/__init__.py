@@ -1,0 +1,1 @@
+"""The `yibao` sub-commands, one module each: `configure(parser)` and `run(args) -> int`."""
