@@ -1,0 +1,47 @@
+"""`yibao bench [--json] [--only NAME]`: the performance figures the issues name.
+
+Each part of the product measures itself in a module with `figures() -> dict`:
+faq.bench (load and search latency), intents.bench (match latency, cold start, memory),
+bot.bench (turns per second through the manager with the SQLite store),
+bot.telegram_bench (updates per second through a local fake Bot API server).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+
+PARTS = {
+    "faq": "faq.bench",
+    "intents": "intents.bench",
+    "dialogue": "bot.bench",
+    "telegram": "bot.telegram_bench",
+}
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="一行 JSON 输出")
+    p.add_argument("--only", choices=sorted(PARTS), action="append",
+                   help="只测这一部分（可重复）")
+
+
+def run(args: argparse.Namespace) -> int:
+    results: dict[str, dict] = {}
+    for name in args.only or list(PARTS):
+        results[name] = importlib.import_module(PARTS[name]).figures()
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="yibao bench")
+    table.add_column("部分")
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for part, figures in results.items():
+        for key, value in figures.items():
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            table.add_row(part, key, shown)
+    Console().print(table)
+    return 0
