@@ -1,0 +1,473 @@
+"""The Telegram face of yibao: python-telegram-bot v22, long polling or a webhook.
+
+The face holds no dialogue logic. Every message, command and button tap becomes one message
+for `bot.session.turn(store, key, message, today)`, run in a worker thread so the event loop
+stays free, one at a time per conversation (an asyncio.Lock per key) so two fast taps never
+race. The session key is "tg:<chat id>:<user id>"; the state lives in the shared session
+store (SQLite by default) and is written by turn() before any reply goes out, so a bot killed
+with SIGKILL and started again continues every conversation where it was.
+
+Rendering (HTML, splitting at 4,096 characters, inline keyboards, the version carried in
+callback data) is in bot.telegram_render; configuration in bot.telegram_config.
+
+Choices made on purpose:
+- Edited messages are ignored: the original was already answered, and answering the edit as
+  a new turn would take the same facts twice. They are not even requested from Telegram.
+- In groups the bot answers only when addressed: a command, an @mention of the bot, or a
+  reply to one of its messages. Each member has their own conversation there.
+- Stickers, photos, voice, locations, documents and the like get one polite line.
+- A tap on a button whose message is older than the conversation's current state gets the
+  toast "这个按钮已过期" and nothing else.
+- Logs carry no message text and no names; chat and user ids appear only hashed, and the
+  token is masked in every line.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import traceback
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity,
+                      ReplyParameters, Update)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, filters)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot import telegram_render as render
+from bot.errors import InputError
+from bot.models import Reply
+from bot.telegram_config import TelegramConfig
+
+log = logging.getLogger("yibao.telegram")
+
+# What each command sends to the dialogue manager, and the menu Telegram shows for it.
+COMMANDS: dict[str, tuple[str | None, str]] = {
+    "start": ("帮助", "yibao 能做什么，示例问题"),
+    "help": ("帮助", "怎么提问"),
+    "calc": ("我想算一下我的大病保险封顶线", "算我的大病保险封顶线、等待期"),
+    "faq": (None, "检索政策问答：/faq 新生儿怎么参保"),
+    "reset": ("重新开始", "重新开始这次对话"),
+    "forget": ("忘记我", "删除为我保存的一切"),
+    "about": (None, "依据的文件和日期"),
+}
+ALLOWED_UPDATES = ["message", "callback_query"]
+TEXT_ONLY = "我只能看懂文字消息。请用文字提问，例如：“我断缴了两年，要等多久才能报销？”"
+EXPIRED = "这个按钮已过期"
+NOT_YOURS = "这些按钮是给提问的那位的"
+SORRY = "抱歉，刚才处理出了问题，请再发一次。也可以拨打医保服务热线 12393。"
+FAQ_USAGE = "请在 /faq 后面写上要查的问题，例如：/faq 新生儿怎么参保"
+NETWORK_ATTEMPTS = 3
+
+
+def session_key(chat_id: int, user_id: int) -> str:
+    return f"tg:{chat_id}:{user_id}"
+
+
+def hashed(value: object) -> str:
+    """An id as it may appear in a log line: a short one-way hash."""
+    return hashlib.blake2s(str(value).encode(), digest_size=4).hexdigest()
+
+
+# ---------------------------------------------------------------- the dialogue behind the face
+
+
+class Conversations:
+    """The face's only door to the dialogue: one turn, and the version of the stored state."""
+
+    def __init__(self, store: Any, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.store = store
+        self.today = today
+
+    def turn(self, key: str, message: str) -> tuple[list[Reply], str]:
+        from bot.session import turn
+
+        replies = turn(self.store, key, message, self.today())
+        return replies, self.version(key)
+
+    def version(self, key: str) -> str:
+        state = self.store.load(key)
+        return render.state_version(None if state is None else state.model_dump_json())
+
+
+class Knowledge:
+    """The FAQ search and the document list, for /faq and /about (loaded once, lazily)."""
+
+    def search(self, query: str, k: int = 3) -> list[Reply]:
+        import faq
+
+        hits = faq.search(query, k=k)
+        return [_hit_reply(hit) for hit in hits]
+
+    def documents(self) -> list[str]:
+        import faq
+
+        lines = []
+        for doc in faq.load().documents:
+            when = f"（{doc.date.isoformat()}）" if doc.date else ""
+            lines.append(f"• {doc.name}{when}")
+        return lines
+
+
+def _hit_reply(hit: Any) -> Reply:
+    """One search hit as a Reply: the question and our answer, its excerpts with citations."""
+    from bot.models import Source
+
+    entry = getattr(hit, "entry", hit)
+    sources = [Source(document=e.document, article=e.article, excerpt=e.text)
+               for e in entry.excerpts[:2]]
+    return Reply(text=f"{entry.question}\n{entry.answer}", sources=sources)
+
+
+# ---------------------------------------------------------------- logging without secrets
+
+
+class TokenMask(logging.Filter):
+    """Replace the token (and the bot-URL segment that carries it) in every record."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info))
+            record.exc_info = None
+        if record.exc_text:
+            text += "\n" + record.exc_text
+            record.exc_text = None
+        record.msg = text.replace(self.token, "<token>")
+        record.args = ()
+        return True
+
+
+def configure_logging(token: str, level: int = logging.INFO) -> TokenMask:
+    """Log to standard error with the token masked; httpx's per-request URL lines silenced."""
+    mask = TokenMask(token)
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+    for handler in root.handlers:
+        handler.addFilter(mask)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return mask
+
+
+# ---------------------------------------------------------------- the face
+
+
+class TelegramFace:
+    """The handlers: every update becomes at most one turn, rendered back as HTML messages."""
+
+    def __init__(self, conversations: Conversations, knowledge: Knowledge | None = None,
+                 typing_after: float = 0.3) -> None:
+        self.conversations = conversations
+        self.knowledge = knowledge or Knowledge()
+        self.typing_after = typing_after
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def install(self, app: Application) -> None:
+        private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+        new = filters.UpdateType.MESSAGE & private_or_group
+        for name, (message, _) in COMMANDS.items():
+            if message is not None:
+                app.add_handler(CommandHandler(name, self._command(message), filters=new))
+        app.add_handler(CommandHandler("faq", self.on_faq, filters=new))
+        app.add_handler(CommandHandler("about", self.on_about, filters=new))
+        app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other))
+        app.add_handler(CallbackQueryHandler(self.on_tap))
+        app.add_error_handler(self.on_error)
+
+    def lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    # -- updates
+
+    def _command(self, message: str):
+        async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            extra = " ".join(context.args or [])
+            text = f"{message}，{extra}" if extra and message != "帮助" else message
+            await self.converse(update, context, text)
+
+        return handler
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        text = addressed_text(update.effective_message, context.bot)
+        if text is None:
+            return
+        await self.converse(update, context, text)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if is_group(message) and not replies_to_bot(message, context.bot):
+            return
+        await self.send(context, message, [Reply(text=TEXT_ONLY)], version=None)
+
+    async def on_faq(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = " ".join(context.args or []).strip()
+        message = update.effective_message
+        if not query:
+            await self.send(context, message, [Reply(text=FAQ_USAGE)], version=None)
+            return
+        hits = await self.working(context, message.chat_id, self.knowledge.search, query)
+        if not hits:
+            hits = [Reply(text="没有找到相关的政策问答。可以换个说法，或拨打医保服务热线 12393。")]
+        await self.send(context, message, hits, version=None)
+
+    async def on_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lines = await asyncio.to_thread(self.knowledge.documents)
+        text = "yibao 依据以下文件回答（以医保经办机构的认定为准）：\n" + "\n".join(lines)
+        await self.send(context, update.effective_message, [Reply(text=text)], version=None)
+
+    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        message = update.effective_message
+        key = session_key(message.chat_id, update.effective_user.id)
+        async with self.lock(key):
+            replies, version = await self.working(
+                context, message.chat_id, self.conversations.turn, key, text)
+            await self.send(context, message, replies, version)
+
+    async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        message = query.message
+        tap = render.decode(query.data)
+        if tap is None or not isinstance(message, Message):
+            await query.answer(EXPIRED)
+            return
+        if is_group(message) and message.reply_to_message is not None and \
+                message.reply_to_message.from_user and \
+                message.reply_to_message.from_user.id != query.from_user.id:
+            await query.answer(NOT_YOURS)
+            return
+        key = session_key(message.chat_id, query.from_user.id)
+        async with self.lock(key):
+            current = await asyncio.to_thread(self.conversations.version, key)
+            if tap.version != current:
+                await query.answer(EXPIRED)
+                return
+            if tap.kind in "+-":
+                await query.answer()
+                markup = render.toggle(message.reply_markup, query.data)
+                await self.retrying(message.edit_reply_markup, reply_markup=markup)
+                return
+            if tap.kind == "=":
+                values = render.ticked(message.reply_markup)
+                text = render.selection_message(values)
+                shown = "、".join(_labels_of(message.reply_markup, "+")) or "都没有选"
+            else:
+                text = tap.value
+                shown = _label_of(message.reply_markup, query.data) or tap.value
+            await query.answer()
+            await self.mark_chosen(message, shown)
+            replies, version = await self.working(
+                context, message.chat_id, self.conversations.turn, key, text)
+            await self.send(context, message, replies, version, reply_to=False)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        where = "-"
+        if isinstance(update, Update) and update.effective_chat:
+            where = hashed(update.effective_chat.id)
+        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error("update failed in chat %s: %s\n%s", where, type(error).__name__, frames)
+        if isinstance(update, Update) and update.effective_chat and \
+                not isinstance(error, (Forbidden, NetworkError)):
+            try:
+                await context.bot.send_message(update.effective_chat.id, SORRY)
+            except Exception as exc:  # noqa: BLE001 - the apology is best effort
+                log.warning("could not apologise in chat %s: %s", where, type(exc).__name__)
+
+    # -- helpers
+
+    async def working(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, func, *args):
+        """Run `func(*args)` in a thread; show "typing…" if it takes longer than typing_after."""
+        task = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        wait = self.typing_after
+        while True:
+            if wait > 0:
+                done, _ = await asyncio.wait({task}, timeout=wait)
+                if done:
+                    return task.result()
+            try:
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except (NetworkError, Forbidden) as exc:
+                log.info("typing indicator not sent: %s", type(exc).__name__)
+            if wait <= 0:
+                return await task
+            wait = 4.5  # Telegram shows "typing" for five seconds
+
+    async def send(self, context: ContextTypes.DEFAULT_TYPE, message: Message, replies: Sequence[Reply],
+                   version: str | None, reply_to: bool = True) -> None:
+        """Each reply as one or more HTML messages; its buttons under the last one."""
+        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True) \
+            if reply_to and is_group(message) else None
+        for reply in replies:
+            pieces = render.render_html(reply)
+            markup = render.keyboard(reply, version) if version is not None else None
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                await self.retrying(
+                    context.bot.send_message, message.chat_id, piece, parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None, reply_parameters=quote,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True))
+                quote = None
+
+    async def mark_chosen(self, message: Message, shown: str) -> None:
+        """The tapped message keeps its text, loses its buttons and shows what was chosen."""
+        text = f"{message.text_html}\n\n👉 {render.escape(shown)}" if message.text else None
+        try:
+            if text and render.visible_length(message.text + shown) < render.MESSAGE_LIMIT - 8:
+                await self.retrying(message.edit_text, text, parse_mode=ParseMode.HTML,
+                                    reply_markup=None)
+            else:
+                await self.retrying(message.edit_reply_markup, reply_markup=None)
+        except BadRequest as exc:  # e.g. "message is not modified"
+            log.info("tapped message not edited: %s", type(exc).__name__)
+
+    @staticmethod
+    async def retrying(call, *args, **kwargs):
+        """Call the Bot API again after a network error (not after a refusal), three tries."""
+        for attempt in range(NETWORK_ATTEMPTS):
+            try:
+                return await call(*args, **kwargs)
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                if attempt == NETWORK_ATTEMPTS - 1:
+                    raise
+                log.warning("network error (%s), trying again", type(exc).__name__)
+                await asyncio.sleep(0.5 * 2 ** attempt)
+
+
+def _label_of(markup: InlineKeyboardMarkup | None, data: str | None) -> str | None:
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == data:
+                return button.text.removeprefix(render.TICK)
+    return None
+
+
+def _labels_of(markup: InlineKeyboardMarkup | None, kind: str) -> list[str]:
+    """The labels of the buttons of one kind (the ticked years: "+")."""
+    labels = []
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            tap = render.decode(button.callback_data if isinstance(button.callback_data, str) else None)
+            if tap and tap.kind == kind:
+                labels.append(button.text.removeprefix(render.TICK))
+    return labels
+
+
+def is_group(message: Message) -> bool:
+    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def replies_to_bot(message: Message, bot: Any) -> bool:
+    original = message.reply_to_message
+    return bool(original and original.from_user and original.from_user.id == bot.id)
+
+
+def addressed_text(message: Message, bot: Any) -> str | None:
+    """The text meant for the bot, or None in a group when the bot is not addressed.
+
+    In a private chat every message is for the bot; in a group, a message that mentions
+    @<bot username> (the mention is removed) or replies to one of the bot's messages.
+    """
+    text = message.text or ""
+    if not is_group(message):
+        return text
+    username = (bot.username or "").lower()
+    mentions = [entity for entity in message.entities
+                if entity.type == MessageEntity.MENTION
+                and message.parse_entity(entity).lower() == f"@{username}"]
+    for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
+        text = _cut(text, entity.offset, entity.length)
+    if mentions or replies_to_bot(message, bot):
+        return text.strip()
+    return None
+
+
+def _cut(text: str, offset: int, length: int) -> str:
+    """Remove a UTF-16 span (Telegram's offsets count UTF-16 code units)."""
+    units = text.encode("utf-16-le")
+    return (units[: 2 * offset] + units[2 * (offset + length):]).decode("utf-16-le")
+
+
+# ---------------------------------------------------------------- the application
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands([BotCommand(name, about) for name, (_, about) in COMMANDS.items()])
+    log.info("yibao telegram is up as @%s", app.bot.username)
+
+
+def build_application(config: TelegramConfig, face: TelegramFace, *,
+                      request: BaseRequest | None = None,
+                      get_updates_request: BaseRequest | None = None,
+                      concurrency: int = 64) -> Application:
+    """An Application with flood control, network timeouts, the commands menu and the face."""
+    builder = (ApplicationBuilder()
+               .token(config.token.get_secret_value())
+               .rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=3))
+               .concurrent_updates(concurrency)
+               .post_init(_post_init))
+    if config.api_base_url:
+        builder = builder.base_url(config.api_base_url).base_file_url(config.base_file_url)
+    builder = builder.request(request or HTTPXRequest(
+        connection_pool_size=concurrency, connect_timeout=10.0, read_timeout=15.0,
+        write_timeout=15.0, pool_timeout=10.0))
+    builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
+        connect_timeout=10.0, read_timeout=15.0, write_timeout=15.0, pool_timeout=10.0))
+    app = builder.build()
+    face.install(app)
+    return app
+
+
+def webhook_path(url: str) -> str:
+    """The path Telegram will post to, taken from the public webhook URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"--webhook 应为完整网址（https://…）: {url!r}")
+    return parts.path.lstrip("/")
+
+
+def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "127.0.0.1",
+          port: int = 8443, today: dt.date | None = None) -> int:
+    """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
+    from bot.store import open_store
+
+    configure_logging(config.token.get_secret_value())
+    store = open_store(config.store)
+    conversations = Conversations(store, (lambda: today) if today else dt.date.today)
+    app = build_application(config, TelegramFace(conversations))
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    try:
+        if webhook:
+            secret = (config.webhook_secret.get_secret_value() if config.webhook_secret
+                      else secrets.token_urlsafe(32))
+            app.run_webhook(listen=listen, port=port, url_path=webhook_path(webhook),
+                            webhook_url=webhook, secret_token=secret,
+                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    except InvalidToken:
+        raise InputError("Telegram 不认这个 TELEGRAM_BOT_TOKEN（被拒绝），请向 @BotFather 核对") from None
+    return 0
