@@ -1,0 +1,9 @@
+"""The policy knowledge base: cited source passages, FAQ entries, and ranked search.
+
+    from faq import load, search, Hit
+    kb = load()                 # validated once per process
+    hits = search("断保一年要等多久", k=3)
+"""
+from faq.knowledge import Document, Entry, Excerpt, KnowledgeBase, Passage, load
+
+__all__ = ["Document", "Entry", "Excerpt", "KnowledgeBase", "Passage", "load"]
