@@ -5,12 +5,21 @@ normalise(): NFKC (full-width digits and letters become ASCII), traditional -> s
 canonical vocabulary (intents/data/synonyms.yaml). Punctuation and digits are kept, because
 slot extraction reads "2025-12-10", "25、26年" and "2025到2027年".
 
-tokens(): normalise, then jieba with the domain dictionary shipped in intents/data, with
-punctuation, white space and filler words (intents/data/stopwords.txt) removed.
+tokens(): normalise, then jieba with a trimmed copy of jieba's dictionary
+(intents/data/jieba_small.txt, see intents/build_dict.py) plus the domain dictionary
+(intents/data/domain_dict.txt), with punctuation, white space and filler words
+(intents/data/stopwords.txt) removed. The tokenizer's cache lives in a writable cache
+directory (YIBAO_CACHE_DIR, else $XDG_CACHE_HOME/yibao, else ~/.cache/yibao, else the
+system temporary directory), so a cold `yibao ask` loads it in about 0.1 s.
+
+compact(): the normalised text without punctuation, white space or leading filler
+("请问一下", "你好，我想问"): the string fuzzy matching sees.
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +28,24 @@ import yaml
 
 DATA = Path(__file__).parent / "data"
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# Politeness and filler a person puts around a question; removed by compact() only where it
+# cannot be part of the question itself (at the start, or particles at the end).
+_LEAD_FILLER = re.compile(
+    r"^(?:(?:你好|您好|喂|哈喽|嗨|请问|请教|麻烦|打扰|问|问下|问一下|想问|我想问|我想问下|我想问一下|"
+    r"想咨询|我想咨询|咨询|咨询一下|我想了解|了解一下|一下|那个|就是|下|哈|嗯|啊|呃)+)"
+)
+_TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|嘞|咧|哇)+$")
+
+
+def _safe_loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(path: Path):
+    """YAML through the C loader when PyYAML has it (ten times faster at start-up)."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_safe_loader())  # noqa: S506 - a safe loader
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +58,7 @@ def _converter():
 @lru_cache(maxsize=1)
 def synonym_table() -> dict[str, str]:
     """variant -> canonical, from synonyms.yaml."""
-    raw = yaml.safe_load((DATA / "synonyms.yaml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml(DATA / "synonyms.yaml") or {}
     table: dict[str, str] = {}
     for canonical, variants in raw.items():
         for variant in variants or []:
@@ -48,14 +75,20 @@ def _synonym_pattern() -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, alternatives)))
 
 
+def _needs_conversion(text: str) -> bool:
+    return any(ord(ch) > 0x2E7F for ch in text)
+
+
+@lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """NFKC, then traditional -> simplified characters."""
     text = unicodedata.normalize("NFKC", text)
-    if any(ord(ch) > 0x2E7F for ch in text):
+    if _needs_conversion(text):
         text = _converter().convert(text)
     return text
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
     text = to_simplified(text or "").lower()
@@ -63,7 +96,7 @@ def normalise(text: str) -> str:
     if pattern is not None:
         table = synonym_table()
         text = pattern.sub(lambda m: table[m.group(0)], text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=1)
@@ -72,32 +105,59 @@ def stopwords() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
+def cache_dir() -> Path:
+    """A writable directory for yibao's caches (created on first use)."""
+    candidates = []
+    if os.environ.get("YIBAO_CACHE_DIR"):
+        candidates.append(Path(os.environ["YIBAO_CACHE_DIR"]))
+    if os.environ.get("XDG_CACHE_HOME"):
+        candidates.append(Path(os.environ["XDG_CACHE_HOME"]) / "yibao")
+    candidates.append(Path.home() / ".cache" / "yibao")
+    candidates.append(Path(tempfile.gettempdir()) / "yibao-cache")
+    for path in candidates:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            if os.access(path, os.W_OK):
+                return path
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
 @lru_cache(maxsize=1)
 def tokenizer():
-    """A jieba tokenizer of our own (not the global one) with the domain dictionary loaded."""
+    """A jieba tokenizer of our own (not the global one): trimmed dictionary + domain words."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = jieba.Tokenizer(str(DATA / "jieba_small.txt"))
+    tok.tmp_dir = str(cache_dir())
     tok.load_userdict(str(DATA / "domain_dict.txt"))
     return tok
 
 
-def tokens(text: str, *, normalised: bool = False) -> list[str]:
-    """Content words of a text: normalised, cut by jieba, without punctuation or filler."""
-    clean = text if normalised else normalise(text)
+@lru_cache(maxsize=4096)
+def _cut(clean: str) -> tuple[str, ...]:
     stop = stopwords()
     out = []
     for word in tokenizer().lcut(clean, HMM=True):
         word = _PUNCT.sub("", word)
         if word and word not in stop:
             out.append(word)
-    return out
+    return tuple(out)
+
+
+def tokens(text: str, *, normalised: bool = False) -> list[str]:
+    """Content words of a text: normalised, cut by jieba, without punctuation or filler."""
+    clean = text if normalised else normalise(text)
+    return list(_cut(clean))
 
 
 def compact(text: str, *, normalised: bool = False) -> str:
-    """The normalised text without punctuation or white space: the string fuzzy matching sees."""
+    """The normalised text without punctuation, white space or surrounding filler."""
     clean = text if normalised else normalise(text)
-    return _PUNCT.sub("", clean)
+    bare = _PUNCT.sub("", clean)
+    stripped = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", bare))
+    return stripped or bare

@@ -1,0 +1,66 @@
+"""What a message asks: the FAQ entries and our own intents, matched by intents.match.
+
+The catalogue is assembled here, at run time, because intents/ knows nothing of answers:
+one FAQ intent per knowledge-base entry (its id, its first wording as the title shown in
+"您是想问", every wording as an example) plus the task and conversation intents of
+intents/data/intents.yaml. The matcher is built once per process and cached on disk
+(keyed by a hash of the catalogue), so a cold `yibao ask` does not re-cut every example.
+"""
+from __future__ import annotations
+
+import pickle
+from functools import lru_cache
+
+from intents.catalogue import Catalogue, IntentSpec, build_catalogue
+from intents.match import Decision, Match, Matcher, decide
+
+__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs"]
+
+_CACHE_VERSION = 1
+
+
+def faq_specs() -> list[IntentSpec]:
+    """One intent per FAQ entry: id, first wording as title, every wording as an example."""
+    from faq import load
+
+    return [IntentSpec(id=e.id, kind="faq", title=e.questions[0], examples=list(e.questions))
+            for e in load().entries]
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return build_catalogue(faq_specs())
+
+
+@lru_cache(maxsize=1)
+def matcher() -> Matcher:
+    """The process's matcher, from the on-disk cache when the catalogue has not changed."""
+    from intents.text import cache_dir
+
+    cat = catalogue()
+    path = cache_dir() / f"matcher-v{_CACHE_VERSION}-{cat.fingerprint()[:16]}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, Matcher):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    built = Matcher(cat)
+    try:
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return built
+
+
+def rank(text: str, limit: int = 5) -> list[Match]:
+    return matcher().rank(text, limit=limit)
+
+
+def understand(text: str) -> Decision:
+    """match / ambiguous / out_of_scope for one message (never raises on any string)."""
+    return decide(matcher().rank(text if isinstance(text, str) else ""))

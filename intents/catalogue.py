@@ -1,0 +1,98 @@
+"""The intent catalogue: what a person can mean, each intent with the wordings that show it.
+
+Three kinds of intent:
+- faq: one per FAQ entry. Not written here: the bot builds their specs from the knowledge base
+  (id, first question wording as title, every wording as an example) and hands them to
+  build_catalogue(), so a wording lives in one place only.
+- task: personal questions answered with the member's own history (my_cap, my_waiting,
+  my_benefit_start, what_if), from intents/data/intents.yaml.
+- conversation: greeting, thanks, help, restart, cancel, yes, no, goodbye, forget_me, from the
+  same file.
+
+A spec may carry `keywords` (words that, when present, speak for the intent) and `negative`
+(words that speak against it). The file's `out_of_scope` list holds words that no question
+yibao answers contains (公积金, 天气, ...): their presence lowers every score.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from intents.text import load_yaml
+
+DATA = Path(__file__).parent / "data"
+Kind = Literal["faq", "task", "conversation"]
+TASK_INTENTS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
+CONVERSATION_INTENTS = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no",
+                        "goodbye", "forget_me")
+
+
+class IntentSpec(BaseModel):
+    """One intent: its id, kind, the question shown in "您是想问", and example wordings."""
+
+    id: str
+    kind: Kind
+    title: str
+    examples: list[str]
+    keywords: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+
+    @field_validator("examples")
+    @classmethod
+    def _some_examples(cls, value: list[str]) -> list[str]:
+        value = [v for v in (str(x).strip() for x in value) if v]
+        if not value:
+            raise ValueError("an intent needs at least one example")
+        return value
+
+
+class Catalogue(BaseModel):
+    """Every intent yibao can recognise, plus the words that mark a question off-topic."""
+
+    intents: list[IntentSpec]
+    out_of_scope: list[str] = Field(default_factory=list)
+
+    def get(self, intent_id: str) -> IntentSpec | None:
+        return self.by_id().get(intent_id)
+
+    def by_id(self) -> dict[str, IntentSpec]:
+        return {spec.id: spec for spec in self.intents}
+
+    def fingerprint(self) -> str:
+        """A hash of everything matching depends on (used to key the matcher's cache)."""
+        import hashlib
+
+        return hashlib.sha1(self.model_dump_json().encode("utf-8")).hexdigest()
+
+
+class _File(BaseModel):
+    intents: dict[str, IntentSpec]
+    out_of_scope: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def own_intents() -> tuple[tuple[IntentSpec, ...], tuple[str, ...]]:
+    """The task and conversation intents of intents/data/intents.yaml, and the off-topic words."""
+    raw = load_yaml(DATA / "intents.yaml") or {}
+    for intent_id, body in (raw.get("intents") or {}).items():
+        body.setdefault("id", intent_id)
+    parsed = _File.model_validate(raw)
+    return tuple(parsed.intents.values()), tuple(parsed.out_of_scope)
+
+
+def build_catalogue(faq_specs: list[IntentSpec]) -> Catalogue:
+    """The full catalogue: the FAQ intents handed in by the caller, then our own intents.
+
+    An id may appear once only; a FAQ entry that reuses a task or conversation id is an error.
+    """
+    own, oos = own_intents()
+    specs = list(faq_specs) + list(own)
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            raise ValueError(f"intent id {spec.id!r} appears twice")
+        seen.add(spec.id)
+    return Catalogue(intents=specs, out_of_scope=list(oos))

@@ -1,0 +1,172 @@
+"""Matching a question against the intent catalogue: ranked intents with scores in 0..1.
+
+Each example wording is indexed once as a set of terms: its jieba tokens (domain dictionary,
+filler removed) and the character bigrams of its compact form (so that a word jieba cuts
+differently, or a typo the synonym table does not know, still shares most of its characters).
+A question is scored against every example that shares a term with it:
+
+    coverage  = IDF weight of the shared terms / IDF weight of the question's terms
+    precision = IDF weight of the shared terms / IDF weight of the example's terms
+    fuzzy     = rapidfuzz Indel similarity of the two compact strings
+    similarity = 0.45 coverage + 0.20 precision + 0.35 fuzzy
+
+Terms never seen in any example weigh as much as the rarest term, so a question about
+something else (公积金, 天气) explains little of itself and scores low. An intent's score is its
+best example's similarity, adjusted by
+- keywords / negative words of the intent (±0.05 / -0.2 each),
+- the out-of-scope words of the catalogue (-0.25 each, to every intent),
+- personal markers for task intents: a question about *my* years ("我2025年断了，2026年交的")
+  is a task, a general one ("断保一年有多长等待期") belongs to the FAQ: task intents get
+  -0.15 without any personal marker and up to +0.15 with several.
+
+decide() turns the ranking into a Decision: out_of_scope under THRESHOLD, ambiguous when the
+runner-up is within MARGIN of the best (the bot then asks "您是想问：1. … 2. …"), else match.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from rapidfuzz.distance import Indel
+
+from intents.catalogue import Catalogue, IntentSpec
+from intents.text import compact, normalise, tokens
+
+THRESHOLD = 0.5
+MARGIN = 0.03
+W_COVERAGE, W_PRECISION, W_FUZZY = 0.45, 0.20, 0.35
+
+_FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|俺|本人|自己|我家|我妈|我爸|我们家")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)?\d{2}(?:年|、|和|到|至|-)|[今去明前后]年|[〇零一二三四五六七八九]{2,4}年")
+_COUNT = re.compile(r"[断补缴交停][^，。,；;]{0,3}?(?:\d+|[一两二三四五六七八九十几])年")
+_HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
+
+
+class Match(BaseModel):
+    intent: str
+    score: float
+
+
+class Decision(BaseModel):
+    """What the question is: one intent, a choice between close intents, or out of scope."""
+
+    kind: Literal["match", "ambiguous", "out_of_scope"]
+    intent: str | None = None
+    score: float = 0.0
+    candidates: list[Match] = Field(default_factory=list)
+
+
+class _Query(BaseModel):
+    text: str
+    compact: str
+    terms: list[str]
+    personal: int
+
+
+def _terms(clean: str, squeezed: str) -> set[str]:
+    out = set(tokens(clean, normalised=True))
+    out.update(squeezed[i:i + 2] for i in range(len(squeezed) - 1))
+    if len(squeezed) <= 3:
+        out.update("1:" + ch for ch in squeezed)
+    return out
+
+
+def personal_strength(clean: str) -> int:
+    """0..3: how plainly a question is about the asker's own history."""
+    first_person = bool(_FIRST_PERSON.search(clean))
+    years = len(_YEAR.findall(clean))
+    strength = int(first_person) + int(years >= 1) + int(years >= 2)
+    if first_person and (_COUNT.search(clean) or _HYPOTHETICAL.search(clean)):
+        strength += 1
+    return min(strength, 3)
+
+
+_PERSONAL_BONUS = {0: -0.15, 1: 0.0, 2: 0.1, 3: 0.15}
+
+
+class Matcher:
+    """An index of every example of a catalogue; `rank(text)` scores a question against it."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.specs: dict[str, IntentSpec] = catalogue.by_id()
+        self.example_intent: list[str] = []
+        self.example_compact: list[str] = []
+        self.example_weight: list[float] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        example_terms: list[set[str]] = []
+        for spec in catalogue.intents:
+            for example in spec.examples:
+                clean = normalise(example)
+                squeezed = compact(clean, normalised=True)
+                terms = _terms(clean, squeezed)
+                index = len(self.example_intent)
+                self.example_intent.append(spec.id)
+                self.example_compact.append(squeezed)
+                example_terms.append(terms)
+                for term in terms:
+                    postings[term].append(index)
+        n = max(len(self.example_intent), 1)
+        self.unknown_idf = math.log(n + 1) + 1.0
+        self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) + 0.1 for t, p in postings.items()}
+        self.postings = {t: tuple(p) for t, p in postings.items()}
+        self.example_weight = [sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms]
+        self.oos_words = tuple(normalise(w) for w in catalogue.out_of_scope)
+        self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
+        self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
+
+    def query(self, text: str) -> _Query:
+        clean = normalise(text or "")[:500]
+        squeezed = compact(clean, normalised=True)
+        return _Query(text=clean, compact=squeezed, terms=sorted(_terms(clean, squeezed)),
+                      personal=personal_strength(clean))
+
+    def rank(self, text: str, limit: int = 5) -> list[Match]:
+        """Intents ranked by score (best first), at most `limit` of them."""
+        q = self.query(text)
+        if not q.compact:
+            return []
+        weights = {t: self.idf.get(t, self.unknown_idf) for t in q.terms}
+        total = sum(weights.values()) or 1.0
+        shared: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for index in self.postings.get(term, ()):
+                shared[index] += weight
+        best: dict[str, float] = {}
+        for index, overlap in shared.items():
+            sim = (W_COVERAGE * overlap / total
+                   + W_PRECISION * overlap / self.example_weight[index]
+                   + W_FUZZY * Indel.normalized_similarity(q.compact, self.example_compact[index]))
+            intent = self.example_intent[index]
+            if sim > best.get(intent, 0.0):
+                best[intent] = sim
+        penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
+        bonus = _PERSONAL_BONUS[q.personal]
+        scored = []
+        for intent, sim in best.items():
+            spec = self.specs[intent]
+            sim -= penalty
+            sim += 0.05 * sum(1 for w in self.keywords[intent] if w in q.text)
+            sim -= 0.2 * sum(1 for w in self.negative[intent] if w in q.text)
+            if spec.kind == "task":
+                sim += bonus
+            elif spec.kind == "faq" and q.personal >= 2:
+                sim -= 0.05 * (q.personal - 1)
+            scored.append(Match(intent=intent, score=round(min(max(sim, 0.0), 1.0), 4)))
+        scored.sort(key=lambda m: -m.score)
+        return scored[:limit]
+
+
+def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN) -> Decision:
+    """Match, ambiguous (runner-up within `margin`) or out of scope (best under `threshold`)."""
+    if not ranked or ranked[0].score < threshold:
+        top = ranked[0].score if ranked else 0.0
+        return Decision(kind="out_of_scope", score=top, candidates=ranked[:3])
+    top = ranked[0]
+    close = [m for m in ranked[1:3] if m.score >= threshold and top.score - m.score < margin]
+    if close:
+        return Decision(kind="ambiguous", score=top.score, candidates=[top, *close])
+    return Decision(kind="match", intent=top.intent, score=top.score, candidates=ranked[:3])

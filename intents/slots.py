@@ -1,0 +1,389 @@
+"""Facts in what a person types: years, relative years, ranges and lists of years, counts,
+dates, yes/no, groups, and clause by clause what happened in which year.
+
+    extract("我2025年和2026年都参保了，2025年一次都没报销过", today) ->
+        Slots(years=[2025, 2026], facts=[2025 insured, 2026 insured, 2025 zero_claim], ...)
+
+The text first goes through the shared pipeline (intents.text.normalise: 没报销 -> 零报销,
+断了 -> 断保了, 补交 -> 补缴, 好久 -> 多久 ...). ID-card and phone numbers are then found, reported
+as kinds only ("id_card", "phone": never the digits) and blanked, so that their digits are not
+read as years. Chinese numerals before 年/月/日/号/个 are turned into digits with cn2an
+(二〇二五年 -> 2025年, 两年 -> 2年, 十二月十号 -> 12月10号). Dates are read and blanked next, so
+that "2026年12月交了2027年的" gives a payment month (2026-12) and the insured year 2027, not
+a fact about 2026.
+
+Years: 2025, 25年, 二〇二五年, 二五年; ranges 2025到2027年, 25-27年, 2025至2027; lists 25、26年,
+2025和2026年; relative 今年, 去年, 前年, 大前年, 明年, 后年, 大后年 (from `today`). A year
+outside 2000 .. today.year + 20 (1990年, 3025年) is reported in invalid_years and nowhere else.
+
+Clauses: the text is cut at ，。；,;！？ and at 但/可是/然后/不过; in each clause the years and the
+predicates give YearFacts. A clause that names no year speaks about the years of the clause
+before it ("2025年参保了，但没报销" -> 2025 insured, 2025 zero_claim).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from intents.text import normalise
+
+Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
+                 "reward_used"]
+Group = Literal["newborn", "low_income", "poverty_alleviated", "inmate", "student"]
+
+
+class YearFact(BaseModel):
+    """One thing the person said about one insured year."""
+
+    year: int
+    status: Status
+
+
+class Slots(BaseModel):
+    """Everything extract() found in one message. Empty lists / None mean "not said"."""
+
+    years: list[int] = Field(default_factory=list)          # valid years named as years
+    facts: list[YearFact] = Field(default_factory=list)      # clause-level facts, in text order
+    all_insured: bool = False          # 一直交 / 每年都交 / 都交了 / 都参保了
+    none_insured: bool = False         # 都没交 / 都没参保 / 一直没交
+    backpaid: int | None = None        # 补缴了N年 (0 for 没有补缴 / 不补缴)
+    broken_count: int | None = None    # 断了N年 / N年没交
+    target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久
+    paid_on: dt.date | None = None     # full date of the contribution (12月10号交的)
+    paid_month: tuple[int, int] | None = None  # (year, month) when the day is not said: 2026年12月交了
+    born: dt.date | None = None        # 2026年1月10日出生
+    born_month: tuple[int, int] | None = None  # (year, month) when the day is not said
+    dates: list[dt.date] = Field(default_factory=list)       # every full date, in text order
+    months: list[tuple[int, int]] = Field(default_factory=list)  # (year, month) said without a day
+    yes: bool | None = None            # 对/是的/没错/嗯/好的/确认 -> True; 不对/没有/不是/错了 -> False
+    group: Group | None = None
+    invalid_years: list[int] = Field(default_factory=list)   # 1990年, 3025年
+    conflicts: list[int] = Field(default_factory=list)       # a year said both insured and not
+    pii: list[str] = Field(default_factory=list)             # kinds only: "id_card", "phone"
+
+
+# ---------------------------------------------------------------- primitives
+
+_ID_CARD = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9x](?![0-9x])", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
+_CN_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _cn_to_digits(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if len(text) >= 2 and all(ch in "〇零一二三四五六七八九" for ch in text):
+        return text.translate(_CN_DIGITS)       # 二〇二五 / 二五: digit by digit, as said
+    import cn2an
+
+    try:
+        return str(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return text
+
+
+def number(text: str) -> int | None:
+    """An integer written in digits or Chinese numerals (两 -> 2, 十二 -> 12), else None."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    import cn2an
+
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def find_pii(text: str) -> tuple[str, list[str]]:
+    """(text with ID-card and phone numbers blanked, the kinds found). Values are never kept."""
+    kinds: list[str] = []
+    if _ID_CARD.search(text):
+        kinds.append("id_card")
+        text = _ID_CARD.sub(" ", text)
+    if _PHONE.search(text):
+        kinds.append("phone")
+        text = _PHONE.sub(" ", text)
+    return text, kinds
+
+
+def prepare(text: str) -> tuple[str, list[str]]:
+    """Normalised text, PII blanked, Chinese numerals before 年/月/日/号/个 as digits."""
+    clean = normalise(text or "")[:5000]
+    clean, pii = find_pii(clean)
+    clean = _CN_NUMERAL.sub(_cn_to_digits, clean)
+    return clean, pii
+
+
+_RELATIVE = {"大前年": -3, "前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2, "大后年": 3,
+             "上一年": -1, "上年": -1, "下一年": 1, "下年": 1, "本年": 0}
+_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
+
+
+def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
+    """(start, end, year) of every 今年/去年/前年/大前年/明年/后年/大后年 in the text."""
+    return [(m.start(), m.end(), today.year + _RELATIVE[m.group(0)])
+            for m in _RELATIVE_RE.finditer(text)]
+
+
+_Y = r"(?:\d{4}|\d{2})"
+_SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
+_RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
+_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
+_COUNT_BEFORE = set("了交缴续断补满共第近多")
+_NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
+
+
+def _year_value(token: str, explicit: bool) -> int | None:
+    if len(token) == 4:
+        return int(token)
+    if len(token) == 2 and explicit:
+        return 2000 + int(token)
+    return None
+
+
+def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int]]:
+    """([(position, year)], invalid years) for the absolute and relative years in a text."""
+    found: list[tuple[int, int]] = []
+    invalid: list[int] = []
+    low, high = 2000, today.year + 20
+    for m in _YEAR_SEQ.finditer(text):
+        seq, nian = m.group(1), bool(m.group(2))
+        if not nian and _NOT_YEAR_AFTER.match(text, m.end()):
+            continue
+        parts = re.split(rf"\s*({_SEP})\s*", seq)
+        tokens, seps = parts[0::2], parts[1::2]
+        if not nian and any(len(t) != 4 for t in tokens):
+            continue      # bare numbers count as years only when written with four digits
+        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE:
+            continue      # 交了12年: a count
+        values = [_year_value(t, True) for t in tokens]
+        if any(v is None for v in values):
+            continue
+        years: list[int] = [values[0]]
+        for sep, value in zip(seps, values[1:]):
+            if sep in _RANGE_SEPS and years[-1] < value <= years[-1] + 60:
+                years.extend(range(years[-1] + 1, value + 1))
+            else:
+                years.append(value)
+        for year in years:
+            if low <= year <= high:
+                found.append((m.start(), year))
+            elif year not in invalid:
+                invalid.append(year)
+    for start, _end, year in relative_years(text, today):
+        found.append((start, year))
+    found.sort()
+    return found, invalid
+
+
+_REL = "大前年|大后年|前年|去年|今年|明年|后年|本年"
+_DATE_FULL = re.compile(
+    rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*(?:年|[-/.])|({_REL}))?\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})\s*(?:日|号)?(?!\d)")
+_MONTH_ONLY = re.compile(rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*年\s*|({_REL}))?(\d{{1,2}})\s*月(?:份)?(?!\d)")
+
+
+class _DateHit(BaseModel):
+    start: int
+    end: int
+    year: int
+    month: int
+    day: int | None
+
+
+def dates_in(text: str, today: dt.date) -> list[_DateHit]:
+    """Dates with or without a day; a missing year comes from the last year named before it,
+    else from `today`. Impossible dates (2月30日) are skipped."""
+    hits: list[_DateHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def year_of(raw: str | None, relative: str | None, start: int) -> int:
+        if raw:
+            return 2000 + int(raw) if len(raw) == 2 else int(raw)
+        if relative:
+            return today.year + _RELATIVE[relative]
+        before, _ = years_in(text[:start], today)
+        return before[-1][1] if before else today.year
+
+    for m in _DATE_FULL.finditer(text):
+        if "月" not in m.group(0) and m.group(1) is None:
+            continue      # "12-10" alone is too ambiguous (a range, a score)
+        year = year_of(m.group(1), m.group(2), m.start())
+        month, day = int(m.group(3)), int(m.group(4))
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            continue
+        hits.append(_DateHit(start=m.start(), end=m.end(), year=year, month=month, day=day))
+        taken.append((m.start(), m.end()))
+    for m in _MONTH_ONLY.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        month = int(m.group(3))
+        if not 1 <= month <= 12:
+            continue
+        hits.append(_DateHit(start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()),
+                             month=month, day=None))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    return "".join(chars)
+
+
+_YES = ("对", "对的", "对头", "对头的", "是", "是的", "是滴", "没错", "没错的", "嗯", "嗯嗯", "恩", "好",
+        "好的", "确认", "确定", "正确", "可以", "行", "对了", "就是", "就是这样", "是这样", "没问题",
+        "ok", "okay", "yes", "y", "对啊", "是啊", "对呀", "是呀", "确认无误", "没错误")
+_NO = ("不对", "不是", "没有", "没", "错了", "不", "否", "不正确", "不是的", "没有的", "不对的", "错",
+       "no", "n", "并没有", "都没有", "说错了", "搞错了", "不是这样", "有误", "不行")
+_YES_NO_HEAD = re.compile(
+    "^(" + "|".join(sorted(map(re.escape, _YES + _NO), key=len, reverse=True)) + r")(?:[\s,，.。!！~]|啊|呀|呢|哦|了|$)")
+
+
+def yes_no(text: str) -> bool | None:
+    """True / False when the message is, or begins with, a yes or a no; None otherwise."""
+    clean = text.strip().lower()
+    m = _YES_NO_HEAD.match(clean)
+    if not m:
+        return None
+    return m.group(1) in _YES
+
+
+_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("newborn", re.compile(r"新生儿|刚出生|出生|刚生|满月")),
+    ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿|残疾")),
+    ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
+    ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
+    ("student", re.compile(r"大学生|在校生|学生|读大学|大学")),
+)
+
+
+def group_of(text: str) -> str | None:
+    for name, pattern in _GROUPS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------- clauses
+
+_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|但是|但|可是|然后|不过|后来|而且")
+_NEGATED_INSURED = re.compile(
+    r"(?:没有?|未|不|没再|没去|没能)(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|没了|不在保")
+_ELSEWHERE = re.compile(r"外地|市外|外省|省外|外市|异地|老家|在(?!重庆|渝)[\u4e00-\u9fff]{1,4}(?:省|市|县)")
+_EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
+_ZERO_CLAIM = re.compile(r"零报销|没有?(?:住过?院|看过?病|用过?)|一次都没用|没产生报销")
+_REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用")
+_CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
+_INSURED = re.compile(
+    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|在交|上了医保|补缴")
+_ALL = re.compile(r"一直(?:都|在)?(?:交|缴|参保|有|买)|每年都|年年都|都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
+_NONE = re.compile(r"都没(?:有)?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
+_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d{1,2})\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
+_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
+_NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
+_BIRTH = re.compile(r"出生|生的|出世|生于|生日")
+_TARGET_OF = re.compile(r"年的")
+_QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会")
+
+
+def _statuses(clause: str) -> list[str]:
+    found: list[str] = []
+    rest = clause
+    if _REWARD.search(rest):
+        found.append("reward_used")
+        rest = _REWARD.sub(" ", rest)
+    if _ZERO_CLAIM.search(rest):
+        found.append("zero_claim")
+        rest = _ZERO_CLAIM.sub(" ", rest)
+    if _CLAIMED.search(rest):
+        found.append("claimed")
+        rest = _CLAIMED.sub(" ", rest)
+    if _EMPLOYEE.search(rest):
+        found.append("employee")
+        rest = _EMPLOYEE.sub(" ", rest)
+    elif _ELSEWHERE.search(rest) and re.search(r"参保|交|缴|买|医保", rest):
+        found.append("elsewhere")
+        rest = _ELSEWHERE.sub(" ", rest)
+    if _NEGATED_INSURED.search(rest) or _NONE.search(rest):
+        found.append("uninsured")
+        rest = _NONE.sub(" ", _NEGATED_INSURED.sub(" ", rest))
+    if "elsewhere" not in found and "employee" not in found and _INSURED.search(rest):
+        found.append("insured")
+    return found
+
+
+def extract(text: str, today: dt.date) -> Slots:
+    """Every slot found in one message (see the module docstring for the forms read)."""
+    clean, pii = prepare(text)
+    slots = Slots(pii=pii, yes=yes_no(clean), group=group_of(clean))
+    hits = dates_in(clean, today)
+    for hit in hits:
+        if hit.day is not None:
+            slots.dates.append(dt.date(hit.year, hit.month, hit.day))
+        else:
+            slots.months.append((hit.year, hit.month))
+    undated = _blank(clean, [(h.start, h.end) for h in hits])
+    year_hits, slots.invalid_years = years_in(undated, today)
+    slots.years = sorted({y for _, y in year_hits})
+    slots.all_insured = bool(_ALL.search(undated)) and not _NONE.search(undated)
+    slots.none_insured = bool(_NONE.search(undated))
+    if m := _BROKEN.search(undated):
+        slots.broken_count = int(m.group(1) or m.group(2))
+    if m := _BACKPAID.search(undated):
+        slots.backpaid = int(m.group(1))
+    elif _NO_BACKPAY.search(undated):
+        slots.backpaid = 0
+    _read_clauses(clean, undated, hits, today, slots)
+    return slots
+
+
+def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:
+    carried: list[int] = []
+    bounds = [0] + [p for m in _CLAUSE_SPLIT.finditer(clean) for p in (m.start(), m.end())] + [len(clean)]
+    said: dict[int, set[str]] = {}
+    for start, end in zip(bounds[0::2], bounds[1::2]):
+        clause, bare = clean[start:end], undated[start:end]
+        if not clause.strip():
+            continue
+        year_hits, _ = years_in(bare, today)
+        clause_years = list(dict.fromkeys(y for _, y in year_hits))
+        clause_dates = [h for h in hits if start <= h.start < end]
+        statuses = _statuses(bare)
+        years = clause_years or (carried if statuses else [])
+        for status in statuses:
+            for year in years:
+                slots.facts.append(YearFact(year=year, status=status))
+                said.setdefault(year, set()).add(status)
+        if clause_years:
+            carried = clause_years
+        if _BIRTH.search(bare):
+            for h in clause_dates:
+                if h.day is not None:
+                    slots.born = dt.date(h.year, h.month, h.day)
+                else:
+                    slots.born_month = (h.year, h.month)
+            if slots.group is None:
+                slots.group = "newborn"
+        elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses):
+            h = clause_dates[-1]
+            if h.day is not None:
+                slots.paid_on = dt.date(h.year, h.month, h.day)
+            else:
+                slots.paid_month = (h.year, h.month)
+        for m in _TARGET_OF.finditer(bare):
+            before, _ = years_in(bare[:m.start() + 1], today)
+            if before and before[-1][0] + 6 >= m.start():
+                slots.target_year = before[-1][1]
+        if slots.target_year is None and clause_years and _QUESTION.search(bare):
+            slots.target_year = clause_years[-1]
+    slots.conflicts = sorted(y for y, s in said.items() if "insured" in s and "uninsured" in s)
