@@ -1,0 +1,552 @@
+"""The dialogue manager: (state, message, today) -> (replies, new state), with no I/O and no clock.
+
+Every message is read twice, by intents.slots (the facts it states) and by bot.router (what it
+asks). Facts are filed whenever they come ("a checklist, not a flowchart"); a bare answer
+("没有", "都交了", "2025年", "对") is read against the question the bot is waiting on. When the
+current question (cap, waiting period, benefit start, what-if) has every fact it needs, the
+bot confirms them in one sentence and only then computes with rules.evaluate. A question about
+something else in the middle is answered, then the bot offers to continue where it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from bot import history as hist
+from bot.models import Option, Reply
+from bot.questions import TASK_NAMES, ask, ask_task
+from bot.state import Facts, State, WhatIf
+
+TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
+CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
+MAX_CHARS = 500
+HOTLINE = "12393"
+
+PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
+                "只要告诉我哪几年参保、有没有报销这类情况就够了。")
+EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
+LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句话。请简单说说您想问什么，"
+             "比如“2026年我的大病保险封顶线是多少？”")
+CONFLICT_TEXT = "{years}您说了交了也说了没交，我没法确定。请再告诉我一次：{years}交了吗？"
+INVALID_YEAR_TEXT = ("{years}不在我能计算的范围：参保激励和等待期从2025年起算"
+                     "（渝医保发〔2025〕37号），我只算2025年及以后的年份。")
+AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
+RESUME_TEXT = "要继续刚才的{task}计算吗？"
+CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
+RESTART_TEXT = "好的，我们重新开始。您想问什么？比如“我的大病保险封顶线是多少”或“断保了要等多久”。"
+FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时可以重新开始。"
+NOT_NEEDED_TEXT = "好的。"
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
+
+
+# --- understanding (the intents package does the reading; this only calls it) ------------
+
+def _extract(text: str, today: dt.date):
+    from intents.slots import extract
+
+    return extract(text, today)
+
+
+def _understand(text: str):
+    from bot.router import understand
+
+    return understand(text)
+
+
+def _slot(slots: Any, name: str, default=None):
+    value = getattr(slots, name, default)
+    return default if value is None else value
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+def respond(state: State | None, message: str, today: dt.date) -> tuple[list[Reply], State]:
+    """One turn: the replies to send and the state to keep. Never raises on any message."""
+    st = state.model_copy(deep=True) if state is not None else State()
+    st.turns += 1
+    st.forget = False
+    replies = _turn(st, message if isinstance(message, str) else "", today)
+    if replies and replies[-1].options:
+        st.options = list(replies[-1].options)
+    elif replies:
+        st.options = []
+    return replies, st
+
+
+def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
+    text = re.sub(r"\s+", " ", message).strip()
+    if not text:
+        return [Reply(text=EMPTY_TEXT, intent="empty")] + _reminder(st, today)
+    if len(text) > MAX_CHARS:
+        return [Reply(text=LONG_TEXT.format(n=len(text)), intent="too_long")] + _reminder(st, today)
+    if _is_value(text):
+        return _on_value(st, text, today)
+    slots = _extract(text, today)
+    decision = _understand(text)
+    notes: list[Reply] = []
+    if _slot(slots, "pii", []):
+        notes.append(Reply(text=PRIVACY_TEXT, intent="privacy"))
+    invalid = sorted(set(_slot(slots, "invalid_years", [])))
+    if invalid:
+        notes.append(Reply(text=INVALID_YEAR_TEXT.format(years="、".join(f"{y}年" for y in invalid)),
+                           intent="invalid_year"))
+    return notes + _dispatch(st, text, slots, decision, today, bool(notes))
+
+
+def _intent(decision: Any) -> str | None:
+    return getattr(decision, "intent", None) if getattr(decision, "kind", None) == "match" else None
+
+
+def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, noted: bool) -> list[Reply]:
+    intent = _intent(decision)
+    facts_said = hist.has_history_facts(slots)
+    if intent == "forget_me":
+        return _forget(st)
+    if intent == "restart" and not facts_said:
+        _reset(st)
+        return [Reply(text=RESTART_TEXT, intent="restart")]
+    if intent == "cancel" and not facts_said:
+        return _cancel(st)
+    if st.pending == "pick":
+        offered = [o.value.split(":", 1)[1] for o in st.options if o.value.startswith("pick:")]
+        choice = _pick(st, text)
+        if choice:
+            return _on_value(st, choice, today)
+        tasks = [i for i in offered if i in TASKS]
+        if facts_said and intent not in TASKS and tasks:
+            # "您是想问…" answered with one's own history: the personal question it is
+            return _start_task(st, tasks[0], slots, text, today)
+    if st.paused:
+        st.paused = False
+        if not facts_said and (intent == "yes" or "继续" in text):
+            return _resume(st, today)
+        if not facts_said and intent in ("no", "cancel"):
+            return _cancel(st)
+    answering = bool(st.task) and (facts_said or _answers_pending(st, text, slots))
+    if intent in TASKS and not (answering and intent != st.task and not _asks(text)):
+        return _start_task(st, intent, slots, text, today)
+    if answering:
+        return _answer(st, text, slots, today)
+    if facts_said and not st.task:
+        conflicts = hist.apply_slots(st.facts, slots, today)
+        if conflicts:
+            return _conflict(st, conflicts, today)
+        st.pending = "task"
+        return [Reply(text="好的，记下了。", intent="noted"), ask_task()]
+    if intent in CONVERSATION:
+        return _conversation(st, intent, today)
+    if intent is not None:
+        return _faq(st, intent, today)
+    if getattr(decision, "kind", None) == "ambiguous":
+        return _clarify(st, decision)
+    if noted:  # a privacy or year note already said something useful
+        return _reminder(st, today)
+    return [_out_of_scope()] + _reminder(st, today)
+
+
+# --- tasks: collect, confirm, compute -------------------------------------------------------
+
+def _asks(text: str) -> bool:
+    """Whether a message is phrased as a question (a new question, not an answer)."""
+    return any(w in text for w in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
+
+
+def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -> list[Reply]:
+    st.task = intent  # type: ignore[assignment]
+    st.what_if = _what_if(slots, text) if intent == "what_if" else None
+    st.pending = None
+    st.pending_years = []
+    backpaid = st.facts.backpaid
+    conflicts = hist.apply_slots(st.facts, slots, today)
+    if st.what_if is not None and st.what_if.kind == "backpay":
+        st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
+    if conflicts:
+        return _conflict(st, conflicts, today)
+    return _advance(st, today)
+
+
+def _what_if(slots: Any, text: str) -> WhatIf:
+    """"如果我补缴一年" -> back-pay 1 year; "如果明年继续交" -> keep enrolling next year."""
+    n = _slot(slots, "backpaid")
+    if n is None and "补" in text:
+        n = _slot(slots, "broken_count") or 1
+    if n is not None:
+        return WhatIf(kind="backpay", backpay=int(n))
+    return WhatIf(kind="continue")
+
+
+def _advance(st: State, today: dt.date) -> list[Reply]:
+    """Ask for the next missing fact, or confirm what is known."""
+    need = hist.next_need(st, today)
+    if need is not None:
+        st.pending = need.slot  # type: ignore[assignment]
+        st.pending_years = list(need.years)
+        return [ask(need, st, today)]
+    st.pending = "confirm"
+    st.pending_years = []
+    return [Reply(text=hist.summary(st, today), intent="confirm",
+                  options=[Option(label="对", value="yes"), Option(label="不对，改一下", value="no")])]
+
+
+def _answers_pending(st: State, text: str, slots: Any) -> bool:
+    """Whether a message with no stated facts is still an answer to the question asked."""
+    if st.pending is None:
+        return False
+    if _slot(slots, "yes") is not None:
+        return True
+    if st.pending in ("years", "zero_claim", "reward_years", "confirm", "amend") and _bare_years(st, slots):
+        return True
+    if st.pending == "backpaid" and _count(text, slots) is not None:
+        return True
+    if st.pending in ("paid_on", "born") and _date(slots) is not None:
+        return True
+    return st.pending in ("zero_claim", "amend") and ("都" in text or "每年" in text)
+
+
+def _bare_years(st: State, slots: Any) -> list[int]:
+    stated = {int(f.year) for f in _slot(slots, "facts", [])}
+    years = [int(y) for y in _slot(slots, "years", []) if int(y) not in stated]
+    return sorted(y for y in set(years) if hist.FIRST_YEAR <= y <= hist.LAST_YEAR)
+
+
+def _count(text: str, slots: Any) -> int | None:
+    n = _slot(slots, "backpaid")
+    if n is None:
+        n = _slot(slots, "broken_count")
+    if n is not None:
+        return int(n)
+    m = _NUMBER.match(text)
+    if not m:
+        return None
+    try:
+        import cn2an
+
+        return int(cn2an.cn2an(m.group(1), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _date(slots: Any) -> dt.date | None:
+    for name in ("paid_on", "born", "date"):
+        value = _slot(slots, name)
+        if isinstance(value, dt.date):
+            return value
+    return None
+
+
+def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
+    """File the facts of a message and read a bare answer against the pending question."""
+    pending, years = st.pending, list(st.pending_years)
+    yes = _slot(slots, "yes")
+    facts_said = hist.has_history_facts(slots)
+    if pending == "born" and isinstance(_date(slots), dt.date) and _slot(slots, "born") is None:
+        st.facts.born = _date(slots)
+        facts_said = facts_said and _slot(slots, "paid_on") is None
+    if pending == "paid_on" and _slot(slots, "paid_on") is None and _slot(slots, "paid_month") is None \
+            and isinstance(_date(slots), dt.date):
+        st.facts.paid_on = _date(slots)
+    context = years if pending == "years" else []
+    conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
+    if pending == "zero_claim" and not facts_said:
+        _zero_claim_answer(st, text, slots, years, yes)
+    elif pending == "years" and not facts_said:
+        bare = _bare_years(st, slots)
+        if bare:
+            _mark_years(st.facts, years, set(bare))
+        elif yes is not None:
+            _mark_years(st.facts, years, set(years) if yes else set())
+    elif pending == "reward_used" and not facts_said and yes is not None:
+        if not yes:
+            st.facts.reward_used = []
+        elif len(years) == 1:
+            st.facts.reward_used = years
+        else:
+            st.pending = "reward_years"
+            return [ask(hist.Need(slot="reward_years", years=years), st, today)]
+    elif pending == "reward_years":
+        chosen = [y for y in _bare_years(st, slots) if y in years]
+        if chosen:
+            st.facts.reward_used = chosen
+    elif pending == "backpaid" and st.facts.backpaid is None:
+        n = _count(text, slots)
+        if n is not None:
+            st.facts.backpaid = max(0, n)
+        elif yes is False:
+            st.facts.backpaid = 0
+        elif yes is True and len(years) == 1:
+            st.facts.backpaid = 1
+        elif yes is True:
+            return [Reply(text=f"补缴了几年？（断保共{len(years)}年）", intent="ask:backpaid",
+                          options=ask(hist.Need(slot="backpaid", years=years), st, today).options[:-1])]
+    elif pending in ("confirm", "amend") and not facts_said:
+        if yes is True:
+            return _compute(st, today)
+        if yes is False or _is_amend(text):
+            st.pending = "amend"
+            return [Reply(text=AMEND_TEXT, intent="amend",
+                          options=[Option(label="其实没问题", value="yes"),
+                                   Option(label="重新开始", value="restart")])]
+    if st.facts.backpaid is not None:
+        broken = hist.broken_years(st.facts, hist.target_of(st.facts, today))
+        st.facts.backpaid = min(st.facts.backpaid, len(broken)) if broken else st.facts.backpaid
+    if conflicts:
+        return _conflict(st, conflicts, today)
+    return _advance(st, today)
+
+
+def _is_amend(text: str) -> bool:
+    return any(w in text for w in ("改", "不对", "错了", "不是"))
+
+
+def _mark_years(facts: Facts, asked: list[int], insured: set[int]) -> None:
+    for y in asked:
+        facts.years[y] = "insured" if y in insured else "uninsured"
+
+
+def _zero_claim_answer(st: State, text: str, slots: Any, years: list[int], yes: bool | None) -> None:
+    """Which asked years had no reimbursement; one year is asked "有没有报销过" (no = zero claim)."""
+    chosen = [y for y in _bare_years(st, slots) if y in years]
+    if chosen:
+        for y in years:
+            st.facts.zero_claim[y] = y in chosen
+    elif "都没" in text or _slot(slots, "none_insured", False):
+        for y in years:
+            st.facts.zero_claim[y] = True
+    elif "都" in text or "每年" in text or _slot(slots, "all_insured", False):
+        for y in years:
+            st.facts.zero_claim[y] = False
+    elif yes is not None:
+        if len(years) == 1:
+            st.facts.zero_claim[years[0]] = not yes
+        elif not yes:  # "哪几年一次都没报销？" - "没有": every year had a reimbursement
+            for y in years:
+                st.facts.zero_claim[y] = False
+
+
+def _conflict(st: State, years: list[int], today: dt.date) -> list[Reply]:
+    shown = "、".join(f"{y}年" for y in years)
+    st.pending = "years"
+    st.pending_years = years
+    return [Reply(text=CONFLICT_TEXT.format(years=shown), intent="conflict",
+                  options=[Option(label="交了", value="yes"), Option(label="没交", value="no")])]
+
+
+def _compute(st: State, today: dt.date) -> list[Reply]:
+    from rules import RulesError, evaluate
+
+    from bot.render import answer
+
+    try:
+        result = evaluate(hist.to_history(st, today))
+        baseline = _baseline(st, today, evaluate) if st.what_if is not None else None
+    except (RulesError, ValueError) as exc:
+        st.pending = "amend"
+        return [Reply(text=f"按您说的情况我没法计算：{_first_line(exc)} 请改一下，或者说“重新开始”。",
+                      intent="rules_error",
+                      options=[Option(label="重新开始", value="restart")])]
+    replies = answer(st, result, today, baseline)
+    st.pending = None
+    st.pending_years = []
+    st.task = None
+    st.what_if = None
+    return replies
+
+
+def _baseline(st: State, today: dt.date, evaluate):
+    """What the member has without the what-if: no extra back-payment, or the year before."""
+    base = st.model_copy(deep=True)
+    if base.what_if is not None and base.what_if.kind == "backpay":
+        base.task, base.what_if = "my_waiting", None
+    else:
+        target = hist.target_of(base.facts, today)
+        if target - 1 < hist.FIRST_YEAR:
+            return None
+        base.facts.target_year = target - 1
+        base.task, base.what_if = "my_cap", None
+    return evaluate(hist.to_history(base, today))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "信息不完整"
+    return text if text.endswith(("。", "）")) else text + "。"
+
+
+# --- values sent back by option buttons ----------------------------------------------------
+
+_VALUE = re.compile(r"^(yes|no|continue|restart|cancel|forget|pick:[\w.-]+|task:\w+|status:\w+|"
+                    r"backpaid:\d+|paid:\w+|whatif:\w+|years?:[\w,:]*)$")
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(text)) and len(text) < 200
+
+
+def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
+    kind, _, arg = value.partition(":")
+    if kind == "restart":
+        _reset(st)
+        return [Reply(text=RESTART_TEXT, intent="restart")]
+    if kind == "cancel":
+        return _cancel(st)
+    if kind == "forget":
+        return _forget(st)
+    if kind == "task" and arg in TASKS:
+        st.task, st.what_if = arg, None  # type: ignore[assignment]
+        return _advance(st, today)
+    if kind == "whatif":
+        st.task = "what_if"
+        st.what_if = (WhatIf(kind="continue") if arg == "continue"
+                      else WhatIf(kind="backpay", backpay=(st.facts.backpaid or 0) + 1))
+        if arg == "continue":
+            target = hist.target_of(st.facts, today)
+            st.facts.years[target] = "insured"
+            st.facts.target_year = target + 1
+        return _advance(st, today)
+    if kind == "pick":
+        return _picked(st, arg, today)
+    if kind == "continue" or (st.paused and kind == "yes"):
+        st.paused = False
+        return _resume(st, today)
+    st.paused = False
+    if st.task is None or st.pending is None:
+        if kind in ("yes", "no"):
+            return _conversation(st, kind, today)
+        return [Reply(text="这个选项已经过期了。请直接告诉我您想问什么。", intent="stale")]
+    if kind in ("yes", "no"):
+        return _answer(st, kind, _Bare(yes=kind == "yes"), today)
+    if kind == "status" and st.pending == "years" and arg in ("elsewhere", "employee", "insured", "uninsured"):
+        for y in st.pending_years:
+            st.facts.years[y] = arg  # type: ignore[assignment]
+        return _advance(st, today)
+    if kind in ("year", "years"):
+        return _years_value(st, arg, today)
+    if kind == "backpaid" and st.pending == "backpaid":
+        st.facts.backpaid = int(arg)
+        return _advance(st, today)
+    if kind == "paid" and st.pending == "paid_on":
+        target = hist.target_of(st.facts, today)
+        st.facts.paid_on, st.facts.paid_month = dt.date(target - 1, 12, 31), None
+        return _advance(st, today)
+    return _advance(st, today)
+
+
+class _Bare:
+    """The slots of a bare yes/no button."""
+
+    def __init__(self, yes: bool) -> None:
+        self.yes = yes
+
+
+def _years_value(st: State, arg: str, today: dt.date) -> list[Reply]:
+    """"years:2025,2026" / "year:2025,year:2026" / "years:all" / "years:none" for the asked years."""
+    asked = list(st.pending_years)
+    if "all" in arg:
+        chosen = set(asked)
+    elif "none" in arg:
+        chosen = set()
+    else:
+        chosen = {int(y) for y in _YEAR.findall(arg)} & set(asked)
+    if st.pending == "years":
+        _mark_years(st.facts, asked, chosen)
+    elif st.pending == "zero_claim":
+        for y in asked:
+            st.facts.zero_claim[y] = y in chosen
+    elif st.pending == "reward_years":
+        st.facts.reward_used = sorted(chosen)
+    return _advance(st, today)
+
+
+# --- interruptions, conversation, FAQ -------------------------------------------------------
+
+def _reset(st: State) -> None:
+    fresh = State(turns=st.turns)
+    for name in State.model_fields:
+        setattr(st, name, getattr(fresh, name))
+
+
+def _cancel(st: State) -> list[Reply]:
+    st.task, st.what_if, st.pending, st.pending_years, st.paused = None, None, None, [], False
+    return [Reply(text=CANCEL_TEXT, intent="cancel")]
+
+
+def _forget(st: State) -> list[Reply]:
+    _reset(st)
+    st.forget = True
+    return [Reply(text=FORGET_TEXT, intent="forget_me")]
+
+
+def _resume(st: State, today: dt.date) -> list[Reply]:
+    if st.task is None:
+        return [Reply(text="好的，您想问什么？", intent="continue")]
+    return _advance(st, today)
+
+
+def _reminder(st: State, today: dt.date) -> list[Reply]:
+    """While collecting, a detour ends with the offer to continue where we were."""
+    if st.task is None or st.pending is None:
+        return []
+    st.paused = True
+    return [Reply(text=RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume",
+                  options=[Option(label="继续", value="continue"), Option(label="不用了", value="cancel")])]
+
+
+def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
+    from bot.replies import conversation_reply
+
+    if intent in ("yes", "no") and st.task is None:
+        if intent == "yes" and st.facts.known() and st.pending == "task":
+            return [ask_task()]
+        return [Reply(text="好的。还有什么想问的吗？比如“我的大病保险封顶线是多少”。", intent=intent)]
+    if intent == "yes" and st.task is not None:
+        return _resume(st, today)
+    if intent == "no" and st.task is not None:
+        return _cancel(st)
+    reply = conversation_reply(intent)
+    return [reply] + _reminder(st, today)
+
+
+def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
+    from bot.replies import faq_reply_for
+
+    reply = faq_reply_for(intent)
+    if reply is None:
+        return [_out_of_scope()] + _reminder(st, today)
+    return [reply] + _reminder(st, today)
+
+
+def _clarify(st: State, decision: Any) -> list[Reply]:
+    from bot.replies import clarify_reply
+
+    reply = clarify_reply(getattr(decision, "candidates", []))
+    if st.task is None or st.pending is None:
+        st.pending = "pick"
+    return [reply]
+
+
+def _pick(st: State, text: str) -> str | None:
+    """A typed choice among "您是想问" options: the option's label or its number."""
+    for i, option in enumerate(st.options, 1):
+        if text in (option.label, str(i)):
+            return option.value
+    st.pending = None
+    return None
+
+
+def _picked(st: State, intent: str, today: dt.date) -> list[Reply]:
+    if st.pending == "pick":
+        st.pending = None
+    if intent in TASKS:
+        st.task, st.what_if = intent, (WhatIf(kind="continue") if intent == "what_if" else None)  # type: ignore[assignment]
+        return _advance(st, today)
+    if intent in CONVERSATION:
+        return _conversation(st, intent, today)
+    return _faq(st, intent, today)
+
+
+def _out_of_scope() -> Reply:
+    from bot.replies import out_of_scope_reply
+
+    return out_of_scope_reply()
