@@ -32,13 +32,28 @@ def catalogue() -> Catalogue:
     return build_catalogue(faq_specs())
 
 
+def _key(cat: Catalogue) -> str:
+    """Catalogue + the pipeline's data files + the matching code: any change rebuilds."""
+    import hashlib
+    from pathlib import Path
+
+    import intents
+
+    digest = hashlib.sha1(cat.fingerprint().encode())
+    root = Path(intents.__file__).parent
+    for path in sorted([*root.glob("*.py"), *(root / "data").glob("*")]):
+        if path.name != "jieba_small.txt" and path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def matcher() -> Matcher:
     """The process's matcher, from the on-disk cache when the catalogue has not changed."""
     from intents.text import cache_dir
 
     cat = catalogue()
-    path = cache_dir() / f"matcher-v{_CACHE_VERSION}-{cat.fingerprint()[:16]}.pickle"
+    path = cache_dir() / f"matcher-v{_CACHE_VERSION}-{_key(cat)}.pickle"
     try:
         with open(path, "rb") as fh:
             cached = pickle.load(fh)

@@ -19,6 +19,8 @@ best example's similarity, adjusted by
   is a task, a general one ("断保一年有多长等待期") belongs to the FAQ: task intents get
   -0.15 without any personal marker and up to +0.15 with several.
 
+The adjusted similarity goes through calibrate() (a logistic curve, 0.5 at the raw
+similarity 0.25 where off-topic questions start to outnumber real ones), and
 decide() turns the ranking into a Decision: out_of_scope under THRESHOLD, ambiguous when the
 runner-up is within MARGIN of the best (the bot then asks "您是想问：1. … 2. …"), else match.
 """
@@ -36,8 +38,13 @@ from intents.catalogue import Catalogue, IntentSpec
 from intents.text import compact, normalise, tokens
 
 THRESHOLD = 0.5
-MARGIN = 0.03
+MARGIN = 0.02   # on the raw similarity: top1 - top2 under this asks "您是想问"
+# Raw similarities are mapped through a logistic curve centred on RAW_FALLBACK (the raw
+# similarity under which, on our own wordings, a question is more likely off-topic than not),
+# so that 0.5 is the refusal point and the scores read as confidences.
+RAW_FALLBACK, STEEPNESS = 0.25, 8.0
 W_COVERAGE, W_PRECISION, W_FUZZY = 0.45, 0.20, 0.35
+W_EXAMPLE, W_INTENT = 0.6, 0.4
 
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|俺|本人|自己|我家|我妈|我爸|我们家")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)?\d{2}(?:年|、|和|到|至|-)|[今去明前后]年|[〇零一二三四五六七八九]{2,4}年")
@@ -47,7 +54,8 @@ _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 
 class Match(BaseModel):
     intent: str
-    score: float
+    score: float          # calibrated, 0..1
+    raw: float = 0.0      # the adjusted similarity before calibration (margins are read here)
 
 
 class Decision(BaseModel):
@@ -66,12 +74,20 @@ class _Query(BaseModel):
     personal: int
 
 
+BIGRAM_WEIGHT = 1.0
+
+
 def _terms(clean: str, squeezed: str) -> set[str]:
+    """jieba tokens, plus "2:"-marked character bigrams (weighed BIGRAM_WEIGHT) of the text."""
     out = set(tokens(clean, normalised=True))
-    out.update(squeezed[i:i + 2] for i in range(len(squeezed) - 1))
+    out.update("2:" + squeezed[i:i + 2] for i in range(len(squeezed) - 1))
     if len(squeezed) <= 3:
         out.update("1:" + ch for ch in squeezed)
     return out
+
+
+def _weight(term: str) -> float:
+    return BIGRAM_WEIGHT if term.startswith("2:") else 1.0
 
 
 def personal_strength(clean: str) -> int:
@@ -82,6 +98,11 @@ def personal_strength(clean: str) -> int:
     if first_person and (_COUNT.search(clean) or _HYPOTHETICAL.search(clean)):
         strength += 1
     return min(strength, 3)
+
+
+def calibrate(raw: float) -> float:
+    """A raw similarity as a score in 0..1, 0.5 at RAW_FALLBACK."""
+    return 1.0 / (1.0 + math.exp(-STEEPNESS * (raw - RAW_FALLBACK)))
 
 
 _PERSONAL_BONUS = {0: -0.15, 1: 0.0, 2: 0.1, 3: 0.15}
@@ -111,9 +132,18 @@ class Matcher:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
         self.unknown_idf = math.log(n + 1) + 1.0
-        self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) + 0.1 for t, p in postings.items()}
+        self.idf = {t: _weight(t) * (math.log((n + 1) / (len(p) + 0.5)) + 0.1) for t, p in postings.items()}
         self.postings = {t: tuple(p) for t, p in postings.items()}
         self.example_weight = [sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms]
+        intent_postings: dict[str, set[str]] = defaultdict(set)
+        for intent, terms in zip(self.example_intent, example_terms):
+            for term in terms:
+                intent_postings[term].add(intent)
+        k = max(len(self.specs), 1)
+        self.intent_unknown_idf = math.log(k + 1) + 1.0
+        self.intent_idf = {t: _weight(t) * (math.log((k + 1) / (len(p) + 0.5)) + 0.1)
+                           for t, p in intent_postings.items()}
+        self.intent_postings = {t: tuple(sorted(p)) for t, p in intent_postings.items()}
         self.oos_words = tuple(normalise(w) for w in catalogue.out_of_scope)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
@@ -129,7 +159,7 @@ class Matcher:
         q = self.query(text)
         if not q.compact:
             return []
-        weights = {t: self.idf.get(t, self.unknown_idf) for t in q.terms}
+        weights = {t: self.idf.get(t, _weight(t) * self.unknown_idf) for t in q.terms}
         total = sum(weights.values()) or 1.0
         shared: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
@@ -143,6 +173,14 @@ class Matcher:
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
                 best[intent] = sim
+        iw = {t: self.intent_idf.get(t, _weight(t) * self.intent_unknown_idf) for t in q.terms}
+        itotal = sum(iw.values()) or 1.0
+        icov: dict[str, float] = defaultdict(float)
+        for term, weight in iw.items():
+            for intent in self.intent_postings.get(term, ()):
+                icov[intent] += weight / itotal
+        for intent in best:
+            best[intent] = W_EXAMPLE * best[intent] + W_INTENT * icov[intent]
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         bonus = _PERSONAL_BONUS[q.personal]
         scored = []
@@ -155,7 +193,7 @@ class Matcher:
                 sim += bonus
             elif spec.kind == "faq" and q.personal >= 2:
                 sim -= 0.05 * (q.personal - 1)
-            scored.append(Match(intent=intent, score=round(min(max(sim, 0.0), 1.0), 4)))
+            scored.append(Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4)))
         scored.sort(key=lambda m: -m.score)
         return scored[:limit]
 
@@ -166,7 +204,7 @@ def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MA
         top = ranked[0].score if ranked else 0.0
         return Decision(kind="out_of_scope", score=top, candidates=ranked[:3])
     top = ranked[0]
-    close = [m for m in ranked[1:3] if m.score >= threshold and top.score - m.score < margin]
+    close = [m for m in ranked[1:3] if m.score >= threshold and top.raw - m.raw < margin]
     if close:
         return Decision(kind="ambiguous", score=top.score, candidates=[top, *close])
     return Decision(kind="match", intent=top.intent, score=top.score, candidates=ranked[:3])

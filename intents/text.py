@@ -36,6 +36,7 @@ _LEAD_FILLER = re.compile(
     r"想咨询|我想咨询|咨询|咨询一下|我想了解|了解一下|一下|那个|就是|下|哈|嗯|啊|呃)+)"
 )
 _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|嘞|咧|哇)+$")
+_REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好的: said once
 
 
 def _safe_loader():
@@ -159,5 +160,5 @@ def compact(text: str, *, normalised: bool = False) -> str:
     """The normalised text without punctuation, white space or surrounding filler."""
     clean = text if normalised else normalise(text)
     bare = _PUNCT.sub("", clean)
-    stripped = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", bare))
-    return stripped or bare
+    stripped = _TAIL_FILLER.sub("", _LEAD_FILLER.sub("", bare)) or bare
+    return _REPEATED.sub(r"\1", stripped)
