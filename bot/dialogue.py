@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from bot import history as hist
+from bot import privacy
 from bot.models import Option, Reply
 from bot.questions import TASK_NAMES, ask, ask_task
 from bot.state import Facts, State, WhatIf
@@ -21,6 +22,7 @@ from bot.state import Facts, State, WhatIf
 TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
 CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 MAX_CHARS = 500
+LIKELY_TASK = 0.35  # a task intent this close is taken when the message states one's history
 HOTLINE = "12393"
 
 PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
@@ -38,6 +40,8 @@ RESTART_TEXT = "好的，我们重新开始。您想问什么？比如“我的�
 FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时可以重新开始。"
 NOT_NEEDED_TEXT = "好的。"
 
+_CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
+_ANY_DAY = dt.date(2026, 1, 1)  # the context re-reading names its years in full: today is moot
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
 
@@ -85,9 +89,9 @@ def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
     if _is_value(text):
         return _on_value(st, text, today)
     slots = _extract(text, today)
-    decision = _understand(text)
+    decision = _understand(privacy.blank(text))
     notes: list[Reply] = []
-    if _slot(slots, "pii", []):
+    if _slot(slots, "pii", []) or privacy.has_name(text):
         notes.append(Reply(text=PRIVACY_TEXT, intent="privacy"))
     invalid = sorted(set(_slot(slots, "invalid_years", [])))
     if invalid:
@@ -100,9 +104,20 @@ def _intent(decision: Any) -> str | None:
     return getattr(decision, "intent", None) if getattr(decision, "kind", None) == "match" else None
 
 
+def _personal(text: str) -> bool:
+    from intents.match import personal_strength
+    from intents.text import normalise
+
+    return personal_strength(normalise(text)) >= 1
+
+
 def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, noted: bool) -> list[Reply]:
     intent = _intent(decision)
     facts_said = hist.has_history_facts(slots)
+    if getattr(decision, "kind", None) == "ambiguous":
+        tasks = [c.intent for c in getattr(decision, "candidates", []) if c.intent in TASKS]
+        if tasks and (facts_said or _personal(text)):
+            intent = tasks[0]  # a close call between a general and a personal question, asked personally
     if intent == "forget_me":
         return _forget(st)
     if intent == "restart" and not facts_said:
@@ -119,9 +134,12 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
         if facts_said and intent not in TASKS and tasks:
             # "您是想问…" answered with one's own history: the personal question it is
             return _start_task(st, tasks[0], slots, text, today)
+    if st.task and not facts_said and _CONTINUE.match(text):
+        st.paused = False
+        return _resume(st, today)
     if st.paused:
         st.paused = False
-        if not facts_said and (intent == "yes" or "继续" in text):
+        if not facts_said and intent == "yes":
             return _resume(st, today)
         if not facts_said and intent in ("no", "cancel"):
             return _cancel(st)
@@ -131,6 +149,9 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
     if answering:
         return _answer(st, text, slots, today)
     if facts_said and not st.task:
+        guess = _likely_task(decision)
+        if guess:
+            return _start_task(st, guess, slots, text, today)
         conflicts = hist.apply_slots(st.facts, slots, today)
         if conflicts:
             return _conflict(st, conflicts, today)
@@ -149,6 +170,14 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
 
 # --- tasks: collect, confirm, compute -------------------------------------------------------
 
+def _likely_task(decision: Any) -> str | None:
+    """With facts about one's own history, the best-ranked personal question, if plausible."""
+    for c in getattr(decision, "candidates", [])[:3]:
+        if c.intent in TASKS and c.score >= LIKELY_TASK:
+            return c.intent
+    return None
+
+
 def _asks(text: str) -> bool:
     """Whether a message is phrased as a question (a new question, not an answer)."""
     return any(w in text for w in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
@@ -161,11 +190,23 @@ def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -
     st.pending_years = []
     backpaid = st.facts.backpaid
     conflicts = hist.apply_slots(st.facts, slots, today)
+    hist.apply_count(st.facts, slots, today, st.task)
+    _all_or_none(st, slots, today)
     if st.what_if is not None and st.what_if.kind == "backpay":
         st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
     if conflicts:
         return _conflict(st, conflicts, today)
     return _advance(st, today)
+
+
+def _all_or_none(st: State, slots: Any, today: dt.date) -> None:
+    """"一直都交了" / "都没交" said with the question: every year it needs that is not known yet."""
+    insured = _slot(slots, "all_insured", False)
+    if not insured and not _slot(slots, "none_insured", False):
+        return
+    target = hist.target_of(st.facts, today)
+    for y in hist.span(st.facts, target, st.task):
+        st.facts.years.setdefault(y, "insured" if insured else "uninsured")
 
 
 def _what_if(slots: Any, text: str) -> WhatIf:
@@ -203,6 +244,8 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
         return True
     if st.pending in ("paid_on", "born") and _date(slots) is not None:
         return True
+    if _with_context(st, text, slots, _ANY_DAY) is not slots:
+        return True
     return st.pending in ("zero_claim", "amend") and ("都" in text or "每年" in text)
 
 
@@ -237,9 +280,26 @@ def _date(slots: Any) -> dt.date | None:
     return None
 
 
+def _with_context(st: State, text: str, slots: Any, today: dt.date) -> Any:
+    """A bare "报销过" / "在外地交的" to "2026年…？" is read as "2026年报销过": the extractor is
+    asked again with the years of the question in front of the answer."""
+    if st.pending not in ("years", "zero_claim") or not st.pending_years:
+        return slots
+    if _slot(slots, "years", []) or _slot(slots, "facts", []) or not isinstance(text, str) or _asks(text):
+        return slots
+    prefix = "、".join(str(y) for y in st.pending_years) + "年"
+    again = _extract(prefix + text, today)
+    wanted = ("insured", "uninsured", "elsewhere", "employee") if st.pending == "years" \
+        else ("zero_claim", "claimed")
+    if any(f.status in wanted for f in _slot(again, "facts", [])):
+        return again
+    return slots
+
+
 def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     """File the facts of a message and read a bare answer against the pending question."""
     pending, years = st.pending, list(st.pending_years)
+    slots = _with_context(st, text, slots, today)
     yes = _slot(slots, "yes")
     facts_said = hist.has_history_facts(slots)
     if pending == "born" and isinstance(_date(slots), dt.date) and _slot(slots, "born") is None:
@@ -250,6 +310,7 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         st.facts.paid_on = _date(slots)
     context = years if pending == "years" else []
     conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
+    hist.apply_count(st.facts, slots, today, st.task)
     if pending == "zero_claim" and not facts_said:
         _zero_claim_answer(st, text, slots, years, yes)
     elif pending == "years" and not facts_said:

@@ -104,7 +104,8 @@ def incentive_years(facts: Facts, target: int) -> list[int]:
     first_zero = min((y for y, z in facts.zero_claim.items() if z and y < target), default=None)
     if first_zero is None:
         return []
-    return [y for y in range(first_zero + 1, target) if facts.years.get(y) in RESIDENT]
+    return [y for y in range(first_zero + 1, target)
+            if facts.years.get(y) in RESIDENT and not facts.zero_claim.get(y)]
 
 
 def cap_task(task: str | None, facts: Facts | None = None, state: State | None = None) -> bool:
@@ -233,12 +234,26 @@ def _month_text(month: Any) -> str | None:
     return None
 
 
+def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
+    """"断了两年" with no years named: the two years right before the year asked about."""
+    n = _get(slots, "broken_count")
+    if not n or _get(slots, "facts", []):
+        return
+    target = target_of(facts, today)
+    years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
+    for y in years:
+        facts.years[y] = "uninsured"
+    before = span(facts, target, task)[:-int(n)] if int(n) < len(span(facts, target, task)) else []
+    if before and before[-1] not in facts.years:
+        facts.years[before[-1]] = "insured"  # a break of n years ends an insured stretch
+
+
 def has_history_facts(slots: Any) -> bool:
     """Whether a message states anything about the member's history."""
     return bool(
         _get(slots, "facts", []) or _get(slots, "all_insured", False) or _get(slots, "none_insured", False)
         or _get(slots, "backpaid") is not None or _get(slots, "paid_on") or _get(slots, "paid_month")
-        or _get(slots, "born") or _get(slots, "group")
+        or _get(slots, "born") or _get(slots, "group") or _get(slots, "broken_count")
     )
 
 
