@@ -44,7 +44,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import telegram_render as render
 from bot.errors import InputError
-from bot.models import Reply
+from bot.models import Option, Reply, Source
 from bot.telegram_config import TelegramConfig
 
 log = logging.getLogger("yibao.telegram")
@@ -59,6 +59,9 @@ COMMANDS: dict[str, tuple[str | None, str]] = {
     "forget": ("忘记我", "删除为我保存的一切"),
     "about": (None, "依据的文件和日期"),
 }
+# Example questions under /start's welcome, as buttons that never go stale (each under 60 bytes).
+EXAMPLES = [Option(label=text, value=text) for text in (
+    "我想算一下我的大病保险封顶线", "我断了两年，要等多久才能报销？", "新生儿怎么参保？", "2026年居民医保交多少钱？")]
 ALLOWED_UPDATES = ["message", "callback_query"]
 TEXT_ONLY = "我只能看懂文字消息。请用文字提问，例如：“我断缴了两年，要等多久才能报销？”"
 EXPIRED = "这个按钮已过期"
@@ -99,32 +102,23 @@ class Conversations:
 
 
 class Knowledge:
-    """The FAQ search and the document list, for /faq and /about (loaded once, lazily)."""
+    """The FAQ search and the document list, for /faq and /about."""
 
     def search(self, query: str, k: int = 3) -> list[Reply]:
-        import faq
+        from faq.search import search
 
-        hits = faq.search(query, k=k)
-        return [_hit_reply(hit) for hit in hits]
+        return [Reply(text=f"{hit.question}\n{hit.answer}", intent=hit.entry_id, score=hit.score,
+                      sources=[Source(document=hit.document, article=hit.article, excerpt=hit.excerpt)])
+                for hit in search(query, k=k)]
 
     def documents(self) -> list[str]:
-        import faq
+        from faq import load
 
         lines = []
-        for doc in faq.load().documents:
+        for doc in load().documents:
             when = f"（{doc.date.isoformat()}）" if doc.date else ""
             lines.append(f"• {doc.name}{when}")
         return lines
-
-
-def _hit_reply(hit: Any) -> Reply:
-    """One search hit as a Reply: the question and our answer, its excerpts with citations."""
-    from bot.models import Source
-
-    entry = getattr(hit, "entry", hit)
-    sources = [Source(document=e.document, article=e.article, excerpt=e.text)
-               for e in entry.excerpts[:2]]
-    return Reply(text=f"{entry.question}\n{entry.answer}", sources=sources)
 
 
 # ---------------------------------------------------------------- logging without secrets
@@ -184,7 +178,8 @@ class TelegramFace:
         new = filters.UpdateType.MESSAGE & private_or_group
         for name, (message, _) in COMMANDS.items():
             if message is not None:
-                app.add_handler(CommandHandler(name, self._command(message), filters=new))
+                handler = self._command(message, EXAMPLES if name == "start" else None)
+                app.add_handler(CommandHandler(name, handler, filters=new))
         app.add_handler(CommandHandler("faq", self.on_faq, filters=new))
         app.add_handler(CommandHandler("about", self.on_about, filters=new))
         app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -201,11 +196,11 @@ class TelegramFace:
 
     # -- updates
 
-    def _command(self, message: str):
+    def _command(self, message: str, examples: list[Option] | None = None):
         async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             extra = " ".join(context.args or [])
             text = f"{message}，{extra}" if extra and message != "帮助" else message
-            await self.converse(update, context, text)
+            await self.converse(update, context, text, examples)
 
         return handler
 
@@ -237,12 +232,17 @@ class TelegramFace:
         text = "yibao 依据以下文件回答（以医保经办机构的认定为准）：\n" + "\n".join(lines)
         await self.send(context, update.effective_message, [Reply(text=text)], version=None)
 
-    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                       examples: list[Option] | None = None) -> None:
+        """One turn for this chat and person; `examples` go under a reply that offers no options."""
         message = update.effective_message
         key = session_key(message.chat_id, update.effective_user.id)
         async with self.lock(key):
             replies, version = await self.working(
                 context, message.chat_id, self.conversations.turn, key, text)
+            if examples and replies and not any(reply.options for reply in replies):
+                replies = [*replies[:-1], replies[-1].model_copy(update={"options": examples})]
+                version = render.ANY_VERSION
             await self.send(context, message, replies, version)
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -260,7 +260,7 @@ class TelegramFace:
         key = session_key(message.chat_id, query.from_user.id)
         async with self.lock(key):
             current = await asyncio.to_thread(self.conversations.version, key)
-            if tap.version != current:
+            if tap.version not in (current, render.ANY_VERSION):
                 await query.answer(EXPIRED)
                 return
             if tap.kind in "+-":
@@ -419,16 +419,48 @@ async def _post_init(app: Application) -> None:
     log.info("yibao telegram is up as @%s", app.bot.username)
 
 
+HEARTBEAT_EVERY = 15.0
+
+
+async def heartbeat(path: str, every: float = HEARTBEAT_EVERY) -> None:
+    """Touch `path` while the event loop runs: the container's health check reads its age."""
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        target.touch()
+        await asyncio.sleep(every)
+
+
+def _with_heartbeat(path: str | None):
+    """post_init / post_shutdown hooks that start and stop the heartbeat task."""
+    task: list[asyncio.Task] = []
+
+    async def start(app: Application) -> None:
+        await _post_init(app)
+        if path:
+            task.append(asyncio.create_task(heartbeat(path)))
+
+    async def stop(app: Application) -> None:
+        for running in task:
+            running.cancel()
+
+    return start, stop
+
+
 def build_application(config: TelegramConfig, face: TelegramFace, *,
                       request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None,
                       concurrency: int = 64) -> Application:
     """An Application with flood control, network timeouts, the commands menu and the face."""
+    started, stopped = _with_heartbeat(config.heartbeat)
     builder = (ApplicationBuilder()
                .token(config.token.get_secret_value())
                .rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=3))
                .concurrent_updates(concurrency)
-               .post_init(_post_init))
+               .post_init(started)
+               .post_shutdown(stopped))
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url).base_file_url(config.base_file_url)
     builder = builder.request(request or HTTPXRequest(

@@ -7,6 +7,7 @@ TELEGRAM_WEBHOOK_SECRET   optional; the secret Telegram sends back in the
                           X-Telegram-Bot-Api-Secret-Token header (webhook mode only)
 TELEGRAM_RATE_LIMIT       optional; messages per second over all chats (Telegram allows about 30)
 YIBAO_STORE               optional; the session store (SQLite file), shared with `yibao chat`
+YIBAO_HEARTBEAT           optional; a file the bot touches every 15 s (for a health check)
 
 A missing or malformed value raises `bot.errors.InputError` with one line that names the
 variable and never repeats the token itself.
@@ -30,6 +31,7 @@ _ENV = {
     "webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
     "rate_limit": "TELEGRAM_RATE_LIMIT",
     "store": "YIBAO_STORE",
+    "heartbeat": "YIBAO_HEARTBEAT",
 }
 
 
@@ -41,12 +43,13 @@ class TelegramConfig(BaseModel):
     webhook_secret: SecretStr | None = None
     rate_limit: float = Field(default=30.0, gt=0)
     store: str | None = None
+    heartbeat: str | None = None
 
     @field_validator("token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
         if not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
-            raise ValueError("TELEGRAM_BOT_TOKEN 格式不对（应为 @BotFather 给出的 123456:ABC… 形式）")
+            raise ValueError("TELEGRAM_BOT_TOKEN 格式不对（应为 @BotFather 给出的“数字:字母数字串”形式）")
         return value
 
     @field_validator("webhook_secret")

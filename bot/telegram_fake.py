@@ -50,6 +50,7 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)
     sent: dict[tuple[int, int], dict] = field(default_factory=dict)
+    by_chat: dict[int, list[int]] = field(default_factory=dict)  # chat -> message ids, in order
     delivered_at: dict[int, float] = field(default_factory=dict)
     fail_once: dict[str, int] = field(default_factory=dict)  # method -> retry_after seconds
     network_error_once: set[str] = field(default_factory=set)  # OfflineRequest only
@@ -106,7 +107,7 @@ class FakeBotAPI:
 
     def sent_to(self, chat_id: int) -> list[dict]:
         """The messages the bot sent into a chat, oldest first, as they stand now (after edits)."""
-        return [m for (chat, _), m in sorted(self.sent.items()) if chat == chat_id]
+        return [self.sent[(chat_id, message_id)] for message_id in self.by_chat.get(chat_id, [])]
 
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -197,6 +198,7 @@ class FakeBotAPI:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.sent[(chat_id, message["message_id"])] = message
+        self.by_chat.setdefault(chat_id, []).append(message["message_id"])
         return _public(message)
 
     def _stored(self, params: dict) -> dict:

@@ -11,7 +11,7 @@ Callback data (at most 64 bytes, Telegram's limit):
     "<ver>-<value>"   a multi-select option that is not ticked
     "<ver>=years:"    the 确认 button this face adds to a multi-select: it sends the ticked
                       values as one message, "years:2025,2026" (or "years:none")
-<ver> is VERSION_LEN characters; the ticked set lives in the message's own keyboard, so it
+<ver> is VERSION_LEN characters ("****" for buttons that never go stale); the ticked set lives in the message's own keyboard, so it
 survives a restart of the bot. In a multi-select reply the options whose value is
 "year:<YYYY>" are the toggles; its other options ("都交了" -> "years:all") are sent at once.
 """
@@ -29,6 +29,7 @@ from bot.models import Option, Reply, Source
 MESSAGE_LIMIT = 4096  # Telegram: 1-4096 characters after entities parsing
 CALLBACK_LIMIT = 64   # Telegram: callback_data is 1-64 bytes
 VERSION_LEN = 4
+ANY_VERSION = "****"  # buttons that never go stale (the example questions under /start)
 TICK = "✅ "
 KINDS = ":+-="
 

@@ -12,16 +12,7 @@ import logging
 from bot.models import Option, Reply
 from bot.telegram import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
 
-from tg_harness import TOKEN, make_harness
-
-
-def buttons(message: dict) -> list[tuple[str, str]]:
-    return [(b["text"], b["callback_data"]) for row in message["reply_markup"]["inline_keyboard"]
-            for b in row]
-
-
-def data_of(message: dict, label: str) -> str:
-    return dict(buttons(message))[label]
+from tg_harness import TOKEN, buttons, data_of, make_harness
 
 
 YEARS = Reply(text="2024年到2026年，哪几年交了重庆城乡居民医保？可以多选。", multi_select=True, options=[

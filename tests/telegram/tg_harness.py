@@ -1,6 +1,7 @@
 """An Application wired to an in-process fake Bot API, and a scripted stand-in for rendering tests."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from telegram import Update
@@ -69,3 +70,28 @@ async def make_harness(api: FakeBotAPI, conversations, typing_after: float = 0.3
                             get_updates_request=OfflineRequest(api))
     await app.initialize()
     return Harness(app, api)
+
+
+TODAY = dt.date(2026, 3, 1)
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    """(label, callback data) of every button under a message the bot sent."""
+    markup = message.get("reply_markup") or {"inline_keyboard": []}
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+def data_of(message: dict, label: str) -> str:
+    return dict(buttons(message))[label]
+
+
+def manager_texts(messages: list[str], today: dt.date = TODAY) -> list[str]:
+    """What the dialogue manager itself answers to these messages, in a fresh session."""
+    from bot.session import turn
+    from bot.store import MemoryStore
+
+    store = MemoryStore()
+    texts: list[str] = []
+    for message in messages:
+        texts = [reply.text for reply in turn(store, "reference", message, today)]
+    return texts
