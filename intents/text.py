@@ -64,6 +64,10 @@ def synonym_table() -> dict[str, str]:
     for canonical, variants in raw.items():
         for variant in variants or []:
             table[str(variant)] = str(canonical)
+    for canonical in raw:
+        # a canonical word maps to itself, so that a shorter variant inside it (大病保 in
+        # 大病保险) never rewrites it: the alternation tries the longest first
+        table.setdefault(str(canonical), str(canonical))
     return table
 
 

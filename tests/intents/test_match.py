@@ -1,0 +1,79 @@
+"""Matching: right intent for paraphrases, refusal of off-topic questions, ambiguity."""
+import pytest
+
+from bot.router import understand
+from intents.catalogue import IntentSpec, build_catalogue
+from intents.match import Match, Matcher, decide
+
+
+def spec(id, *examples):
+    return IntentSpec(id=id, kind="faq", title=examples[0], examples=list(examples))
+
+
+@pytest.fixture(scope="module")
+def small():
+    faq = [
+        spec("waiting_fixed", "固定待遇等待期有多长", "固定等待期几个月", "没按时参保要等几个月"),
+        spec("collection_period", "集中参保期是什么时候", "每年啥时候交医保", "几月份交居民医保"),
+        spec("fees", "居民医保个人交多少钱", "一档二档各交多少", "明年医保交好多"),
+    ]
+    return Matcher(build_catalogue(faq))
+
+
+def test_paraphrase_goes_to_its_faq_intent(small):
+    assert decide(small.rank("居民医保每年几月交")).intent == "collection_period"
+
+
+def test_personal_years_go_to_the_task_intent_general_to_the_faq(small):
+    assert decide(small.rank("我2025年断了，2026年交的，要等多久")).intent == "my_waiting"
+    assert decide(small.rank("固定等待期是几个月")).intent == "waiting_fixed"
+
+
+@pytest.mark.parametrize("question", ["公积金怎么提取", "重庆哪里好玩", "帮我写首诗",
+                                      "社保卡坐公交能打折吗", "what is the weather today", ""])
+def test_off_topic_is_refused(small, question):
+    assert decide(small.rank(question)).kind == "out_of_scope"
+
+
+def test_conversation_intents(small):
+    assert decide(small.rank("谢谢你啊")).intent == "thanks"
+    assert decide(small.rank("对的")).intent == "yes"
+    assert decide(small.rank("不对")).intent == "no"
+    assert decide(small.rank("重新开始")).intent == "restart"
+
+
+def test_scores_are_in_zero_one_and_ranked(small):
+    ranked = small.rank("集中参保期是什么时候")
+    assert all(0.0 <= m.score <= 1.0 for m in ranked)
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+
+
+def test_close_runner_up_makes_the_decision_ambiguous():
+    ranked = [Match(intent="a", score=0.8, raw=0.50), Match(intent="b", score=0.79, raw=0.49)]
+    decision = decide(ranked)
+    assert decision.kind == "ambiguous" and [m.intent for m in decision.candidates] == ["a", "b"]
+
+
+def test_clear_winner_is_a_match():
+    ranked = [Match(intent="a", score=0.9, raw=0.6), Match(intent="b", score=0.6, raw=0.3)]
+    assert decide(ranked).kind == "match"
+
+
+def test_a_faq_id_may_not_reuse_a_task_id():
+    with pytest.raises(ValueError):
+        build_catalogue([spec("my_cap", "封顶线是多少")])
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("連續參保有什麼獎勵", "continuous_incentive_what"),
+    ("零报消激励是什么", "zero_claim_incentive_what"),
+    ("娃儿刚生咋个上医保", "newborn_how_to_enrol"),
+    ("断保一年有多长等待期", "waiting_fixed"),
+])
+def test_real_catalogue_reads_dialect_typos_and_traditional_script(question, intent):
+    assert understand(question).intent == intent
+
+
+def test_real_catalogue_refuses_the_unrelated_newspaper_articles():
+    for question in ("奉节撂荒地整治", "荣昌玩具厂招工", "小游戏流水破千万"):
+        assert understand(question).kind == "out_of_scope"

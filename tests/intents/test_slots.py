@@ -1,0 +1,184 @@
+"""Slot extraction, one table per form a person types."""
+import datetime as dt
+
+import pytest
+
+from intents.slots import YearFact, extract, yes_no
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def facts(text, today=TODAY):
+    return [(f.year, f.status) for f in extract(text, today).facts]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("2025年交了", [2025]),
+    ("25年交了", [2025]),
+    ("二〇二五年交了", [2025]),
+    ("二零二五年交了", [2025]),
+    ("二五年交了", [2025]),
+    ("2025到2027年都交了", [2025, 2026, 2027]),
+    ("25-27年都交了", [2025, 2026, 2027]),
+    ("2025至2027都交了", [2025, 2026, 2027]),
+    ("25、26年没交", [2025, 2026]),
+    ("2025和2026年都没参保", [2025, 2026]),
+    ("2025、2026、2027年", [2025, 2026, 2027]),
+    ("我交了12年医保", []),
+    ("断保了两年", []),
+    ("补贴2000元", []),
+])
+def test_years_in_every_written_form(text, years):
+    assert extract(text, TODAY).years == years
+
+
+@pytest.mark.parametrize("text, today, years", [
+    ("今年交了", dt.date(2026, 11, 22), [2026]),
+    ("去年没交", dt.date(2026, 11, 22), [2025]),
+    ("前年没交", dt.date(2026, 11, 22), [2024]),
+    ("大前年交了", dt.date(2026, 11, 22), [2023]),
+    ("明年继续交", dt.date(2026, 11, 22), [2027]),
+    ("后年呢", dt.date(2026, 11, 22), [2028]),
+    ("去年和今年都交了", dt.date(2027, 3, 1), [2026, 2027]),
+])
+def test_relative_years_count_from_today(text, today, years):
+    assert extract(text, today).years == years
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025年没交，2026年交了", [(2025, "uninsured"), (2026, "insured")]),
+    ("我2025年和2026年都参保了，2025年一次都没报销过",
+     [(2025, "insured"), (2026, "insured"), (2025, "zero_claim")]),
+    ("2025年参保了，但没报销", [(2025, "insured"), (2025, "zero_claim")]),
+    ("2025年在外地参保", [(2025, "elsewhere")]),
+    ("2026年是单位交的职工医保", [(2026, "employee")]),
+    ("2025年住院报销了", [(2025, "claimed")]),
+    ("2026年大病保险报了", [(2026, "reward_used")]),
+    ("2025年断保了", [(2025, "uninsured")]),
+    ("去年没买医保", [(2025, "uninsured")]),
+    ("2025年没用过医保", [(2025, "zero_claim")]),
+])
+def test_clause_facts_give_each_year_its_status(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize("text, all_insured, none_insured", [
+    ("一直都在交", True, False),
+    ("每年都交了", True, False),
+    ("2025和2026年都交了", True, False),
+    ("2025和2026年都没交", False, True),
+    ("一直没参保", False, True),
+    ("2025年交了", False, False),
+])
+def test_all_and_none(text, all_insured, none_insured):
+    slots = extract(text, TODAY)
+    assert (slots.all_insured, slots.none_insured) == (all_insured, none_insured)
+
+
+@pytest.mark.parametrize("text, broken, backpaid", [
+    ("断了两年", 2, None),
+    ("我断保三年了", 3, None),
+    ("有2年没交", 2, None),
+    ("补缴了1年", None, 1),
+    ("补了一年", None, 1),
+    ("补交了两年", None, 2),
+    ("没有补缴", None, 0),
+    ("2025年没交", None, None),
+])
+def test_counts_in_digits_and_chinese_numerals(text, broken, backpaid):
+    slots = extract(text, TODAY)
+    assert (slots.broken_count, slots.backpaid) == (broken, backpaid)
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("2026年12月10日", [dt.date(2026, 12, 10)]),
+    ("12月10号", [dt.date(2026, 12, 10)]),
+    ("2026-12-10", [dt.date(2026, 12, 10)]),
+    ("2026/12/10", [dt.date(2026, 12, 10)]),
+    ("二〇二六年十二月十号", [dt.date(2026, 12, 10)]),
+    ("孩子2026年1月10日出生，6月20日才参保", [dt.date(2026, 1, 10), dt.date(2026, 6, 20)]),
+    ("明年1月5号", [dt.date(2027, 1, 5)]),
+    ("2026年2月30日", []),
+])
+def test_dates_take_a_missing_year_from_context_or_today(text, dates):
+    assert extract(text, TODAY).dates == dates
+
+
+def test_payment_month_without_a_day_and_the_year_it_pays_for():
+    slots = extract("2025年没交，2026年12月交了2027年的", TODAY)
+    assert slots.paid_month == (2026, 12)
+    assert slots.paid_on is None
+    assert slots.target_year == 2027
+    assert facts("2025年没交，2026年12月交了2027年的") == [(2025, "uninsured"), (2027, "insured")]
+
+
+def test_payment_date_and_birth_date_are_told_apart():
+    slots = extract("孩子2026年1月10日出生，6月20日才参保，什么时候能报销？", TODAY)
+    assert slots.born == dt.date(2026, 1, 10)
+    assert slots.paid_on == dt.date(2026, 6, 20)
+    assert slots.group == "newborn"
+
+
+def test_target_year_of_the_question():
+    assert extract("2026年的大病保险封顶线是多少", TODAY).target_year == 2026
+    assert extract("2025和2026年都没参保，2027年参保要等多久", TODAY).target_year == 2027
+
+
+@pytest.mark.parametrize("text, value", [
+    ("对", True), ("是的", True), ("没错", True), ("嗯", True), ("好的", True), ("确认", True),
+    ("对的，没问题", True), ("要得", True), ("ok", True),
+    ("不对", False), ("没有", False), ("不是", False), ("错了", False), ("不", False),
+    ("不对，2026年没交", False), ("没得", False),
+    ("2025年交了", None), ("对不起我不知道", None), ("没有补缴", None),
+])
+def test_yes_and_no_in_many_forms(text, value):
+    assert extract(text, TODAY).yes is value
+
+
+@pytest.mark.parametrize("text, group", [
+    ("新生儿怎么参保", "newborn"), ("孩子刚出生", "newborn"), ("宝宝参保", "newborn"),
+    ("我是低保户", "low_income"), ("低收入家庭", "low_income"),
+    ("脱贫人口有等待期吗", "poverty_alleviated"),
+    ("服刑人员参保", "inmate"),
+    ("在重庆读书的大学生", "student"),
+    ("我2025年交了", None),
+])
+def test_groups(text, group):
+    assert extract(text, TODAY).group == group
+
+
+def test_id_card_and_phone_are_reported_as_kinds_never_values():
+    slots = extract("我身份证500101199001011234，电话13812345678，2025年交了", TODAY)
+    assert slots.pii == ["id_card", "phone"]
+    assert "500101199001011234" not in slots.model_dump_json()
+    assert "13812345678" not in slots.model_dump_json()
+    assert slots.years == [2025]
+
+
+def test_id_card_ending_in_x_is_recognised():
+    assert extract("50010119900101123X", TODAY).pii == ["id_card"]
+
+
+def test_impossible_years_are_reported_apart():
+    slots = extract("1990年参保，3025年呢", TODAY)
+    assert slots.invalid_years == [1990, 3025]
+    assert slots.years == []
+    assert slots.facts == []
+
+
+def test_a_year_said_both_paid_and_unpaid_is_a_conflict():
+    assert extract("我2025年交了也没交", TODAY).conflicts == [2025]
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "hello world", "年" * 5000, "2025" * 2000, "，。；"])
+def test_bad_input_never_raises(text):
+    extract(text, TODAY)
+
+
+def test_yes_no_helper_reads_the_head_of_a_message():
+    assert yes_no("对，就是这样") is True
+    assert yes_no("不是这样的") is False
+
+
+def test_year_fact_model_is_what_the_bot_reads():
+    assert YearFact(year=2025, status="zero_claim").model_dump() == {"year": 2025, "status": "zero_claim"}

@@ -1,0 +1,42 @@
+"""The shared text pipeline: one vocabulary whatever the script, dialect or typo."""
+import pytest
+
+from intents.text import compact, normalise, tokens
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("連續參保有什麼獎勵", "连续参保有什么激励"),
+    ("断了两年咋个办", "断保了两年怎么办"),
+    ("零报消激励", "零报销激励"),
+    ("等代期多久", "等待期多久"),
+    ("大并保险封顶线", "大病保险最高支付限额"),
+    ("娃儿两岁才参保有没得等待期", "小孩两岁才参保有没有等待期"),
+    ("断缴一年", "断保一年"),
+    ("补交两年", "补缴两年"),
+    ("要等好久", "要等多久"),
+    ("ｌｉｓｔ２０２５年", "list2025年"),
+])
+def test_normalise_maps_variants_to_one_vocabulary(typed, canonical):
+    assert normalise(typed) == canonical
+
+
+def test_a_canonical_word_is_never_rewritten_by_a_shorter_variant_inside_it():
+    assert normalise("大病保险") == "大病保险"
+
+
+def test_tokens_keep_domain_words_whole_and_drop_filler():
+    words = tokens("请问一下零报销激励是什么呢？")
+    assert "零报销激励" in words or "零报销" in words
+    assert "请问" not in words and "呢" not in words
+
+
+def test_compact_drops_punctuation_and_surrounding_filler():
+    assert compact("你好，请问集中参保期是什么时候呀？") == "集中参保期是什么时候"
+    assert compact("没有没有") == "没有"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀", "a" * 5000, "\x00\x01"])
+def test_bad_input_never_raises(text):
+    normalise(text)
+    tokens(text)
+    compact(text)
