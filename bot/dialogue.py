@@ -41,6 +41,7 @@ FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时�
 NOT_NEEDED_TEXT = "好的。"
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
+_FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 _ANY_DAY = dt.date(2026, 1, 1)  # the context re-reading names its years in full: today is moot
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
@@ -125,6 +126,10 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
         return [Reply(text=RESTART_TEXT, intent="restart")]
     if intent == "cancel" and not facts_said:
         return _cancel(st)
+    if st.pending == "task" and not st.task:
+        chosen = _menu_choice(st, text)
+        if chosen:
+            return _on_value(st, chosen, today)
     if st.pending == "pick":
         offered = [o.value.split(":", 1)[1] for o in st.options if o.value.startswith("pick:")]
         choice = _pick(st, text)
@@ -143,6 +148,11 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
             return _resume(st, today)
         if not facts_said and intent in ("no", "cancel"):
             return _cancel(st)
+    if intent is not None and intent not in TASKS and intent not in CONVERSATION and _asks(text):
+        # a question about the policy in the middle: answered; facts only when said of oneself
+        if facts_said and _FIRST_PERSON.search(text):
+            hist.apply_slots(st.facts, slots, today)
+        return _faq(st, intent, today)
     answering = bool(st.task) and (facts_said or _answers_pending(st, text, slots))
     if intent in TASKS and not (answering and intent != st.task and not _asks(text)):
         return _start_task(st, intent, slots, text, today)
@@ -169,6 +179,21 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
 
 
 # --- tasks: collect, confirm, compute -------------------------------------------------------
+
+_MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting": ("等待", "等多久", "多久"),
+               "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
+
+
+def _menu_choice(st: State, text: str) -> str | None:
+    """The answer to "您想了解哪一项？": an option's label or number, or its key word."""
+    for i, option in enumerate(st.options, 1):
+        if text in (option.label, str(i)):
+            return option.value
+    for value, words in _MENU_WORDS.items():
+        if any(w in text for w in words):
+            return value
+    return None
+
 
 def _likely_task(decision: Any) -> str | None:
     """With facts about one's own history, the best-ranked personal question, if plausible."""
@@ -238,11 +263,14 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
         return False
     if _slot(slots, "yes") is not None:
         return True
-    if st.pending in ("years", "zero_claim", "reward_years", "confirm", "amend") and _bare_years(st, slots):
+    if st.pending in ("years", "zero_claim", "reward_years", "confirm", "amend") and _bare_years(st, slots) \
+            and not _asks(text):
         return True
     if st.pending == "backpaid" and _count(text, slots) is not None:
         return True
     if st.pending in ("paid_on", "born") and _date(slots) is not None:
+        return True
+    if st.pending in ("confirm", "amend") and _is_amend(text):
         return True
     if _with_context(st, text, slots, _ANY_DAY) is not slots:
         return True
