@@ -183,8 +183,8 @@ def _waiting_steps(tl: Timeline, paid: Paid, wait: WaitingFigures, t: Trace) -> 
     if wait.broken:
         t.step("waiting.broken", f"{tl.target}年度之前连续断保{len(wait.broken)}年（{_years(wait.broken)}）：未连续参保。",
                "continuity", result=len(wait.broken), broken_years=list(wait.broken))
-    elif tl.exempt and tl.history.group is Group.newborn:
-        t.step("waiting.broken", "新生儿首次参保前的年度不算断保。", "newborn", result=0)
+    elif tl.exempt or tl.newborn in (Newborn.within_days, Newborn.under_age, Newborn.unknown_day):
+        t.step("waiting.broken", "新生儿未满2周岁首次参保：出生后、首次参保前的年度不算断保。", "newborn", result=0)
     else:
         t.step("waiting.broken", f"{tl.target}年度之前没有断保：连续参保。", "continuity", result=0)
     if paid is not Paid.unknown:

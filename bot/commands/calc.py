@@ -118,8 +118,8 @@ def show(result) -> None:
     console.print("[bold]计算过程[/bold]")
     for i, step in enumerate(result.trace, 1):
         c = step.citation
-        console.print(f"{i}. {step.text}")
-        console.print(f"   [dim]依据：{c.document} {c.article}：“{c.quote}”[/dim]")
+        console.print(f"{i}. {step.text}", soft_wrap=True)
+        console.print(f"   [dim]依据：{c.document} {c.article}：“{c.quote}”[/dim]", soft_wrap=True)
     console.print("[bold]说明[/bold]")
     for caveat in result.caveats:
-        console.print(f"· {caveat}")
+        console.print(f"· {caveat}", soft_wrap=True)

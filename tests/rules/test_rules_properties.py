@@ -105,3 +105,24 @@ def test_benefits_start_after_counting_and_the_result_is_plain_json(h):
     assert json.loads(json.dumps(dumped, ensure_ascii=False)) == dumped
     assert evaluate(h) == result  # pure: the same history, the same result
     assert any("经办机构" in c for c in result.caveats)
+
+
+@st.composite
+def newborns(draw):
+    target = draw(st.integers(2025, 2032))
+    born = draw(st.dates(dt.date(2025, 1, 1), dt.date(target, 12, 31)))
+    coverage = {y: draw(st.sampled_from(list(Coverage))) for y in range(born.year, target)}
+    coverage[target] = Coverage.chongqing
+    paid = draw(st.none() | st.dates(max(born, dt.date(target - 1, 9, 1)), dt.date(target, 12, 31)))
+    return History(target_year=target, coverage=coverage, group=Group.newborn, born=born, paid_on=paid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(newborns())
+def test_newborns_are_never_covered_before_birth_and_wait_zero_or_three_months(h):
+    result = evaluate(h)
+    assert result.waiting.months == 0 or result.waiting.months >= 3
+    if result.benefits_from is not None:
+        assert result.benefits_from >= h.born
+    assert all(row.year >= h.born.year for row in result.cap_by_year)
+    assert 160_000 <= result.cap.effective <= 240_000
