@@ -313,7 +313,7 @@ def _with_context(st: State, text: str, slots: Any, today: dt.date) -> Any:
     asked again with the years of the question in front of the answer."""
     if st.pending not in ("years", "zero_claim") or not st.pending_years:
         return slots
-    if _slot(slots, "years", []) or _slot(slots, "facts", []) or not isinstance(text, str) or _asks(text):
+    if _slot(slots, "years", []) or hist.has_history_facts(slots) or _asks(text):
         return slots
     prefix = "、".join(str(y) for y in st.pending_years) + "年"
     again = _extract(prefix + text, today)
@@ -339,7 +339,7 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     context = years if pending == "years" else []
     conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
     hist.apply_count(st.facts, slots, today, st.task)
-    if pending == "zero_claim" and not facts_said:
+    if pending == "zero_claim" and not _slot(slots, "facts", []):
         _zero_claim_answer(st, text, slots, years, yes)
     elif pending == "years" and not facts_said:
         bare = _bare_years(st, slots)

@@ -1,0 +1,98 @@
+"""Session stores: what is saved comes back, old sessions expire, "忘记我" deletes the record,
+and several processes can share the SQLite file."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from bot.models import Option
+from bot.state import Facts, State
+from bot.store import MemoryStore, SQLiteStore, default_path, open_store, session_max_age
+
+
+def _state() -> State:
+    return State(facts=Facts(target_year=2027, years={2025: "insured", 2026: "uninsured"}, backpaid=1,
+                             paid_on=dt.date(2026, 12, 10)),
+                 task="my_waiting", pending="confirm", options=[Option(label="对", value="yes")])
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def make(request, tmp_path):
+    def build(clock=None):
+        kw = {"clock": clock} if clock else {}
+        if request.param == "memory":
+            return MemoryStore(**kw)
+        return SQLiteStore(tmp_path / "sessions.db", **kw)
+    return build
+
+
+def test_a_saved_state_comes_back_equal(make):
+    store = make()
+    store.save("cli:a", _state())
+    assert store.load("cli:a") == _state()
+    assert store.load("cli:other") is None
+
+
+def test_forget_deletes_the_record(make):
+    store = make()
+    store.save("cli:a", _state())
+    store.forget("cli:a")
+    assert store.load("cli:a") is None
+    store.forget("cli:never")  # forgetting nothing is fine
+
+
+def test_sessions_older_than_the_age_expire_and_newer_stay(make):
+    clock = Clock()
+    store = make(clock)
+    store.save("old", _state())
+    clock.now += 31 * 86400
+    store.save("new", _state())
+    assert store.expire(dt.timedelta(days=30)) == 1
+    assert store.load("old") is None and store.load("new") is not None
+
+
+def test_a_state_from_another_version_starts_afresh(tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    store.save("k", _state().model_copy(update={"version": 999}))
+    assert store.load("k") is None
+    store._db.execute("UPDATE sessions SET state = 'not json' WHERE key = 'k'")
+    assert store.load("k") is None
+
+
+def test_sqlite_store_runs_in_wal_mode_and_is_shared_between_connections(tmp_path):
+    path = tmp_path / "shared.db"
+    one, two = SQLiteStore(path), SQLiteStore(path)
+    one.save("tg:1:1", _state())
+    assert two.load("tg:1:1") == _state()
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_store_location_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("YIBAO_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_path() == str(tmp_path / "yibao" / "sessions.db")
+    monkeypatch.setenv("YIBAO_STORE", str(tmp_path / "elsewhere.db"))
+    store = open_store()
+    store.save("k", _state())
+    assert (tmp_path / "elsewhere.db").exists()
+    assert isinstance(open_store("memory"), MemoryStore)
+
+
+def test_session_age_is_configurable(monkeypatch):
+    monkeypatch.setenv("YIBAO_SESSION_DAYS", "7")
+    assert session_max_age() == dt.timedelta(days=7)
+    monkeypatch.setenv("YIBAO_SESSION_DAYS", "soon")
+    assert session_max_age() == dt.timedelta(days=30)
+    monkeypatch.delenv("YIBAO_SESSION_DAYS")
+    assert session_max_age() == dt.timedelta(days=30)
