@@ -154,11 +154,11 @@ def _zero_claim_steps(tl: Timeline, rows: list[YearFigures], t: Trace) -> None:
                "连续参保激励不受影响。", "zero_claim_cleared", result=target.zero_claim,
                reward_used=sorted(h.reward_used))
         t.caveat("使用奖励额度的年度，本产品按“当年清零”显示该年度的零报销激励为0；连续参保激励不清零。")
-    kept = target.zero_claim and any(r.coverage in (Coverage.none, Coverage.employee) for r in rows
-                                     if earned and r.year > earned[0])
-    if kept:
-        t.step("incentive.zero_claim_kept", "中断参加居民医保或转为职工医保，零报销激励额度不清零。",
-               "zero_claim_kept", result=target.zero_claim)
+    gaps = [r.year for r in rows if earned and r.year > earned[0] + 1
+            and r.coverage in (Coverage.none, Coverage.employee)]
+    if target.zero_claim and gaps:
+        t.step("incentive.zero_claim_kept", f"{_years(gaps)}年中断参加居民医保或转为职工医保："
+               "零报销激励额度不清零。", "zero_claim_kept", result=target.zero_claim, years=gaps)
 
 
 REASONS = {

@@ -25,6 +25,9 @@ def test_case(file, doc, case):
     rules = [step["rule"] for step in result["trace"]]
     for rule in case.get("trace", []):
         assert rule in rules, f"trace has no step {rule}: {rules}"
+    said = "\n".join(step["text"] for step in result["trace"])
+    for words in case.get("says", []):
+        assert str(words) in said, f"the trace does not say {words!r}:\n{said}"
     if "caveat" in case:
         assert any(case["caveat"] in c for c in result["caveats"]), result["caveats"]
 
