@@ -75,6 +75,9 @@ class _Query(BaseModel):
 
 
 BIGRAM_WEIGHT = 1.0
+OFF_DOMAIN = 0.15
+W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
+UNKNOWN = 1.0  # weight of a term no example has, relative to the rarest known term
 
 
 def _terms(clean: str, squeezed: str) -> set[str]:
@@ -131,7 +134,7 @@ class Matcher:
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
-        self.unknown_idf = math.log(n + 1) + 1.0
+        self.unknown_idf = UNKNOWN * (math.log(n + 1) + 1.0)
         self.idf = {t: _weight(t) * (math.log((n + 1) / (len(p) + 0.5)) + 0.1) for t, p in postings.items()}
         self.postings = {t: tuple(p) for t, p in postings.items()}
         self.example_weight = [sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms]
@@ -140,11 +143,12 @@ class Matcher:
             for term in terms:
                 intent_postings[term].add(intent)
         k = max(len(self.specs), 1)
-        self.intent_unknown_idf = math.log(k + 1) + 1.0
+        self.intent_unknown_idf = UNKNOWN * (math.log(k + 1) + 1.0)
         self.intent_idf = {t: _weight(t) * (math.log((k + 1) / (len(p) + 0.5)) + 0.1)
                            for t, p in intent_postings.items()}
         self.intent_postings = {t: tuple(sorted(p)) for t, p in intent_postings.items()}
         self.oos_words = tuple(normalise(w) for w in catalogue.out_of_scope)
+        self.domain_words = tuple(normalise(w) for w in catalogue.domain)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
 
@@ -166,13 +170,17 @@ class Matcher:
             for index in self.postings.get(term, ()):
                 shared[index] += weight
         best: dict[str, float] = {}
+        second: dict[str, float] = defaultdict(float)
         for index, overlap in shared.items():
             sim = (W_COVERAGE * overlap / total
                    + W_PRECISION * overlap / self.example_weight[index]
                    + W_FUZZY * Indel.normalized_similarity(q.compact, self.example_compact[index]))
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
+                second[intent] = best.get(intent, 0.0)
                 best[intent] = sim
+            elif sim > second[intent]:
+                second[intent] = sim
         iw = {t: self.intent_idf.get(t, _weight(t) * self.intent_unknown_idf) for t in q.terms}
         itotal = sum(iw.values()) or 1.0
         icov: dict[str, float] = defaultdict(float)
@@ -180,15 +188,20 @@ class Matcher:
             for intent in self.intent_postings.get(term, ()):
                 icov[intent] += weight / itotal
         for intent in best:
-            best[intent] = W_EXAMPLE * best[intent] + W_INTENT * icov[intent]
+            nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
+            best[intent] = W_EXAMPLE * nearest + W_INTENT * icov[intent]
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         bonus = _PERSONAL_BONUS[q.personal]
+        off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
+            and not _YEAR.search(q.text) and not _COUNT.search(q.text)
         scored = []
         for intent, sim in best.items():
             spec = self.specs[intent]
             sim -= penalty
             sim += 0.05 * sum(1 for w in self.keywords[intent] if w in q.text)
             sim -= 0.2 * sum(1 for w in self.negative[intent] if w in q.text)
+            if off_domain and spec.kind != "conversation":
+                sim -= OFF_DOMAIN
             if spec.kind == "task":
                 sim += bonus
             elif spec.kind == "faq" and q.personal >= 2:
