@@ -91,7 +91,7 @@ def _cap_steps(tl: Timeline, rows: list[YearFigures], t: Trace) -> None:
         t.caveat("基础封顶线按2025年公布的20万元计算；以后年度如有调整，以当年文件为准。")
     required = int(p.value("continuous_years_required", tl.target))
     earned = [r.year for r in rows if r.earned_continuous]
-    text = (f"从2025年度起算，到{tl.target}年连续参加居民医保{target.count}年。满{required}年后每连续参保1年"
+    text = (f"从{tl.first}年度起算，到{tl.target}年连续参加居民医保{target.count}年。满{required}年后每连续参保1年"
             f"提高{p.value('incentive_step', tl.target)}元")
     text += f"，已在{_years(earned)}年获得，连续参保激励累计{target.continuous}元。" if earned else \
         f"，还没有获得，连续参保激励0元。"
@@ -188,7 +188,10 @@ def _waiting_steps(tl: Timeline, paid: Paid, wait: WaitingFigures, t: Trace) -> 
     else:
         t.step("waiting.broken", f"{tl.target}年度之前没有断保：连续参保。", "continuity", result=0)
     if paid is not Paid.unknown:
-        t.step("waiting.paid", f"{h.paid_on}缴费：{PAID_ZH[paid]}。",
+        when = PAID_ZH[paid]
+        if wait.reason == "newborn":
+            when = "新生儿首次参保按出生后的天数和年龄确定待遇，不看集中参保期"
+        t.step("waiting.paid", f"{h.paid_on}缴费：{when}。",
                "students" if paid is Paid.student_september else "collection_period",
                result=paid.value, paid_on=h.paid_on.isoformat())
     else:
