@@ -27,9 +27,19 @@ def faq_specs() -> list[IntentSpec]:
             for e in load().entries]
 
 
+def vocabulary() -> list[str]:
+    """The knowledge base's own texts (answers and source passages): the subject's words."""
+    from faq import load
+
+    kb = load()
+    texts = [e.answer for e in kb.entries]
+    texts += [p.text for d in kb.documents for p in d.passages]
+    return texts
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    return build_catalogue(faq_specs())
+    return build_catalogue(faq_specs(), vocabulary())
 
 
 def _key(cat: Catalogue) -> str:

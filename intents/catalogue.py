@@ -57,6 +57,7 @@ class Catalogue(BaseModel):
     intents: list[IntentSpec]
     out_of_scope: list[str] = Field(default_factory=list)
     domain: list[str] = Field(default_factory=list)
+    vocabulary: list[str] = Field(default_factory=list)
 
     def get(self, intent_id: str) -> IntentSpec | None:
         return self.by_id().get(intent_id)
@@ -88,8 +89,12 @@ def own_intents() -> tuple[tuple[IntentSpec, ...], tuple[str, ...], tuple[str, .
     return tuple(parsed.intents.values()), tuple(parsed.out_of_scope), tuple(parsed.domain)
 
 
-def build_catalogue(faq_specs: list[IntentSpec]) -> Catalogue:
+def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = None) -> Catalogue:
     """The full catalogue: the FAQ intents handed in by the caller, then our own intents.
+
+    `vocabulary`: texts of the subject (the knowledge base's answers and passages, say) whose
+    words count as in-domain even when no example uses them; a question's words found neither
+    there nor in any example are foreign, and weigh against every FAQ and task intent.
 
     An id may appear once only; a FAQ entry that reuses a task or conversation id is an error.
     """
@@ -100,4 +105,5 @@ def build_catalogue(faq_specs: list[IntentSpec]) -> Catalogue:
         if spec.id in seen:
             raise ValueError(f"intent id {spec.id!r} appears twice")
         seen.add(spec.id)
-    return Catalogue(intents=specs, out_of_scope=list(oos), domain=list(domain))
+    return Catalogue(intents=specs, out_of_scope=list(oos), domain=list(domain),
+                     vocabulary=list(vocabulary or []))

@@ -76,6 +76,7 @@ class _Query(BaseModel):
 
 BIGRAM_WEIGHT = 1.0
 OFF_DOMAIN = 0.15
+FOREIGN = 0.2  # times the share of the question's words found in no example and no vocabulary
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
 UNKNOWN = 1.0  # weight of a term no example has, relative to the rarest known term
 
@@ -149,6 +150,10 @@ class Matcher:
         self.intent_postings = {t: tuple(sorted(p)) for t, p in intent_postings.items()}
         self.oos_words = tuple(normalise(w) for w in catalogue.out_of_scope)
         self.domain_words = tuple(normalise(w) for w in catalogue.domain)
+        known: set[str] = {t for t in postings if not t.startswith(("2:", "1:"))}
+        for text in catalogue.vocabulary:
+            known.update(tokens(text))
+        self.known_words = frozenset(known)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
 
@@ -191,6 +196,9 @@ class Matcher:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
             best[intent] = W_EXAMPLE * nearest + W_INTENT * icov[intent]
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
+        words = [t for t in q.terms if not t.startswith(("2:", "1:"))]
+        foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit())
+        foreign_share = foreign / len(words) if words else 0.0
         bonus = _PERSONAL_BONUS[q.personal]
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
             and not _YEAR.search(q.text) and not _COUNT.search(q.text)
@@ -200,8 +208,8 @@ class Matcher:
             sim -= penalty
             sim += 0.05 * sum(1 for w in self.keywords[intent] if w in q.text)
             sim -= 0.2 * sum(1 for w in self.negative[intent] if w in q.text)
-            if off_domain and spec.kind != "conversation":
-                sim -= OFF_DOMAIN
+            if spec.kind != "conversation":
+                sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
             if spec.kind == "task":
                 sim += bonus
             elif spec.kind == "faq" and q.personal >= 2:

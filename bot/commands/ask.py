@@ -7,8 +7,8 @@ article, excerpt), options (label, value).
 
 FAQ and conversation intents are answered from bot.replies. Personal questions (my_cap,
 my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.dialogue), as
-`yibao chat` would, starting from an empty state: when the one message holds every fact, the
-figures come back; otherwise the reply says what is still needed.
+`yibao chat` would, in its one-shot mode (bot.dialogue.one_shot): when the one message holds
+every fact, the figures come back; otherwise the reply says what is still needed.
 """
 from __future__ import annotations
 
@@ -57,18 +57,11 @@ def answer(question: str, today: dt.date) -> dict:
 
 
 def task_replies(text: str, today: dt.date) -> list:
-    """A personal question through the dialogue manager, from an empty state.
+    """A personal question through the dialogue manager's one-shot mode: the summary and the
+    figures when the message holds every fact, else what the answer still needs."""
+    from bot.dialogue import one_shot
 
-    If the message gave every fact, the manager asks to confirm its summary; in a one-shot
-    answer the summary stands as said, so we confirm it and return summary + figures.
-    """
-    from bot.dialogue import respond
-
-    replies, state = respond(None, text, today)
-    if replies and replies[-1].intent == "confirm":
-        more, _ = respond(state, "yes", today)
-        replies = replies + list(more)
-    return replies
+    return one_shot(text, today)
 
 
 def _kind(intent: str) -> str | None:
