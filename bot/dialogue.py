@@ -22,7 +22,7 @@ from bot.state import Facts, State, WhatIf
 TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
 CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 MAX_CHARS = 500
-LIKELY_TASK = 0.35  # a task intent this close is taken when the message states one's history
+LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
 HOTLINE = "12393"
 
 PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
@@ -159,7 +159,10 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
     if answering:
         return _answer(st, text, slots, today)
     if facts_said and not st.task:
-        guess = _likely_task(decision)
+        guess = _likely_task(decision) or st.topic_task
+        if guess is None and _asks(text):
+            menu = _menu_choice(State(), text)  # the words of the bot's own menu
+            guess = menu.split(":", 1)[1] if menu else None
         if guess:
             return _start_task(st, guess, slots, text, today)
         conflicts = hist.apply_slots(st.facts, slots, today)
@@ -597,13 +600,36 @@ def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
     return [reply] + _reminder(st, today)
 
 
+TOPIC_TASK = {"waiting": "my_waiting", "repair": "my_waiting", "continuity": "my_waiting",
+              "period": "my_benefit_start", "newborn": "my_benefit_start", "student": "my_benefit_start",
+              "zero_claim": "my_cap", "continuous": "my_cap", "ceiling": "my_cap", "critical": "my_cap",
+              "break_cap": "my_cap", "break_incentive": "my_cap"}
+TOPIC_OFFER = {"my_waiting": "算算我的等待期", "my_benefit_start": "算算我哪天能报销", "my_cap": "算算我的封顶线"}
+
+
 def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
+    """A policy question: the FAQ answer; mid-calculation, the offer to continue; otherwise the
+    offer to work out the person's own figure on the same topic."""
     from bot.replies import faq_reply_for
 
     reply = faq_reply_for(intent)
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
+    if st.task is None or st.pending is None:
+        st.topic_task = TOPIC_TASK.get(_topic(intent))  # type: ignore[assignment]
+        if st.topic_task:
+            reply = reply.model_copy(update={"options": [
+                Option(label=TOPIC_OFFER[st.topic_task], value=f"task:{st.topic_task}")]})
     return [reply] + _reminder(st, today)
+
+
+def _topic(intent: str) -> str | None:
+    from faq import load
+
+    try:
+        return load().entry(intent).topic
+    except KeyError:
+        return None
 
 
 def _clarify(st: State, decision: Any) -> list[Reply]:

@@ -293,11 +293,12 @@ def summary(state: State, today: dt.date) -> str:
     by_status: dict[str, list[int]] = {}
     for y in years:
         by_status.setdefault(facts.years.get(y, "?"), []).append(y)
+    if years and state.what_if is None and facts.years.get(target, "insured") == "insured":
+        by_status.setdefault("insured", []).append(target)  # the year asked about is counted insured
     names = {"insured": "在重庆参加居民医保", "elsewhere": "在外地参加居民医保",
              "employee": "参加职工医保", "uninsured": "没有参保"}
-    for status in ("insured", "elsewhere", "employee", "uninsured"):
-        if by_status.get(status):
-            parts.append(years_text(by_status[status]) + names[status])
+    for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
+        parts.append(years_text(by_status[status]) + names[status])
     if cap_task(task, facts, state):
         zero = [y for y in years if facts.zero_claim.get(y)]
         claimed = [y for y in years if facts.zero_claim.get(y) is False]
