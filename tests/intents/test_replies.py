@@ -1,0 +1,44 @@
+"""What a person sees for FAQ answers, "您是想问", off-topic questions and small talk."""
+from bot.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+from bot.router import catalogue, understand
+from intents.match import Match
+
+
+def test_faq_reply_is_the_answer_with_one_or_two_cited_excerpts():
+    reply = faq_reply_for("collection_period")
+    assert "9月" in reply.text
+    assert 1 <= len(reply.sources) <= 2
+    assert all(s.document and s.article and s.excerpt for s in reply.sources)
+    assert reply.intent == "collection_period"
+
+
+def test_unknown_faq_id_gives_no_reply():
+    assert faq_reply_for("no_such_entry") is None
+
+
+def test_out_of_scope_says_what_yibao_covers_and_names_the_hotline():
+    text = out_of_scope_reply().text
+    assert "12393" in text
+    for subject in ("激励", "等待期", "缴费", "集中参保期", "新生儿", "大学生", "职工医保"):
+        assert subject in text
+
+
+def test_clarify_lists_the_real_question_titles_as_numbered_options():
+    reply = clarify_reply([Match(intent="waiting_fixed", score=0.8), Match(intent="waiting_variable", score=0.79)])
+    titles = [catalogue().get("waiting_fixed").title, catalogue().get("waiting_variable").title]
+    assert reply.text.startswith("您是想问")
+    assert f"1. {titles[0]}" in reply.text and f"2. {titles[1]}" in reply.text
+    assert [o.value for o in reply.options] == ["pick:waiting_fixed", "pick:waiting_variable"]
+    assert all(len(o.value.encode()) < 64 for o in reply.options)
+
+
+def test_conversation_replies():
+    assert "渝医保" in conversation_reply("greeting").text
+    assert "不客气" in conversation_reply("thanks").text
+    assert "12393" in conversation_reply("help").text
+    assert "12393" in conversation_reply("unknown_intent").text
+
+
+def test_understand_never_raises_on_odd_input():
+    for text in ("", "😀", "x" * 5000, None):
+        assert understand(text).kind in ("match", "ambiguous", "out_of_scope")
