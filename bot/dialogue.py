@@ -41,6 +41,7 @@ FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时�
 NOT_NEEDED_TEXT = "好的。"
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
+_HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 _ANY_DAY = dt.date(2026, 1, 1)  # the context re-reading names its years in full: today is moot
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -212,6 +213,9 @@ def _asks(text: str) -> bool:
 
 
 def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -> list[Reply]:
+    if intent in ("my_waiting", "my_benefit_start") and _HYPOTHETICAL.search(text) \
+            and _slot(slots, "backpaid"):
+        intent = "what_if"  # "如果补缴一年，要等多久": a hypothesis, not a back-payment made
     st.task = intent  # type: ignore[assignment]
     st.what_if = _what_if(slots, text) if intent == "what_if" else None
     st.pending = None
