@@ -62,6 +62,7 @@ class Slots(BaseModel):
     group: Group | None = None
     invalid_years: list[int] = Field(default_factory=list)   # 1990年, 3025年
     conflicts: list[int] = Field(default_factory=list)       # a year said both insured and not
+    statuses: list[Status] = Field(default_factory=list)     # said with no year at all ("一次都没报销过")
     pii: list[str] = Field(default_factory=list)             # kinds only: "id_card", "phone"
 
 
@@ -279,14 +280,20 @@ def group_of(text: str) -> str | None:
 _CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|但是|但|可是|然后|不过|后来|而且")
 _NEGATED_INSURED = re.compile(
     r"(?:没有?|未|不|没再|没去|没能)(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|没了|不在保")
-_ELSEWHERE = re.compile(r"外地|市外|外省|省外|外市|异地|老家|在(?!重庆|渝)[\u4e00-\u9fff]{1,4}(?:省|市|县)")
+# Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
+_PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
+           "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
+           "武汉|宜昌|湖南|长沙|广东|广州|深圳|东莞|佛山|广西|南宁|海南|海口|四川|成都|达州|南充|广安|泸州|"
+           "贵州|贵阳|遵义|云南|昆明|西藏|拉萨|陕西|西安|甘肃|兰州|青海|西宁|宁夏|银川|新疆|乌鲁木齐|香港|澳门|台湾")
+_ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|县)")
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
 _ZERO_CLAIM = re.compile(r"零报销|没有?(?:住过?院|看过?病|用过?)|一次都没用|没产生报销")
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用")
 _CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
-    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|在交|上了医保|补缴")
-_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
+    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|在交|上了医保|补缴|"
+    r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)")
+_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
 _NONE = re.compile(r"都没(?:有)?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d{1,2})\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
@@ -319,6 +326,20 @@ def _statuses(clause: str) -> list[str]:
         rest = _NONE.sub(" ", _NEGATED_INSURED.sub(" ", rest))
     if "elsewhere" not in found and "employee" not in found and _INSURED.search(rest):
         found.append("insured")
+    return found
+
+
+_PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?\s*$")
+
+
+def _paid_for(clause: str, today: dt.date) -> list[int]:
+    """Years named as "Y年的" right after a payment verb (交了2027年的): the years paid for."""
+    found = []
+    for pos, year in years_in(clause, today)[0]:
+        rest = clause[pos:]
+        m = re.match(r"(?:\d{2,4}\s*年|[大今去明前后本上下一]{1,3}年)的", rest)
+        if m and _PAID_FOR.search(clause[:pos]):
+            found.append(year)
     return found
 
 
@@ -359,7 +380,12 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         clause_years = list(dict.fromkeys(y for _, y in year_hits))
         clause_dates = [h for h in hits if start <= h.start < end]
         statuses = _statuses(bare)
+        paid_for = _paid_for(bare, today)
+        if paid_for and statuses:
+            clause_years = [y for y in clause_years if y in paid_for]   # 今年交了明年的: 2027 only
         years = clause_years or (carried if statuses else [])
+        if statuses and not years:
+            slots.statuses.extend(s for s in statuses if s not in slots.statuses)
         for status in statuses:
             for year in years:
                 slots.facts.append(YearFact(year=year, status=status))

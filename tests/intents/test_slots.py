@@ -57,6 +57,10 @@ def test_relative_years_count_from_today(text, today, years):
     ("2025年断保了", [(2025, "uninsured")]),
     ("去年没买医保", [(2025, "uninsured")]),
     ("2025年没用过医保", [(2025, "zero_claim")]),
+    ("25年在成都参保的，26年回重庆交的", [(2025, "elsewhere"), (2026, "insured")]),
+    ("今年交了明年的", [(2027, "insured")]),
+    ("2026年交的2027年的", [(2027, "insured")]),
+    ("2025年交了，没有报销", [(2025, "insured"), (2025, "zero_claim")]),
 ])
 def test_clause_facts_give_each_year_its_status(text, expected):
     assert facts(text) == expected
@@ -69,6 +73,7 @@ def test_clause_facts_give_each_year_its_status(text, expected):
     ("2025和2026年都没交", False, True),
     ("一直没参保", False, True),
     ("2025年交了", False, False),
+    ("25年在成都参保的", False, False),
 ])
 def test_all_and_none(text, all_insured, none_insured):
     slots = extract(text, TODAY)
@@ -102,6 +107,11 @@ def test_counts_in_digits_and_chinese_numerals(text, broken, backpaid):
 ])
 def test_dates_take_a_missing_year_from_context_or_today(text, dates):
     assert extract(text, TODAY).dates == dates
+
+
+def test_a_status_said_without_any_year_is_kept_apart():
+    slots = extract("一次都没用过医保", TODAY)
+    assert slots.facts == [] and slots.statuses == ["zero_claim"]
 
 
 def test_payment_month_without_a_day_and_the_year_it_pays_for():
