@@ -38,7 +38,7 @@ from intents.catalogue import Catalogue, IntentSpec
 from intents.text import compact, normalise, tokens
 
 THRESHOLD = 0.5
-MARGIN = 0.02   # on the raw similarity: top1 - top2 under this asks "您是想问"
+MARGIN = 0.01   # on the raw similarity: top1 - top2 under this asks "您是想问"
 # Raw similarities are mapped through a logistic curve centred on RAW_FALLBACK (the raw
 # similarity under which, on our own wordings, a question is more likely off-topic than not),
 # so that 0.5 is the refusal point and the scores read as confidences.

@@ -49,7 +49,7 @@ def test_scores_are_in_zero_one_and_ranked(small):
 
 
 def test_close_runner_up_makes_the_decision_ambiguous():
-    ranked = [Match(intent="a", score=0.8, raw=0.50), Match(intent="b", score=0.79, raw=0.49)]
+    ranked = [Match(intent="a", score=0.8, raw=0.50), Match(intent="b", score=0.79, raw=0.495)]
     decision = decide(ranked)
     assert decision.kind == "ambiguous" and [m.intent for m in decision.candidates] == ["a", "b"]
 
