@@ -154,13 +154,16 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
         if facts_said and _FIRST_PERSON.search(text):
             hist.apply_slots(st.facts, slots, today)
         return _faq(st, intent, today)
+    fresh_topic = st.topic_task if st.topic_turn == st.turns - 1 else None
+    if intent in TASKS and fresh_topic and not st.task and facts_said and not _asks(text):
+        intent = fresh_topic  # facts told right after a policy answer: that answer's question
     answering = bool(st.task) and (facts_said or _answers_pending(st, text, slots))
     if intent in TASKS and not (answering and intent != st.task and not _asks(text)):
         return _start_task(st, intent, slots, text, today)
     if answering:
         return _answer(st, text, slots, today)
     if facts_said and not st.task:
-        guess = _likely_task(decision) or st.topic_task
+        guess = fresh_topic or _likely_task(decision)
         if guess is None and _asks(text):
             menu = _menu_choice(State(), text)  # the words of the bot's own menu
             guess = menu.split(":", 1)[1] if menu else None
@@ -318,14 +321,19 @@ def _date(slots: Any) -> dt.date | None:
 def _with_context(st: State, text: str, slots: Any, today: dt.date) -> Any:
     """A bare "报销过" / "在外地交的" to "2026年…？" is read as "2026年报销过": the extractor is
     asked again with the years of the question in front of the answer."""
-    if st.pending not in ("years", "zero_claim") or not st.pending_years:
+    if st.pending in ("confirm", "amend"):
+        years = hist.span(st.facts, hist.target_of(st.facts, today), st.task)
+        wanted: tuple[str, ...] = ("insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed")
+    elif st.pending in ("years", "zero_claim"):
+        years = st.pending_years
+        wanted = ("insured", "uninsured", "elsewhere", "employee") if st.pending == "years" \
+            else ("zero_claim", "claimed")
+    else:
         return slots
-    if _slot(slots, "years", []) or hist.has_history_facts(slots) or _asks(text):
+    if not years or _slot(slots, "years", []) or hist.has_history_facts(slots) or _asks(text):
         return slots
-    prefix = "、".join(str(y) for y in st.pending_years) + "年"
+    prefix = "、".join(str(y) for y in years) + "年"
     again = _extract(prefix + text, today)
-    wanted = ("insured", "uninsured", "elsewhere", "employee") if st.pending == "years" \
-        else ("zero_claim", "claimed")
     if any(f.status in wanted for f in _slot(again, "facts", [])):
         return again
     return slots
@@ -352,7 +360,8 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         bare = _bare_years(st, slots)
         if bare:
             _mark_years(st.facts, years, set(bare))
-        elif yes is not None:
+        elif yes is False or (yes is True and len(years) == 1):
+            # "没有" to "哪几年交了？" is none of them; a bare "对" to several years says nothing
             _mark_years(st.facts, years, set(years) if yes else set())
     elif pending == "reward_used" and not facts_said and yes is not None:
         if not yes:
@@ -621,6 +630,7 @@ def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
         return [_out_of_scope()] + _reminder(st, today)
     if st.task is None or st.pending is None:
         st.topic_task = TOPIC_TASK.get(_topic(intent))  # type: ignore[assignment]
+        st.topic_turn = st.turns
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
                 Option(label=TOPIC_OFFER[st.topic_task], value=f"task:{st.topic_task}")]})

@@ -237,9 +237,9 @@ def _month_text(month: Any) -> str | None:
 def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
     """"断了两年" with no years named: the two years right before the year asked about."""
     n = _get(slots, "broken_count")
-    if not n or _get(slots, "facts", []):
-        return
     target = target_of(facts, today)
+    if not n or any(int(f.year) < target for f in _get(slots, "facts", [])):
+        return
     years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
     for y in years:
         facts.years[y] = "uninsured"

@@ -73,6 +73,7 @@ class State(BaseModel):
     pending_years: list[int] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)
     topic_task: Task | None = None  # the personal question closest to the last FAQ answer
+    topic_turn: int = 0             # ... given on this turn
     paused: bool = False  # a detour was answered; the bot offered to continue the calculation
     forget: bool = False  # set by "忘记我": the session layer deletes the stored record
     turns: int = 0
