@@ -69,6 +69,8 @@ NOT_YOURS = "这些按钮是给提问的那位的"
 SORRY = "抱歉，刚才处理出了问题，请再发一次。也可以拨打医保服务热线 12393。"
 FAQ_USAGE = "请在 /faq 后面写上要查的问题，例如：/faq 新生儿怎么参保"
 NETWORK_ATTEMPTS = 3
+POOL_SIZE = 8     # httpcore scans its whole pool for every request: a small pool is faster
+CONCURRENCY = 32  # updates handled at once (one chat's updates wait for each other in a lock)
 
 
 def session_key(chat_id: int, user_id: int) -> str:
@@ -452,7 +454,7 @@ def _with_heartbeat(path: str | None):
 def build_application(config: TelegramConfig, face: TelegramFace, *,
                       request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None,
-                      concurrency: int = 64) -> Application:
+                      concurrency: int = CONCURRENCY) -> Application:
     """An Application with flood control, network timeouts, the commands menu and the face."""
     started, stopped = _with_heartbeat(config.heartbeat)
     builder = (ApplicationBuilder()
@@ -464,7 +466,7 @@ def build_application(config: TelegramConfig, face: TelegramFace, *,
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url).base_file_url(config.base_file_url)
     builder = builder.request(request or HTTPXRequest(
-        connection_pool_size=concurrency, connect_timeout=10.0, read_timeout=15.0,
+        connection_pool_size=POOL_SIZE, connect_timeout=10.0, read_timeout=15.0,
         write_timeout=15.0, pool_timeout=10.0))
     builder = builder.get_updates_request(get_updates_request or HTTPXRequest(
         connect_timeout=10.0, read_timeout=15.0, write_timeout=15.0, pool_timeout=10.0))

@@ -86,12 +86,15 @@ def data_of(message: dict, label: str) -> str:
 
 
 def manager_texts(messages: list[str], today: dt.date = TODAY) -> list[str]:
-    """What the dialogue manager itself answers to these messages, in a fresh session."""
+    """What a person should see for the manager's answer to the last of these messages
+    (in a fresh session): each reply's text and quoted sources, as Telegram shows the HTML."""
     from bot.session import turn
     from bot.store import MemoryStore
+    from bot.telegram_fake import parse_html
+    from bot.telegram_render import render_html
 
     store = MemoryStore()
-    texts: list[str] = []
+    replies = []
     for message in messages:
-        texts = [reply.text for reply in turn(store, "reference", message, today)]
-    return texts
+        replies = turn(store, "reference", message, today)
+    return [parse_html(piece)[0] for reply in replies for piece in render_html(reply)]
