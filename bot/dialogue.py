@@ -684,7 +684,7 @@ def _out_of_scope() -> Reply:
 # --- one-shot answers (yibao ask) ------------------------------------------------------------
 
 CHECKLIST = {
-    "my_cap": ("years", "zero_claim", "reward_used"),
+    "my_cap": ("years", "zero_claim"),
     "my_waiting": ("years", "backpaid"),
     "my_benefit_start": ("years", "backpaid", "paid_on"),
     "what_if": ("years", "backpaid"),
@@ -699,14 +699,29 @@ FACT_NAMES = {
 }
 
 
+ONE_SHOT_DEFAULTS = {
+    "backpaid": (0, "（没说补缴，按没有补缴计算。）"),
+    "reward_used": ([], "（没说大病保险用过激励额度，按没有用过计算。）"),
+}
+
+
 def one_shot(message: str, today: dt.date) -> list[Reply]:
     """A personal question answered from the one message: the summary and the figures when it
     holds every fact (the summary stands as said), else what the answer still needs."""
     replies, state = respond(None, message, today)
+    assumed: list[str] = []
+    while state.task and state.pending in ONE_SHOT_DEFAULTS:
+        slot = state.pending
+        value, note = ONE_SHOT_DEFAULTS[slot]
+        setattr(state.facts, slot, value)
+        assumed.append(note)
+        replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")]
+        replies += _advance(state, today)
     if state.pending == "confirm":
         more, state = respond(state, "yes", today)
-        said = [r.model_copy(update={"text": r.text.replace("我理解的是：", "按您说的情况：").removesuffix("对吗？"),
-                                     "options": []}) if r.intent == "confirm" else r for r in replies]
+        said = [r.model_copy(update={"text": r.text.replace("我理解的是：", "按您说的情况：").removesuffix("对吗？")
+                                     + "".join(assumed), "options": []})
+                if r.intent == "confirm" else r for r in replies]
         return said + more
     if state.task is None or state.pending is None:
         return replies

@@ -43,6 +43,12 @@ def answer(question: str, today: dt.date) -> dict:
     if decision.kind == "out_of_scope":
         return _as_json([out_of_scope_reply()], None, decision.score)
     if decision.kind == "ambiguous":
+        if any(c.intent in TASK_INTENTS for c in decision.candidates):
+            # the manager takes a close call as the personal question when asked personally
+            replies = task_replies(text, today)
+            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
+            if chosen:
+                return _as_json(replies, chosen, decision.score)
         return _as_json([clarify_reply(decision.candidates)], None, decision.score)
     intent = decision.intent or ""
     if intent in TASK_INTENTS:
