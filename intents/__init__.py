@@ -1,1 +1,12 @@
-"""Understanding Chinese: one text pipeline, intent matching, slot extraction. No knowledge of answers."""
+"""Understanding Chinese: one text pipeline, intent matching, slot extraction. No knowledge of answers.
+
+- intents.text: normalise(text), tokens(text), compact(text) — shared with faq/ search.
+- intents.catalogue: IntentSpec, Catalogue, build_catalogue(faq_specs, vocabulary=None);
+  task and conversation intents live in intents/data/intents.yaml, FAQ intents are handed in.
+- intents.match: Matcher(catalogue).rank(text) -> [Match(intent, score, raw)],
+  decide(ranked) -> Decision(kind "match" | "ambiguous" | "out_of_scope", intent, score, candidates).
+- intents.slots: extract(text, today) -> Slots (years, facts per year, counts, dates, yes/no,
+  group, PII kinds, impossible years).
+- intents.evaluation: report() and the TF-IDF + LinearSVC Baseline for `yibao eval`.
+- intents.bench: figures() for `yibao bench`.
+"""
