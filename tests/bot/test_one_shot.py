@@ -1,0 +1,41 @@
+"""One-shot answers (yibao ask): from the facts in one message, or what the answer still needs."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+from bot.dialogue import one_shot
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_every_fact_in_one_message_gives_the_figure_and_the_facts_used():
+    replies = one_shot("我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？", TODAY)
+    assert replies[0].text.startswith("按您说的情况：") and "对吗" not in replies[0].text
+    assert "204,000" in replies[-1].text and replies[-1].figures["cap"] == 204000
+
+
+def test_an_unsaid_back_payment_is_taken_as_none_and_said_so():
+    replies = one_shot("2025和2026年都没参保，2027年参保要等多久", TODAY)
+    assert "按没有补缴计算" in replies[0].text
+    assert "4个月" in replies[-1].text
+
+
+def test_missing_years_are_named_instead_of_guessed():
+    replies = one_shot("我的大病保险封顶线是多少", TODAY)
+    assert len(replies) == 1
+    assert "还需要知道" in replies[0].text and "是否参保" in replies[0].text and "报销" in replies[0].text
+    assert "元" not in replies[0].text
+
+
+def test_yibao_ask_routes_a_personal_question_through_the_manager(tmp_path):
+    env_home = str(tmp_path)
+    p = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--today", "2026-08-01",
+                        "孩子2026年1月10日出生，6月20日才参保，什么时候能报销？"],
+                       capture_output=True, text=True, timeout=120,
+                       env={"HOME": env_home, "XDG_DATA_HOME": env_home, "PATH": "/usr/bin:/bin"})
+    assert p.returncode == 0, p.stderr[-500:]
+    out = json.loads(p.stdout)
+    assert out["intent"] == "my_benefit_start" and "2026年6月21日" in out["answer"]
