@@ -1,0 +1,80 @@
+"""`yibao faq [--json] [-k N] [QUERY]`: search the policy FAQ as a hotline agent does.
+
+With QUERY: the hits, best first, each with its verbatim excerpt and citation (document
+number and article), the words that matched highlighted; `--json` prints them as one JSON
+array. Without QUERY: one query per line on standard input, one JSON array per line (an empty
+array when nothing matches, and for an empty line), for scripts and score.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.errors import InputError
+
+HOTLINE = "12393"
+MAX_K = 20
+
+
+def _k(text: str) -> int:
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是整数: {text!r}") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"-k 应在 1 到 {MAX_K} 之间: {k}")
+    return k
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="*", metavar="QUERY", help="要检索的问题；省略时从标准输入逐行读取")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("-k", type=_k, default=5, help=f"最多返回几条（1-{MAX_K}，默认 5）")
+
+
+def _hits_json(hits) -> str:
+    return json.dumps([h.model_dump() for h in hits], ensure_ascii=False)
+
+
+def render(query: str, hits, console) -> None:
+    """Human output: each hit's question, answer and excerpt with its citation; matched words
+    highlighted; the 12393 hotline when nothing matches."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    if not hits:
+        console.print(Text(f"没有找到与「{query}」相关的政策问答。", style="bold"))
+        console.print(f"请拨打 {HOTLINE} 医保服务热线咨询（缴费问题可拨打 12366）。")
+        return
+    for n, hit in enumerate(hits, 1):
+        body = Text()
+        body.append(hit.answer + "\n\n")
+        body.append("「" + hit.excerpt + "」\n", style="italic")
+        body.append(f"—— {hit.document} {hit.article}", style="dim")
+        body.highlight_words(hit.matched, style="bold yellow")
+        title = Text(f"{n}. {hit.question}")
+        title.highlight_words(hit.matched, style="bold yellow")
+        console.print(Panel(body, title=title, title_align="left",
+                            subtitle=f"相关度 {hit.score:.2f}", subtitle_align="right"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from faq import search
+
+    query = " ".join(args.query).strip()
+    if args.query and not query:
+        raise InputError("QUERY 为空：请输入要检索的问题")
+    if query:
+        hits = search(query, k=args.k)
+        if args.json:
+            print(_hits_json(hits))
+            return 0
+        from rich.console import Console
+
+        render(query, hits, Console())
+        return 0
+    for line in sys.stdin:
+        text = line.strip()
+        print(_hits_json(search(text, k=args.k) if text else []), flush=True)
+    return 0

@@ -1,0 +1,270 @@
+"""Ranked search over the FAQ entries, through the same text pipeline as intent matching.
+
+Every text (question wordings, answers, excerpts) and every query goes through
+`intents.text`: normalise (NFKC, traditional -> simplified, synonyms and dialect such as
+封顶线 -> 最高支付限额, 断缴 -> 断保, 补交 -> 补缴, 娃儿 -> 小孩), jieba tokens with the domain
+dictionary, and the compact string. Terms are the jieba tokens plus character bigrams of the
+compact string (bigrams survive typos and unknown words that jieba cuts differently).
+
+An entry's score in 0..1 combines
+  - BM25 against its best question wording, divided by the score the query would get against
+    itself (so 1.0 means "every query term found, as densely as in the query"),
+  - BM25 against its answer and against its excerpts, normalised the same way,
+  - rapidfuzz similarity of the compact query to its closest question wording (typos).
+Terms the knowledge base has never seen keep their full weight in the normaliser, so a query
+about the weather or the housing fund scores near zero and falls under THRESHOLD.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from faq.knowledge import Entry, KnowledgeBase, load
+from intents.text import compact, normalise, tokens
+
+# Chosen and fitted by faq/calibrate.py (held-out wordings against off-topic queries):
+# score = 1 / (1 + exp(-(CAL_A * weighted sum + CAL_B))), the probability that the top hit
+# is the right entry; THRESHOLD sits just above the best off-topic score.
+CAL_A, CAL_B = 8.43, -1.864
+THRESHOLD = 0.35
+K1, B = 1.2, 0.75
+FUZZY_FLOOR = 50  # rapidfuzz ratio below which two wordings are unrelated
+# weights of (question, bag, answer, excerpt, fuzzy) in an entry's score; they sum to 1
+WEIGHTS = (0.1, 0.1, 0.2, 0.3, 0.2, 0.1)
+
+
+class Hit(BaseModel):
+    """One search result, ready to show: the entry's canonical question, our answer, and the
+    excerpt it rests on with its citation."""
+
+    entry_id: str
+    topic: str
+    question: str
+    answer: str
+    excerpt: str
+    document: str
+    article: str
+    score: float
+    matched: list[str]
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+# Question words and light verbs that say nothing about the topic; they still count in BM25
+# (with their low idf) but not in the share of content words an entry covers.
+GENERIC = frozenset(
+    "怎么 什么 多少 多久 哪里 哪儿 哪个 哪些 哪天 几 几个 几月 时候 什么时候 可以 能 能不能 不能 会 会不会 "
+    "要 要不要 需要 应该 是否 有没有 没有 有 算 算不算 吗 还 再 办 办理 弄 搞 去 来 给 用 交 领 问 找 "
+    "一下 现在 今天 明天 昨天 一个 怎么办 为什么 为啥 咋办 情况 问题 意思 规定 政策 几号 几时 谁 哪 "
+    "时间 东西 事 事情 知道 告诉 帮 帮忙 请 说 讲 看 想 了解 咨询 之前 以后 之后".split()
+)
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of a text: jieba content words, then character bigrams (marked with '~')."""
+    clean = normalise(text)
+    words = tokens(clean, normalised=True)
+    grams = [run[i:i + 2] for run in _HAN_RUN.findall(clean) for i in range(len(run) - 1)]
+    return words + ["~" + g for g in grams]
+
+
+@dataclass
+class _Bm25:
+    """Okapi BM25 over a small collection, with an inverted index."""
+
+    docs: list[Counter]
+    lengths: list[int] = field(init=False)
+    avgdl: float = field(init=False)
+    idf: dict[str, float] = field(init=False)
+    postings: dict[str, list[tuple[int, int]]] = field(init=False)
+    unseen_idf: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.docs)
+        self.lengths = [sum(d.values()) for d in self.docs]
+        self.avgdl = (sum(self.lengths) / n) if n else 1.0
+        df: Counter = Counter()
+        self.postings = {}
+        for i, doc in enumerate(self.docs):
+            for term, tf in doc.items():
+                df[term] += 1
+                self.postings.setdefault(term, []).append((i, tf))
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def scores(self, query: Counter) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for term in query:
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            idf = self.idf[term]
+            for i, tf in posting:
+                norm = K1 * (1 - B + B * self.lengths[i] / self.avgdl)
+                out[i] = out.get(i, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
+        return out
+
+    def ceiling(self, query: Counter) -> float:
+        """The score of the query against itself as a document: the normaliser to 0..1."""
+        length = sum(query.values())
+        norm = K1 * (1 - B + B * length / self.avgdl)
+        return sum(self.idf.get(t, self.unseen_idf) * tf * (K1 + 1) / (tf + norm)
+                   for t, tf in query.items())
+
+
+@dataclass
+class Index:
+    """Everything search needs, computed once from the knowledge base."""
+
+    kb: KnowledgeBase
+    entries: list[Entry]
+    questions: _Bm25  # one document per question wording
+    owner: list[int]  # question wording -> entry position
+    answers: _Bm25  # one document per entry
+    excerpts: _Bm25  # one document per entry: its excerpts and their headings
+    compact_questions: list[str]
+    entry_terms: list[set[str]]
+    word_idf: dict[str, float] = field(default_factory=dict)  # over entries, words only
+    unseen_word_idf: float = 0.0
+
+
+def build_index(kb: KnowledgeBase) -> Index:
+    q_docs, owner, compacts, entry_terms = [], [], [], []
+    a_docs, e_docs = [], []
+    for pos, entry in enumerate(kb.entries):
+        seen: set[str] = set()
+        for q in entry.questions:
+            t = terms(q)
+            q_docs.append(Counter(t))
+            owner.append(pos)
+            compacts.append(compact(q))
+            seen.update(t)
+        a = terms(entry.answer)
+        e = []
+        for ex in entry.excerpts:
+            heading = kb.passage(ex.passage).heading or ""
+            e += terms(ex.text) + terms(heading)
+        a_docs.append(Counter(a))
+        e_docs.append(Counter(e))
+        entry_terms.append(seen | set(a) | set(e))
+    n = len(entry_terms)
+    df = Counter(t for bag in entry_terms for t in bag if not t.startswith("~"))
+    word_idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    return Index(kb=kb, entries=list(kb.entries), questions=_Bm25(q_docs), owner=owner,
+                 answers=_Bm25(a_docs), excerpts=_Bm25(e_docs), compact_questions=compacts,
+                 entry_terms=entry_terms, word_idf=word_idf,
+                 unseen_word_idf=math.log(1 + (n + 0.5) / 0.5))
+
+
+@lru_cache(maxsize=1)
+def index() -> Index:
+    """The index of the shipped knowledge base, built once per process."""
+    return build_index(load())
+
+
+def _normalised(bm: _Bm25, query: Counter) -> dict[int, float]:
+    ceiling = bm.ceiling(query)
+    if ceiling <= 0:
+        return {}
+    return {i: min(1.0, s / ceiling) for i, s in bm.scores(query).items()}
+
+
+def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...]]:
+    """Per entry position with any evidence: (question, bag, answer, excerpt, fuzzy, words), 0..1.
+
+    question  BM25 against the entry's closest question wording, normalised
+    bag       the idf share of the query's terms that occur anywhere in the entry
+    answer    BM25 against the answer, normalised
+    excerpt   BM25 against the excerpts and their headings, normalised
+    fuzzy     rapidfuzz ratio of the compact query to the closest question wording, rescaled
+              so that FUZZY_FLOOR and below is 0
+    words     the idf share of the query's content words (not GENERIC) found in the entry
+    """
+    idx = idx or index()
+    clean = normalise(query or "")
+    flat = compact(clean, normalised=True)
+    if not flat:
+        return {}
+    q = Counter(terms(clean))
+    if not q:
+        return {}
+    best_q: dict[int, float] = {}
+    for i, s in _normalised(idx.questions, q).items():
+        pos = idx.owner[i]
+        if s > best_q.get(pos, 0.0):
+            best_q[pos] = s
+    best_f: dict[int, float] = {}
+    for _, s, i in process.extract(flat, idx.compact_questions, scorer=fuzz.ratio,
+                                   limit=40, score_cutoff=FUZZY_FLOOR):
+        pos = idx.owner[i]
+        s = (s - FUZZY_FLOOR) / (100 - FUZZY_FLOOR)  # only near-identical strings count
+        if s > best_f.get(pos, 0.0):
+            best_f[pos] = s
+    weights = {t: idx.questions.idf.get(t, idx.questions.unseen_idf) for t in q}
+    total = sum(weights.values()) or 1.0
+    content = {t: idx.word_idf.get(t, idx.unseen_word_idf)
+               for t in q if not t.startswith("~") and t not in GENERIC}
+    content_total = sum(content.values())
+    ans = _normalised(idx.answers, q)
+    exc = _normalised(idx.excerpts, q)
+    out = {}
+    for pos in set(best_q) | set(best_f) | set(ans) | set(exc):
+        have = idx.entry_terms[pos]
+        bag = sum(w for t, w in weights.items() if t in have) / total
+        words = (sum(w for t, w in content.items() if t in have) / content_total
+                 if content_total else 0.0)
+        out[pos] = (best_q.get(pos, 0.0), bag, ans.get(pos, 0.0), exc.get(pos, 0.0),
+                    best_f.get(pos, 0.0), words)
+    return out
+
+
+def combine(f: tuple[float, ...], weights: tuple[float, ...] = WEIGHTS) -> float:
+    return sum(w * x for w, x in zip(weights, f))
+
+
+def calibrated(raw: float) -> float:
+    """The weighted feature sum as a 0..1 score (logistic fit in faq/calibrate.py)."""
+    return 1 / (1 + math.exp(-(CAL_A * raw + CAL_B)))
+
+
+def score_entries(query: str, idx: Index | None = None) -> list[tuple[float, int]]:
+    """(calibrated score, entry position) for every entry with any evidence, best first."""
+    out = [(calibrated(combine(f)), pos) for pos, f in features(query, idx).items()]
+    out.sort(key=lambda p: (-p[0], p[1]))
+    return out
+
+
+def _matched(query: str, entry_terms: set[str]) -> list[str]:
+    """Query words found in the entry, for highlighting (jieba words, longest first)."""
+    words = [w for w in dict.fromkeys(tokens(query)) if w in entry_terms and len(w) > 1]
+    return sorted(words, key=len, reverse=True)
+
+
+def _best_excerpt(entry: Entry, query_terms: set[str]):
+    def overlap(ex) -> int:
+        return len(query_terms & set(terms(ex.text)))
+    return max(entry.excerpts, key=overlap)
+
+
+def search(query: str, k: int = 5) -> list[Hit]:
+    """The entries that answer `query`, best first, only those scoring above THRESHOLD."""
+    if k <= 0:
+        return []
+    idx = index()
+    hits: list[Hit] = []
+    q_terms = set(terms(query or ""))
+    for score, pos in score_entries(query, idx)[:k]:
+        if score < THRESHOLD:
+            break
+        entry = idx.entries[pos]
+        ex = _best_excerpt(entry, q_terms)
+        hits.append(Hit(entry_id=entry.id, topic=entry.topic, question=entry.question,
+                        answer=entry.answer, excerpt=ex.text, document=ex.document,
+                        article=ex.article, score=round(score, 4),
+                        matched=_matched(query, idx.entry_terms[pos])))
+    return hits
