@@ -260,8 +260,8 @@ def yes_no(text: str) -> bool | None:
 
 
 _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("newborn", re.compile(r"新生儿|刚出生|出生|刚生|满月")),
-    ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿|残疾")),
+    ("newborn", re.compile(r"新生儿|刚出生|刚生|满月|婴儿")),
+    ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
     ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
     ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
     ("student", re.compile(r"大学生|在校生|学生|读大学|大学")),
@@ -279,7 +279,7 @@ def group_of(text: str) -> str | None:
 
 _CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|但是|但|可是|然后|不过|后来|而且")
 _NEGATED_INSURED = re.compile(
-    r"(?:没有?|未|不|没再|没去|没能)(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|没了|不在保")
+    r"(?:没有?|未|不|没再|没去|没能)(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保")
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
 _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
            "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
@@ -398,8 +398,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                     slots.born = dt.date(h.year, h.month, h.day)
                 else:
                     slots.born_month = (h.year, h.month)
-            if slots.group is None:
-                slots.group = "newborn"
+            if slots.group is None and slots.born and slots.born.year >= today.year - 2:
+                slots.group = "newborn"      # a child born lately; "我1990年出生" is not
         elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses):
             h = clause_dates[-1]
             if h.day is not None:

@@ -152,6 +152,7 @@ def test_yes_and_no_in_many_forms(text, value):
     ("服刑人员参保", "inmate"),
     ("在重庆读书的大学生", "student"),
     ("我2025年交了", None),
+    ("我1990年3月2日出生", None),
 ])
 def test_groups(text, group):
     assert extract(text, TODAY).group == group
