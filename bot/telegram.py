@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from telegram import (BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity,
                       ReplyParameters, Update)
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
                           CommandHandler, ContextTypes, MessageHandler, filters)
 from telegram.request import BaseRequest, HTTPXRequest
@@ -252,21 +252,21 @@ class TelegramFace:
         message = query.message
         tap = render.decode(query.data)
         if tap is None or not isinstance(message, Message):
-            await query.answer(EXPIRED)
+            await answer(query, EXPIRED)
             return
         if is_group(message) and message.reply_to_message is not None and \
                 message.reply_to_message.from_user and \
                 message.reply_to_message.from_user.id != query.from_user.id:
-            await query.answer(NOT_YOURS)
+            await answer(query, NOT_YOURS)
             return
         key = session_key(message.chat_id, query.from_user.id)
         async with self.lock(key):
             current = await asyncio.to_thread(self.conversations.version, key)
             if tap.version not in (current, render.ANY_VERSION):
-                await query.answer(EXPIRED)
+                await answer(query, EXPIRED)
                 return
             if tap.kind in "+-":
-                await query.answer()
+                await answer(query)
                 markup = render.toggle(message.reply_markup, query.data)
                 await self.retrying(message.edit_reply_markup, reply_markup=markup)
                 return
@@ -277,7 +277,7 @@ class TelegramFace:
             else:
                 text = tap.value
                 shown = _label_of(message.reply_markup, query.data) or tap.value
-            await query.answer()
+            await answer(query)
             await self.mark_chosen(message, shown)
             replies, version = await self.working(
                 context, message.chat_id, self.conversations.turn, key, text)
@@ -357,6 +357,14 @@ class TelegramFace:
                     raise
                 log.warning("network error (%s), trying again", type(exc).__name__)
                 await asyncio.sleep(0.5 * 2 ** attempt)
+
+
+async def answer(query: Any, text: str | None = None) -> None:
+    """answerCallbackQuery, always, once; a query too old to answer is logged, not an error."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("callback query not answered: %s", type(exc).__name__)
 
 
 def _label_of(markup: InlineKeyboardMarkup | None, data: str | None) -> str | None:

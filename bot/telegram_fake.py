@@ -4,7 +4,7 @@
 polling with offset and timeout), the messages the bot sent (with their keyboards, edited in
 place), every call with its parameters and time, and an optional 429 "Too Many Requests"
 answered once for a chosen method. It serves the methods the yibao face uses: getMe,
-deleteWebhook, setMyCommands, getUpdates, sendMessage, editMessageText,
+deleteWebhook, setWebhook, setMyCommands, getUpdates, sendMessage, editMessageText,
 editMessageReplyMarkup, answerCallbackQuery, sendChatAction.
 
 Two ways to reach it:
@@ -181,6 +181,9 @@ class FakeBotAPI:
         return True
 
     def _setMyCommands(self, params: dict) -> bool:
+        return True
+
+    def _setWebhook(self, params: dict) -> bool:
         return True
 
     def _sendChatAction(self, params: dict) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -35,11 +36,12 @@ class BotProcess:
         self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url,
                         YIBAO_STORE=str(store), PYTHONUNBUFFERED="1")
         self.log = log
+        self.command = list(COMMAND)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(COMMAND, env=self.env, stdout=log, stderr=log,
+            self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=log,
                                             stdin=subprocess.DEVNULL)
 
     def kill(self) -> None:
@@ -191,3 +193,43 @@ async def test_sigterm_stops_the_bot_cleanly(world):
     await world.start()
     assert await world.bot.stop() == 0
     assert "Traceback" not in world.bot.log.read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_takes_updates_only_with_the_secret(world):
+    import aiohttp
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/yibao-hook"
+    world.bot.env["TELEGRAM_WEBHOOK_SECRET"] = "the-shared-secret"
+    world.bot.command = [*COMMAND, "--webhook", url, "--listen", "127.0.0.1", "--port", str(port)]
+    world.bot.start()
+    (registered,) = await world.api.wait_for(lambda a: a.calls_of("setWebhook"), WAIT, "setWebhook")
+    assert registered.params["url"] == url
+    assert registered.params["secret_token"] == "the-shared-secret"
+    assert set(registered.params["allowed_updates"]) == {"message", "callback_query"}
+
+    update = {"update_id": 1, "message": world.api.message(CHAT, USER, "/start")}
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):  # the web server comes up just after setWebhook
+            try:
+                async with http.post(url, json=update, headers={
+                        "X-Telegram-Bot-Api-Secret-Token": "a-wrong-secret"}) as refused:
+                    break
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
+        assert refused.status == 403
+        async with http.post(url, json=update) as unsigned:
+            assert unsigned.status == 403
+        async with http.post(url, json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": "the-shared-secret"}) as accepted:
+            assert accepted.status == 200
+    expected = manager_texts(["帮助"])
+    await world.api.wait_messages(CHAT, len(expected), WAIT)
+    assert texts(world.api.sent_to(CHAT)) == expected
+    assert world.api.calls_of("getUpdates") == []
