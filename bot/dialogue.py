@@ -41,6 +41,7 @@ FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时�
 NOT_NEEDED_TEXT = "好的。"
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
+_BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 _ANY_DAY = dt.date(2026, 1, 1)  # the context re-reading names its years in full: today is moot
@@ -151,7 +152,7 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
             return _cancel(st)
     if intent is not None and intent not in TASKS and intent not in CONVERSATION and _asks(text):
         # a question about the policy in the middle: answered; facts only when said of oneself
-        if facts_said and _FIRST_PERSON.search(text):
+        if facts_said and _of_oneself(text, slots):
             hist.apply_slots(st.facts, slots, today)
         return _faq(st, intent, today)
     fresh_topic = st.topic_task if st.topic_turn == st.turns - 1 else None
@@ -200,6 +201,14 @@ def _menu_choice(st: State, text: str) -> str | None:
         if any(w in text for w in words):
             return value
     return None
+
+
+def _of_oneself(text: str, slots: Any) -> bool:
+    """Facts said about one's own history ("我…", several years, a year not paid), not the
+    year a policy question names ("2026年度个人缴费标准是多少")."""
+    facts = _slot(slots, "facts", [])
+    return bool(_FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
+        or any(f.status == "uninsured" for f in facts)
 
 
 def _likely_task(decision: Any) -> str | None:
@@ -276,7 +285,7 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
     if st.pending in ("years", "zero_claim", "reward_years", "confirm", "amend") and _bare_years(st, slots) \
             and not _asks(text):
         return True
-    if st.pending == "backpaid" and _count(text, slots) is not None:
+    if st.pending == "backpaid" and (_count(text, slots) is not None or _BACKPAID_YES.search(text)):
         return True
     if st.pending in ("paid_on", "born") and _date(slots) is not None:
         return True
@@ -381,9 +390,9 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
             st.facts.backpaid = max(0, n)
         elif yes is False:
             st.facts.backpaid = 0
-        elif yes is True and len(years) == 1:
+        elif (yes is True or _BACKPAID_YES.search(text)) and len(years) == 1:
             st.facts.backpaid = 1
-        elif yes is True:
+        elif yes is True or _BACKPAID_YES.search(text):
             return [Reply(text=f"补缴了几年？（断保共{len(years)}年）", intent="ask:backpaid",
                           options=ask(hist.Need(slot="backpaid", years=years), st, today).options[:-1])]
     elif pending in ("confirm", "amend") and not facts_said:

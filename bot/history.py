@@ -70,7 +70,7 @@ def target_of(facts: Facts, today: dt.date) -> int:
             return y
         return y + 1 if m >= 9 else y
     if facts.born and norm_group(facts.group) == "newborn":
-        return max(facts.born.year, coming_year(today))
+        return max(facts.born.year, today.year)  # a child is enrolled for the year it is in
     return coming_year(today)
 
 
@@ -210,6 +210,10 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
     if month and not isinstance(paid_on, dt.date):
         facts.paid_month = _month_text(month)
         facts.paid_on = None
+    if facts.paid_on is None and facts.paid_month is None and isinstance(_get(slots, "born"), dt.date):
+        others = [d for d in _get(slots, "dates", []) if d != _get(slots, "born") and d > _get(slots, "born")]
+        if others:  # "孩子3月1日出生，7月15日参的保": the other date is the payment
+            facts.paid_on = others[-1]
     born = _get(slots, "born")
     if isinstance(born, dt.date):
         facts.born = born
