@@ -30,6 +30,7 @@ import logging
 import secrets
 import traceback
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,7 @@ NOT_YOURS = "这些按钮是给提问的那位的"
 SORRY = "抱歉，刚才处理出了问题，请再发一次。也可以拨打医保服务热线 12393。"
 FAQ_USAGE = "请在 /faq 后面写上要查的问题，例如：/faq 新生儿怎么参保"
 NETWORK_ATTEMPTS = 3
+MARKUPS_KEPT = 1024
 POOL_SIZE = 8     # httpcore scans its whole pool for every request: a small pool is faster
 CONCURRENCY = 32  # updates handled at once (one chat's updates wait for each other in a lock)
 
@@ -174,6 +176,9 @@ class TelegramFace:
         self.knowledge = knowledge or Knowledge()
         self.typing_after = typing_after
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # The keyboards this process last put under a message: two quick taps on year toggles
+        # both carry the keyboard as it was before either edit arrived, so the newer one wins.
+        self._markups: OrderedDict[tuple[int, int], InlineKeyboardMarkup] = OrderedDict()
 
     def install(self, app: Application) -> None:
         private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
@@ -265,15 +270,19 @@ class TelegramFace:
             if tap.version not in (current, render.ANY_VERSION):
                 await answer(query, EXPIRED)
                 return
+            where = (message.chat_id, message.message_id)
             if tap.kind in "+-":
                 await answer(query)
-                markup = render.toggle(message.reply_markup, query.data)
+                markup = self._markups.pop(where, message.reply_markup)
+                current_data = _same_button(markup, query.data)
+                markup = render.toggle(markup, current_data)
+                self._remember(where, markup)
                 await self.retrying(message.edit_reply_markup, reply_markup=markup)
                 return
             if tap.kind == "=":
-                values = render.ticked(message.reply_markup)
-                text = render.selection_message(values)
-                shown = "、".join(_labels_of(message.reply_markup, "+")) or "都没有选"
+                markup = self._markups.pop(where, message.reply_markup)
+                text = render.selection_message(render.ticked(markup))
+                shown = "、".join(_labels_of(markup, "+")) or "都没有选"
             else:
                 text = tap.value
                 shown = _label_of(message.reply_markup, query.data) or tap.value
@@ -281,7 +290,14 @@ class TelegramFace:
             await self.mark_chosen(message, shown)
             replies, version = await self.working(
                 context, message.chat_id, self.conversations.turn, key, text)
-            await self.send(context, message, replies, version, reply_to=False)
+            asked = message.reply_to_message  # in a group: the person's message the bot answered
+            await self.send(context, message, replies, version,
+                            quote_id=asked.message_id if asked else None)
+
+    def _remember(self, where: tuple[int, int], markup: InlineKeyboardMarkup) -> None:
+        self._markups[where] = markup
+        while len(self._markups) > MARKUPS_KEPT:
+            self._markups.popitem(last=False)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -317,10 +333,14 @@ class TelegramFace:
             wait = 4.5  # Telegram shows "typing" for five seconds
 
     async def send(self, context: ContextTypes.DEFAULT_TYPE, message: Message, replies: Sequence[Reply],
-                   version: str | None, reply_to: bool = True) -> None:
-        """Each reply as one or more HTML messages; its buttons under the last one."""
-        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True) \
-            if reply_to and is_group(message) else None
+                   version: str | None, quote_id: int | None = None) -> None:
+        """Each reply as one or more HTML messages; its buttons under the last one.
+
+        In a group the first message replies to the person's (`quote_id`, by default the
+        message being answered), so that everyone sees whom it is for.
+        """
+        quote = ReplyParameters(quote_id or message.message_id, allow_sending_without_reply=True) \
+            if is_group(message) else None
         for reply in replies:
             pieces = render.render_html(reply)
             markup = render.keyboard(reply, version) if version is not None else None
@@ -365,6 +385,17 @@ async def answer(query: Any, text: str | None = None) -> None:
         await query.answer(text)
     except TelegramError as exc:
         log.info("callback query not answered: %s", type(exc).__name__)
+
+
+def _same_button(markup: InlineKeyboardMarkup | None, data: str) -> str:
+    """The callback data of the tapped button in `markup` (its tick may have changed since)."""
+    tap = render.decode(data)
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            other = render.decode(button.callback_data if isinstance(button.callback_data, str) else None)
+            if other and tap and other.kind in "+-" and other.value == tap.value:
+                return button.callback_data
+    return data
 
 
 def _label_of(markup: InlineKeyboardMarkup | None, data: str | None) -> str | None:

@@ -7,6 +7,7 @@ test_end_to_end.py.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 
 from bot.models import Option, Reply
@@ -63,6 +64,18 @@ async def test_years_are_ticked_in_place_then_confirmed_as_one_message(scripted_
     assert h.sent()[0]["text"].endswith("👉 2024年、2026年")
     assert h.texts()[-1] == "好的，记下了。"
     assert len(h.answers()) == 3
+
+
+async def test_two_quick_ticks_on_the_same_keyboard_both_count(scripted_bot):
+    h, conv = scripted_bot
+    conv.queue = [[YEARS]]
+    await h.say("算封顶线")
+    snapshot = copy.deepcopy(h.sent()[0])  # both taps carry the keyboard as first shown
+    await h.tap(snapshot, data_of(snapshot, "2024年"))
+    await h.tap(snapshot, data_of(snapshot, "2025年"))
+    assert [label for label, _ in buttons(h.sent()[0])][:3] == ["✅ 2024年", "✅ 2025年", "2026年"]
+    await h.tap(snapshot, data_of(snapshot, "确认"))
+    assert conv.received[-1] == ("tg:42:7", "years:2024,2025")
 
 
 async def test_confirming_with_nothing_ticked_says_none(scripted_bot):
@@ -153,10 +166,14 @@ async def test_in_a_group_a_persons_buttons_are_not_for_others(scripted_bot):
     conv.queue = [[Reply(text="对吗？", options=[Option(label="对", value="yes")])]]
     await h.say("/calc", chat_id=-100, chat_type="group", user_id=7)
     question = h.sent(-100)[0]
-    question["reply_to_message"] = h.api.message(-100, 7, "/calc", chat_type="group")
+    asked = h.api.message(-100, 7, "/calc", chat_type="group")
+    question["reply_to_message"] = asked
     await h.tap(question, data_of(question, "对"), user_id=8)
     assert h.answers()[-1]["text"] == NOT_YOURS
     assert len(conv.received) == 1
+    await h.tap(question, data_of(question, "对"), user_id=7)
+    assert conv.received[-1] == ("tg:-100:7", "yes")
+    assert h.api.calls_of("sendMessage")[-1].params["reply_parameters"]["message_id"] == asked["message_id"]
 
 
 async def test_commands_send_the_managers_own_words(scripted_bot):
