@@ -51,7 +51,8 @@ class Slots(BaseModel):
     none_insured: bool = False         # 都没交 / 都没参保 / 一直没交
     backpaid: int | None = None        # 补缴了N年 (0 for 没有补缴 / 不补缴)
     broken_count: int | None = None    # 断了N年 / N年没交
-    target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久
+    target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
+                                       # in a question naming none, the latest year said insured
     paid_on: dt.date | None = None     # full date of the contribution (12月10号交的)
     paid_month: tuple[int, int] | None = None  # (year, month) when the day is not said: 2026年12月交了
     born: dt.date | None = None        # 2026年1月10日出生
@@ -161,7 +162,9 @@ def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int
         if not nian and any(len(t) != 4 for t in tokens):
             continue      # bare numbers count as years only when written with four digits
         if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE:
-            continue      # 交了12年: a count
+            near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
+            if not (near_now and text.startswith("的", m.end())):
+                continue  # 交了12年: a count; but 交了27年的 names the year paid for
         values = [_year_value(t, True) for t in tokens]
         if any(v is None for v in values):
             continue
@@ -413,3 +416,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if slots.target_year is None and clause_years and _QUESTION.search(bare):
             slots.target_year = clause_years[-1]
     slots.conflicts = sorted(y for y, s in said.items() if "insured" in s and "uninsured" in s)
+    if slots.target_year is None and _QUESTION.search(undated):
+        insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
+        if insured:
+            slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026

@@ -25,6 +25,8 @@ def facts(text, today=TODAY):
     ("2025和2026年都没参保", [2025, 2026]),
     ("2025、2026、2027年", [2025, 2026, 2027]),
     ("我交了12年医保", []),
+    ("我交了12年的医保", []),
+    ("26年12月交了27年的", [2027]),
     ("断保了两年", []),
     ("补贴2000元", []),
 ])
@@ -131,6 +133,8 @@ def test_payment_date_and_birth_date_are_told_apart():
 
 def test_target_year_of_the_question():
     assert extract("2026年的大病保险封顶线是多少", TODAY).target_year == 2026
+    assert extract("我2025年没交，2026年交了，要等多久", TODAY).target_year == 2026
+    assert extract("我24年25年都没交，26年12月交了27年的，要等几个月", TODAY).target_year == 2027
     assert extract("2025和2026年都没参保，2027年参保要等多久", TODAY).target_year == 2027
 
 
