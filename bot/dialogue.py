@@ -23,7 +23,6 @@ TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
 CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 MAX_CHARS = 500
 LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
-HOTLINE = "12393"
 
 PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
                 "只要告诉我哪几年参保、有没有报销这类情况就够了。")
@@ -38,7 +37,6 @@ RESUME_TEXT = "要继续刚才的{task}计算吗？"
 CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
 RESTART_TEXT = "好的，我们重新开始。您想问什么？比如“我的大病保险封顶线是多少”或“断保了要等多久”。"
 FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时可以重新开始。"
-NOT_NEEDED_TEXT = "好的。"
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
@@ -320,11 +318,13 @@ def _count(text: str, slots: Any) -> int | None:
 
 
 def _date(slots: Any) -> dt.date | None:
-    for name in ("paid_on", "born", "date"):
+    """The date a message gives: a payment day, a birth day, else the last full date in it."""
+    for name in ("paid_on", "born"):
         value = _slot(slots, name)
         if isinstance(value, dt.date):
             return value
-    return None
+    dates = _slot(slots, "dates", [])
+    return dates[-1] if dates else None
 
 
 def _with_context(st: State, text: str, slots: Any, today: dt.date) -> Any:
@@ -530,7 +530,9 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
             return _conversation(st, kind, today)
         return [Reply(text="这个选项已经过期了。请直接告诉我您想问什么。", intent="stale")]
     if kind in ("yes", "no"):
-        return _answer(st, kind, _Bare(yes=kind == "yes"), today)
+        from intents.slots import Slots
+
+        return _answer(st, kind, Slots(yes=kind == "yes"), today)
     if kind == "status" and st.pending == "years" and arg in ("elsewhere", "employee", "insured", "uninsured"):
         for y in st.pending_years:
             st.facts.years[y] = arg  # type: ignore[assignment]
@@ -545,13 +547,6 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
         st.facts.paid_on, st.facts.paid_month = dt.date(target - 1, 12, 31), None
         return _advance(st, today)
     return _advance(st, today)
-
-
-class _Bare:
-    """The slots of a bare yes/no button."""
-
-    def __init__(self, yes: bool) -> None:
-        self.yes = yes
 
 
 def _years_value(st: State, arg: str, today: dt.date) -> list[Reply]:

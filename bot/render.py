@@ -15,14 +15,12 @@ from bot.state import State
 
 CAVEAT = "以上是按您提供的情况估算的，具体以医保经办机构核定为准。"
 HOTLINE = "如有疑问，可拨打医保服务热线12393。"
-MAX_STEPS = 5
+MAX_STEPS = 7
 MAX_SOURCES = 2
 
-# Which trace steps explain which answer: rule ids of the engine, matched by their prefix.
-CAP_RULES = ("cap", "base", "continuous", "zero_claim", "incentive", "reward", "reduction", "pre_2025")
-WAIT_RULES = ("waiting", "wait", "broken", "backpaid", "backpay", "fixed", "variable", "floor",
-              "exempt", "group", "newborn", "continuity", "benefit", "start", "paid", "collection",
-              "pre_2025")
+# Which trace steps explain which answer: the engine's rule ids, by prefix.
+CAP_RULES = ("cap.", "incentive.", "scope.pre_2025")
+WAIT_RULES = ("waiting.", "benefits.", "scope.pre_2025", "scope.born")
 
 
 def yuan(amount: int) -> str:
@@ -114,7 +112,8 @@ def _next_options(state: State, result: Any, kind: str) -> list[Option]:
         options.append(Option(label="我的等待期", value="task:my_waiting"))
     else:
         backpaid = state.facts.backpaid or 0
-        if result.broken_years and backpaid < len(result.broken_years) and result.waiting.variable:
+        w = result.waiting
+        if result.broken_years and backpaid < len(result.broken_years) and w.repaired < w.variable:
             options.append(Option(label="如果补缴一年呢？", value="whatif:backpay"))
         options.append(Option(label="我的封顶线", value="task:my_cap"))
     options.append(Option(label="重新开始", value="restart"))
@@ -129,7 +128,7 @@ def answer(state: State, result: Any, today: dt.date, baseline: Any | None = Non
     if is_cap:
         head = cap_sentence(result)
         if what_if is not None and baseline is not None:
-            head = (f"如果{result.target_year}年继续参保，" + head.replace("您的", "您的", 1) +
+            head = (f"如果{result.target_year}年继续参保，" + head +
                     f"（{baseline.target_year}年是{baseline.cap.effective:,}元）")
         steps = _steps(result, CAP_RULES)
         table = cap_table(result)
