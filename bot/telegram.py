@@ -104,6 +104,12 @@ class Conversations:
         state = self.store.load(key)
         return render.state_version(None if state is None else state.model_dump_json())
 
+    def expire(self) -> int:
+        """Delete conversations older than the configured age (YIBAO_SESSION_DAYS)."""
+        from bot.store import session_max_age
+
+        return self.store.expire(session_max_age())
+
 
 class Knowledge:
     """The FAQ search and the document list, for /faq and /about."""
@@ -474,17 +480,34 @@ async def heartbeat(path: str, every: float = HEARTBEAT_EVERY) -> None:
         await asyncio.sleep(every)
 
 
-def _with_heartbeat(path: str | None):
-    """post_init / post_shutdown hooks that start and stop the heartbeat task."""
-    task: list[asyncio.Task] = []
+EXPIRE_EVERY = 3600.0
+
+
+async def expiring(conversations: Conversations, every: float = EXPIRE_EVERY) -> None:
+    """Delete conversations untouched for longer than YIBAO_SESSION_DAYS, once an hour."""
+    while True:
+        try:
+            removed = await asyncio.to_thread(conversations.expire)
+            if removed:
+                log.info("expired %d old conversations", removed)
+        except Exception as exc:  # noqa: BLE001 - housekeeping must not stop the bot
+            log.warning("expiring old conversations failed: %s", type(exc).__name__)
+        await asyncio.sleep(every)
+
+
+def _lifecycle(heartbeat_path: str | None, face: TelegramFace):
+    """post_init / post_shutdown hooks: the menu, the heartbeat and the hourly expiry."""
+    tasks: list[asyncio.Task] = []
 
     async def start(app: Application) -> None:
         await _post_init(app)
-        if path:
-            task.append(asyncio.create_task(heartbeat(path)))
+        if heartbeat_path:
+            tasks.append(asyncio.create_task(heartbeat(heartbeat_path)))
+        if isinstance(face.conversations, Conversations):
+            tasks.append(asyncio.create_task(expiring(face.conversations)))
 
     async def stop(app: Application) -> None:
-        for running in task:
+        for running in tasks:
             running.cancel()
 
     return start, stop
@@ -495,7 +518,7 @@ def build_application(config: TelegramConfig, face: TelegramFace, *,
                       get_updates_request: BaseRequest | None = None,
                       concurrency: int = CONCURRENCY) -> Application:
     """An Application with flood control, network timeouts, the commands menu and the face."""
-    started, stopped = _with_heartbeat(config.heartbeat)
+    started, stopped = _lifecycle(config.heartbeat, face)
     builder = (ApplicationBuilder()
                .token(config.token.get_secret_value())
                .rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=3))

@@ -332,3 +332,15 @@ def test_token_never_appears_in_a_log_line(caplog):
         root.removeHandler(handler)
         for h in root.handlers:
             h.removeFilter(mask)
+
+
+async def test_the_heartbeat_file_is_touched_while_the_bot_runs(tmp_path):
+    from bot.telegram import heartbeat
+
+    path = tmp_path / "run" / "heartbeat"
+    task = asyncio.create_task(heartbeat(str(path), every=0.01))
+    await asyncio.sleep(0.05)
+    first = path.stat().st_mtime_ns
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert path.stat().st_mtime_ns > first
