@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from rules import RulesError, error_message, evaluate
 
-from conftest import dig, figures, history_of, load_cases, plain
+from rules_helpers import dig, figures, history_of, load_cases, plain
 
 CASES = load_cases()
 

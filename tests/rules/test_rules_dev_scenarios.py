@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import SHARED, dig, figures, plain
+from rules_helpers import SHARED, dig, figures, plain
 
 SCENARIOS = yaml.safe_load((SHARED / "eval" / "dev-scenarios.yaml").read_text("utf-8"))["scenarios"]
 KEYS = {"cap": "cap.effective", "waiting_months": "waiting.months", "benefits_from": "benefits_from"}

@@ -11,7 +11,7 @@ from rules import RulesError, parameters
 from rules.parameters import ParameterFile
 from rules.trace import ARTICLES, articles
 
-from conftest import SHARED
+from rules_helpers import SHARED
 
 SEEDS = SHARED / "seeds"
 DOCUMENTS = {  # citation document -> seed file prefix
@@ -86,7 +86,7 @@ def test_contribution_tiers_exist_only_for_2026():
 
 
 def test_every_trace_step_cites_a_known_sentence():
-    from conftest import figures
+    from rules_helpers import figures
     result = figures({"target_year": 2029, "enrolled": [2029], "backpaid": 3, "paid_on": "2028-12-01",
                       "zero_claim": [], "today": "2029-03-01"})
     known = {(c.document, c.article, c.quote) for c in articles().values()}
