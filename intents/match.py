@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 from rapidfuzz.distance import Indel
@@ -67,7 +67,7 @@ class Decision(BaseModel):
     candidates: list[Match] = Field(default_factory=list)
 
 
-class _Query(BaseModel):
+class _Query(NamedTuple):
     text: str
     compact: str
     terms: list[str]
@@ -214,9 +214,10 @@ class Matcher:
                 sim += bonus
             elif spec.kind == "faq" and q.personal >= 2:
                 sim -= 0.05 * (q.personal - 1)
-            scored.append(Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4)))
-        scored.sort(key=lambda m: -m.score)
-        return scored[:limit]
+            scored.append((sim, intent))
+        scored.sort(reverse=True)
+        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4))
+                for sim, intent in scored[:limit]]
 
 
 def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN) -> Decision:
