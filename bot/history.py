@@ -173,7 +173,11 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
     `context_years` are the years the bot just asked about: "都交了" / "都没交" apply to them.
     """
     said: dict[int, set[str]] = {}
-    for fact in _get(slots, "facts", []):
+    facts_said = list(_get(slots, "facts", []))
+    zero = {int(f.year) for f in facts_said if f.status == "zero_claim"}
+    for fact in facts_said:
+        if fact.status == "claimed" and int(fact.year) in zero:
+            continue  # "没有用医保报销过" also reads as "报销过": the negation wins
         year, status = int(fact.year), str(fact.status)
         if year < FIRST_YEAR or year > LAST_YEAR:
             continue
