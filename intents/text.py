@@ -32,8 +32,8 @@ _SPACES = re.compile(r"\s+")
 # Politeness and filler a person puts around a question; removed by compact() only where it
 # cannot be part of the question itself (at the start, or particles at the end).
 _LEAD_FILLER = re.compile(
-    r"^(?:(?:你好|您好|喂|哈喽|嗨|请问|请教|麻烦|打扰|问|问下|问一下|想问|我想问|我想问下|我想问一下|"
-    r"想咨询|我想咨询|咨询|咨询一下|我想了解|了解一下|一下|那个|就是|下|哈|嗯|啊|呃)+)"
+    r"^(?:(?:你好|您好|喂|哈喽|嗨|请问|请教|麻烦|打扰|问下|问一下|想问|我想问|我想问下|我想问一下|"
+    r"想咨询|我想咨询|咨询一下|我想了解|了解一下|一下|那个|就是|哈|嗯|啊|呃)+)"
 )
 _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|嘞|咧|哇)+$")
 _REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好的: said once
