@@ -135,13 +135,15 @@ class Knowledge:
 
 
 class TokenMask(logging.Filter):
-    """Replace the token (and the bot-URL segment that carries it) in every record."""
+    """Replace the token in every record, tracebacks included (they are folded into the text)."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            return False  # serve() says it in one line: Telegram refused the token
         text = record.getMessage()
         if record.exc_info:
             text += "\n" + "".join(traceback.format_exception(*record.exc_info))

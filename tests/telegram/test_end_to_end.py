@@ -233,3 +233,17 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(world):
     await world.api.wait_messages(CHAT, len(expected), WAIT)
     assert texts(world.api.sent_to(CHAT)) == expected
     assert world.api.calls_of("getUpdates") == []
+
+
+async def test_a_token_telegram_refuses_ends_with_one_line_and_exit_2(world):
+    refused = "654321:ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvu_-99"
+    world.bot.env["TELEGRAM_BOT_TOKEN"] = refused
+    world.bot.start()
+    for _ in range(int(WAIT * 10)):
+        if world.bot.process.poll() is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert world.bot.process.returncode == 2
+    log = world.bot.log.read_text(encoding="utf-8")
+    assert log.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in log
+    assert refused not in log
