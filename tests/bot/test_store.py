@@ -96,3 +96,21 @@ def test_session_age_is_configurable(monkeypatch):
     assert session_max_age() == dt.timedelta(days=30)
     monkeypatch.delenv("YIBAO_SESSION_DAYS")
     assert session_max_age() == dt.timedelta(days=30)
+
+
+def test_several_processes_write_to_one_file_without_losing_a_turn(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "shared.db"
+    code = ("import sys, datetime as dt\n"
+            "from bot.session import turn\nfrom bot.store import SQLiteStore\n"
+            "s = SQLiteStore(sys.argv[1])\n"
+            "for i in range(40):\n"
+            "    turn(s, f'{sys.argv[2]}:{i}', '我2025年没交，2026年也没交，要等多久', dt.date(2026, 11, 22))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path), name]) for name in ("a", "b", "c")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    store = SQLiteStore(path)
+    for name in ("a", "b", "c"):
+        for i in range(40):
+            assert store.load(f"{name}:{i}").pending == "backpaid"
