@@ -30,8 +30,9 @@ EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断
 LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句话。请简单说说您想问什么，"
              "比如“2026年我的大病保险封顶线是多少？”")
 CONFLICT_TEXT = "{years}您说了交了也说了没交，我没法确定。请再告诉我一次：{years}交了吗？"
-INVALID_YEAR_TEXT = ("{years}不在我能计算的范围：参保激励和等待期从2025年起算"
-                     "（渝医保发〔2025〕37号），我只算2025年及以后的年份。")
+EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳入计算（渝医保发〔2025〕37号 四.2），"
+                   "我只看2025年及以后的年份。")
+FAR_YEAR_TEXT = "{years}不像是有效的年份，请再检查一下。"
 AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
 RESUME_TEXT = "要继续刚才的{task}计算吗？"
 CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
@@ -95,9 +96,11 @@ def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
     if _slot(slots, "pii", []) or privacy.has_name(text):
         notes.append(Reply(text=PRIVACY_TEXT, intent="privacy"))
     invalid = sorted(set(_slot(slots, "invalid_years", [])))
-    if invalid:
-        notes.append(Reply(text=INVALID_YEAR_TEXT.format(years="、".join(f"{y}年" for y in invalid)),
-                           intent="invalid_year"))
+    for template, years in ((EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]),
+                            (FAR_YEAR_TEXT, [y for y in invalid if y >= hist.FIRST_YEAR])):
+        if years:
+            notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years)),
+                               intent="invalid_year"))
     return notes + _dispatch(st, text, slots, decision, today, bool(notes))
 
 

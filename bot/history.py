@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from bot.state import Facts, State
 
 FIRST_YEAR = 2025
+ADULT_AGE = 18
 LAST_YEAR = 2100
 RESIDENT = ("insured", "elsewhere")
 NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
@@ -219,13 +220,14 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         if others:  # "孩子3月1日出生，7月15日参的保": the other date is the payment
             facts.paid_on = others[-1]
     born = _get(slots, "born")
-    if isinstance(born, dt.date):
+    child = isinstance(born, dt.date) and today.year - born.year < ADULT_AGE
+    if child:  # an adult's birth date ("我1990年出生") says nothing the rules use
         facts.born = born
         if facts.group is None:
             facts.group = "newborn"
-    group = _get(slots, "group")
-    if group:
-        facts.group = norm_group(str(group))
+    group = norm_group(_get(slots, "group"))
+    if group and (group != "newborn" or child or facts.born):
+        facts.group = group
     return conflicts
 
 
