@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -148,9 +148,16 @@ def _year_value(token: str, explicit: bool) -> int | None:
     return None
 
 
-def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int]]:
-    """([(position, year)], invalid years) for the absolute and relative years in a text."""
-    found: list[tuple[int, int]] = []
+class _YearSpan(NamedTuple):
+    start: int
+    end: int
+    years: list[int]
+
+
+def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
+    """([(start, end, valid years)] in text order, invalid years) for every absolute, ranged,
+    listed and relative year mention."""
+    spans: list[_YearSpan] = []
     invalid: list[int] = []
     low, high = 2000, today.year + 20
     for m in _YEAR_SEQ.finditer(text):
@@ -163,8 +170,9 @@ def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int
             continue      # bare numbers count as years only when written with four digits
         if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE:
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
-            if not (near_now and text.startswith("的", m.end())):
-                continue  # 交了12年: a count; but 交了27年的 names the year paid for
+            names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start())
+            if not (near_now and names_year):
+                continue  # 交了12年: a count; but 交了27年的, 断了26年交了 name years
         values = [_year_value(t, True) for t in tokens]
         if any(v is None for v in values):
             continue
@@ -174,15 +182,36 @@ def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int
                 years.extend(range(years[-1] + 1, value + 1))
             else:
                 years.append(value)
-        for year in years:
-            if low <= year <= high:
-                found.append((m.start(), year))
-            elif year not in invalid:
-                invalid.append(year)
-    for start, _end, year in relative_years(text, today):
-        found.append((start, year))
-    found.sort()
-    return found, invalid
+        valid = [y for y in years if low <= y <= high]
+        invalid.extend(y for y in years if not low <= y <= high and y not in invalid)
+        if valid:
+            spans.append(_YearSpan(m.start(), m.end(), valid))
+    for start, end, year in relative_years(text, today):
+        spans.append(_YearSpan(start, end, [year]))
+    spans.sort()
+    return spans, invalid
+
+
+def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int]]:
+    """([(position, year)], invalid years) for the absolute and relative years in a text."""
+    spans, invalid = year_spans(text, today)
+    return [(span.start, year) for span in spans for year in span.years], invalid
+
+
+_AFTER_BREAK = re.compile(r"断保了?\s*$")
+_GROUP_GAP = re.compile(r"^[\s、和与及跟/年都也还]*$")
+
+
+def _year_groups(text: str, today: dt.date) -> list[_YearSpan]:
+    """Year mentions side by side ("2025年、2026年", "去年和今年") merged into one group."""
+    groups: list[_YearSpan] = []
+    for span in year_spans(text, today)[0]:
+        if groups and _GROUP_GAP.match(text[groups[-1].end:span.start]):
+            last = groups[-1]
+            groups[-1] = _YearSpan(last.start, span.end, last.years + [y for y in span.years if y not in last.years])
+        else:
+            groups.append(span)
+    return groups
 
 
 _REL = "大前年|大后年|前年|去年|今年|明年|后年|本年"
@@ -298,7 +327,7 @@ _INSURED = re.compile(
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)")
 _ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
 _NONE = re.compile(r"都没(?:有)?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
-_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d{1,2})\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
+_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
@@ -335,17 +364,6 @@ def _statuses(clause: str) -> list[str]:
 _PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?\s*$")
 
 
-def _paid_for(clause: str, today: dt.date) -> list[int]:
-    """Years named as "Y年的" right after a payment verb (交了2027年的): the years paid for."""
-    found = []
-    for pos, year in years_in(clause, today)[0]:
-        rest = clause[pos:]
-        m = re.match(r"(?:\d{2,4}\s*年|[大今去明前后本上下一]{1,3}年)的", rest)
-        if m and _PAID_FOR.search(clause[:pos]):
-            found.append(year)
-    return found
-
-
 def extract(text: str, today: dt.date) -> Slots:
     """Every slot found in one message (see the module docstring for the forms read)."""
     clean, pii = prepare(text)
@@ -372,43 +390,45 @@ def extract(text: str, today: dt.date) -> Slots:
 
 
 def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:
+    """Facts clause by clause; inside a clause, each group of years takes the predicates that
+    follow it up to the next group ("2025年没参保2026年参保"), a predicate before the first
+    group belongs to it when it names the year paid for ("交了2027年的")."""
     carried: list[int] = []
     bounds = [0] + [p for m in _CLAUSE_SPLIT.finditer(clean) for p in (m.start(), m.end())] + [len(clean)]
     said: dict[int, set[str]] = {}
-    for start, end in zip(bounds[0::2], bounds[1::2]):
-        clause, bare = clean[start:end], undated[start:end]
-        if not clause.strip():
-            continue
-        year_hits, _ = years_in(bare, today)
-        clause_years = list(dict.fromkeys(y for _, y in year_hits))
-        clause_dates = [h for h in hits if start <= h.start < end]
-        statuses = _statuses(bare)
-        paid_for = _paid_for(bare, today)
-        if paid_for and statuses:
-            clause_years = [y for y in clause_years if y in paid_for]   # 今年交了明年的: 2027 only
-        years = clause_years or (carried if statuses else [])
+
+    def note(years: list[int], statuses: list[str]) -> None:
         if statuses and not years:
             slots.statuses.extend(s for s in statuses if s not in slots.statuses)
         for status in statuses:
             for year in years:
                 slots.facts.append(YearFact(year=year, status=status))
                 said.setdefault(year, set()).add(status)
-        if clause_years:
+
+    for start, end in zip(bounds[0::2], bounds[1::2]):
+        clause, bare = clean[start:end], undated[start:end]
+        if not clause.strip():
+            continue
+        groups = _year_groups(bare, today)
+        clause_years = list(dict.fromkeys(y for g in groups for y in g.years))
+        clause_dates = [h for h in hits if start <= h.start < end]
+        statuses = _statuses(bare)
+        lead = _statuses(bare[:groups[0].start]) if groups else statuses
+        if not groups:
+            note(carried, lead)
+        else:
+            pending = lead if _pays_for(bare, groups[0]) or not carried else []
+            if lead and not pending:
+                note(carried, lead)
+            for i, group in enumerate(groups):
+                tail = bare[group.end:groups[i + 1].start] if i + 1 < len(groups) else bare[group.end:]
+                own = _statuses(tail)
+                current, pending = pending, []
+                if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
+                    pending, own = own, []   # 今年交了明年的: the verb pays for the next group
+                note(group.years, list(dict.fromkeys(current + own)))
             carried = clause_years
-        if _BIRTH.search(bare):
-            for h in clause_dates:
-                if h.day is not None:
-                    slots.born = dt.date(h.year, h.month, h.day)
-                else:
-                    slots.born_month = (h.year, h.month)
-            if slots.group is None and slots.born and slots.born.year >= today.year - 2:
-                slots.group = "newborn"      # a child born lately; "我1990年出生" is not
-        elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses):
-            h = clause_dates[-1]
-            if h.day is not None:
-                slots.paid_on = dt.date(h.year, h.month, h.day)
-            else:
-                slots.paid_month = (h.year, h.month)
+        _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
             before, _ = years_in(bare[:m.start() + 1], today)
             if before and before[-1][0] + 6 >= m.start():
@@ -420,3 +440,27 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
         if insured:
             slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026
+
+
+def _pays_for(text: str, group: _YearSpan) -> bool:
+    """Whether a year group is the object of a payment verb just before it: 交了2027年的."""
+    return text.startswith("的", group.end) and bool(_PAID_FOR.search(text[:group.start]))
+
+
+def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: list[str], today: dt.date,
+              slots: Slots) -> None:
+    """A clause's dates: a birth date next to 出生, else a payment date next to a payment."""
+    if _BIRTH.search(bare):
+        for h in clause_dates:
+            if h.day is not None:
+                slots.born = dt.date(h.year, h.month, h.day)
+            else:
+                slots.born_month = (h.year, h.month)
+        if slots.group is None and slots.born and slots.born.year >= today.year - 2:
+            slots.group = "newborn"      # a child born lately; "我1990年出生" is not
+    elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses):
+        h = clause_dates[-1]
+        if h.day is not None:
+            slots.paid_on = dt.date(h.year, h.month, h.day)
+        else:
+            slots.paid_month = (h.year, h.month)

@@ -63,6 +63,11 @@ def test_relative_years_count_from_today(text, today, years):
     ("今年交了明年的", [(2027, "insured")]),
     ("2026年交的2027年的", [(2027, "insured")]),
     ("2025年交了，没有报销", [(2025, "insured"), (2025, "zero_claim")]),
+    ("2025年没参保2026年参保等待期多久", [(2025, "uninsured"), (2026, "insured")]),
+    ("25年断了26年交了", [(2025, "uninsured"), (2026, "insured")]),
+    ("去年没交今年交了", [(2025, "uninsured"), (2026, "insured")]),
+    ("2025年交了2026年没交2027年又交了", [(2025, "insured"), (2026, "uninsured"), (2027, "insured")]),
+    ("2025年在重庆交的，2026年在成都交的", [(2025, "insured"), (2026, "elsewhere")]),
 ])
 def test_clause_facts_give_each_year_its_status(text, expected):
     assert facts(text) == expected
