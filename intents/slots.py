@@ -51,6 +51,7 @@ class Slots(BaseModel):
     none_insured: bool = False         # 都没交 / 都没参保 / 一直没交
     backpaid: int | None = None        # 补缴了N年 (0 for 没有补缴 / 不补缴)
     broken_count: int | None = None    # 断了N年 / N年没交
+    insured_count: int | None = None   # 连续交了N年 / 交了N年医保 / 参保N年了
     target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
                                        # in a question naming none, the latest year said insured
     paid_on: dt.date | None = None     # full date of the contribution (12月10号交的)
@@ -328,6 +329,8 @@ _INSURED = re.compile(
 _ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
 _NONE = re.compile(r"都没(?:有)?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
+_INSURED_COUNT = re.compile(
+    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
@@ -381,6 +384,8 @@ def extract(text: str, today: dt.date) -> Slots:
     slots.none_insured = bool(_NONE.search(undated))
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
+    if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
+        slots.insured_count = int(m.group(1) or m.group(2))
     if m := _BACKPAID.search(undated):
         slots.backpaid = int(m.group(1))
     elif _NO_BACKPAY.search(undated):

@@ -102,6 +102,14 @@ def test_counts_in_digits_and_chinese_numerals(text, broken, backpaid):
     assert (slots.broken_count, slots.backpaid) == (broken, backpaid)
 
 
+@pytest.mark.parametrize("text, count", [
+    ("我连续交了5年医保", 5), ("已经交了十二年了", 12), ("参保三年了", 3),
+    ("补缴了2年", None), ("交了2027年的", None), ("2025年交了", None),
+])
+def test_years_insured_counted(text, count):
+    assert extract(text, TODAY).insured_count == count
+
+
 @pytest.mark.parametrize("text, dates", [
     ("2026年12月10日", [dt.date(2026, 12, 10)]),
     ("12月10号", [dt.date(2026, 12, 10)]),
