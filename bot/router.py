@@ -8,6 +8,7 @@ intents/data/intents.yaml. The matcher is built once per process and cached on d
 """
 from __future__ import annotations
 
+import os
 import pickle
 from functools import lru_cache
 
@@ -73,7 +74,7 @@ def matcher() -> Matcher:
         pass
     built = Matcher(cat)
     try:
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
