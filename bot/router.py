@@ -78,6 +78,9 @@ def matcher() -> Matcher:
         with open(tmp, "wb") as fh:
             pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in path.parent.glob("matcher-v*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)   # an older catalogue's matcher
     except OSError:
         pass
     return built
