@@ -43,7 +43,6 @@ _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
-_ANY_DAY = dt.date(2026, 1, 1)  # the context re-reading names its years in full: today is moot
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
 
@@ -237,6 +236,7 @@ def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -
     conflicts = hist.apply_slots(st.facts, slots, today)
     hist.apply_count(st.facts, slots, today, st.task)
     _all_or_none(st, slots, today)
+    _bare_statuses(st, slots, today)  # "从没报销过" with the question: the insured years
     if st.what_if is not None and st.what_if.kind == "backpay":
         st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
     if conflicts:
@@ -292,7 +292,8 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
         return True
     if st.pending in ("confirm", "amend") and _is_amend(text):
         return True
-    if _with_context(st, text, slots, _ANY_DAY) is not slots:
+    if _slot(slots, "statuses", []) and not _asks(text) \
+            and st.pending in ("years", "zero_claim", "confirm", "amend"):
         return True
     return st.pending in ("zero_claim", "amend") and ("都" in text or "每年" in text)
 
@@ -330,33 +331,42 @@ def _date(slots: Any) -> dt.date | None:
     return dates[-1] if dates else None
 
 
-def _with_context(st: State, text: str, slots: Any, today: dt.date) -> Any:
-    """A bare "报销过" / "在外地交的" to "2026年…？" is read as "2026年报销过": the extractor is
-    asked again with the years of the question in front of the answer."""
-    if st.pending in ("confirm", "amend"):
+INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
+
+
+def _bare_statuses(st: State, slots: Any, today: dt.date) -> bool:
+    """Said with no year ("没交", "在外地交的", "报销过", "都没报销过"): about the years of the
+    question asked (at the summary, only whether the insured years had a reimbursement)."""
+    statuses = _slot(slots, "statuses", [])
+    if not statuses or _slot(slots, "facts", []):
+        return False
+    if st.pending in ("years", "zero_claim"):
+        years = list(st.pending_years)
+    elif st.pending in ("confirm", "amend", None):
         years = hist.span(st.facts, hist.target_of(st.facts, today), st.task)
-        wanted: tuple[str, ...] = ("insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed")
-    elif st.pending in ("years", "zero_claim"):
-        years = st.pending_years
-        wanted = ("insured", "uninsured", "elsewhere", "employee") if st.pending == "years" \
-            else ("zero_claim", "claimed")
     else:
-        return slots
-    if not years or _slot(slots, "years", []) or hist.has_history_facts(slots) or _asks(text):
-        return slots
-    prefix = "、".join(str(y) for y in years) + "年"
-    again = _extract(prefix + text, today)
-    if any(f.status in wanted for f in _slot(again, "facts", [])):
-        return again
-    return slots
+        return False
+    kinds = [k for k in statuses if k in INSURANCE]
+    applied = False
+    if st.pending == "years" and len(kinds) == 1:
+        for y in years:
+            st.facts.years[y] = kinds[0]
+        applied = True
+    claims = [k for k in statuses if k in ("zero_claim", "claimed")]
+    if len(claims) == 1:
+        for y in years:
+            if st.facts.years.get(y) in hist.RESIDENT:
+                st.facts.zero_claim[y] = claims[0] == "zero_claim"
+                applied = True
+    return applied
 
 
 def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     """File the facts of a message and read a bare answer against the pending question."""
     pending, years = st.pending, list(st.pending_years)
-    slots = _with_context(st, text, slots, today)
     yes = _slot(slots, "yes")
-    facts_said = hist.has_history_facts(slots)
+    applied = _bare_statuses(st, slots, today)
+    facts_said = hist.has_history_facts(slots) or applied
     if pending == "born" and isinstance(_date(slots), dt.date) and _slot(slots, "born") is None:
         st.facts.born = _date(slots)
         facts_said = facts_said and _slot(slots, "paid_on") is None
@@ -366,7 +376,7 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     context = years if pending == "years" else []
     conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
     hist.apply_count(st.facts, slots, today, st.task)
-    if pending == "zero_claim" and not _slot(slots, "facts", []):
+    if pending == "zero_claim" and not facts_said:
         _zero_claim_answer(st, text, slots, years, yes)
     elif pending == "years" and not facts_said:
         bare = _bare_years(st, slots)
