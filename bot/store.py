@@ -43,14 +43,22 @@ def _decode(text: str) -> State | None:
 
 
 class MemoryStore:
-    """A dict of JSON texts (kept as JSON so tests see exactly what SQLite would keep)."""
+    """A dict of JSON texts (kept as JSON so tests see exactly what SQLite would keep).
 
-    def __init__(self, clock=time.time) -> None:
+    A session older than `max_age` (default: YIBAO_SESSION_DAYS) is never loaded again,
+    even before expire() removes it.
+    """
+
+    def __init__(self, clock=time.time, max_age: dt.timedelta | None = None) -> None:
         self._rows: dict[str, tuple[str, float]] = {}
         self._clock = clock
+        self._max_age = (max_age if max_age is not None else session_max_age()).total_seconds()
 
     def load(self, key: str) -> State | None:
         row = self._rows.get(key)
+        if row and row[1] < self._clock() - self._max_age:
+            self.forget(key)
+            return None
         return _decode(row[0]) if row else None
 
     def save(self, key: str, state: State) -> None:
@@ -74,8 +82,9 @@ class MemoryStore:
 class SQLiteStore:
     """One table `sessions(key, state, updated)`; WAL journal; one committed write per save."""
 
-    def __init__(self, path: str | os.PathLike, clock=time.time) -> None:
+    def __init__(self, path: str | os.PathLike, clock=time.time, max_age: dt.timedelta | None = None) -> None:
         self.path = str(path)
+        self._max_age = (max_age if max_age is not None else session_max_age()).total_seconds()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
@@ -91,8 +100,10 @@ class SQLiteStore:
         self._db.execute("CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated)")
 
     def load(self, key: str) -> State | None:
+        cutoff = self._clock() - self._max_age
         with self._lock:
-            row = self._db.execute("SELECT state FROM sessions WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute("SELECT state FROM sessions WHERE key = ? AND updated >= ?",
+                                   (key, cutoff)).fetchone()
         return _decode(row[0]) if row else None
 
     def save(self, key: str, state: State) -> None:

@@ -114,3 +114,11 @@ def test_several_processes_write_to_one_file_without_losing_a_turn(tmp_path):
     for name in ("a", "b", "c"):
         for i in range(40):
             assert store.load(f"{name}:{i}").pending == "backpaid"
+
+
+def test_an_expired_session_is_not_loaded_even_before_expire_runs(make):
+    clock = Clock()
+    store = make(clock)
+    store.save("k", _state())
+    clock.now += 31 * 86400
+    assert store.load("k") is None
