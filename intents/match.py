@@ -86,7 +86,6 @@ FOREIGN = 0.2  # times the share of the question's words found in no example and
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
 
 
-
 def _terms(clean: str, squeezed: str) -> set[str]:
     """jieba tokens, plus "2:"-marked character bigrams of the text ("1:" characters when short)."""
     out = set(tokens(clean, normalised=True))

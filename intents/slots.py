@@ -88,20 +88,6 @@ def _cn_to_digits(match: re.Match[str]) -> str:
         return text
 
 
-def number(text: str) -> int | None:
-    """An integer written in digits or Chinese numerals (两 -> 2, 十二 -> 12), else None."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    import cn2an
-
-    try:
-        value = cn2an.cn2an(text, "smart")
-    except (ValueError, KeyError, IndexError):
-        return None
-    return int(value) if float(value).is_integer() else None
-
-
 def find_pii(text: str) -> tuple[str, list[str]]:
     """(text with ID-card and phone numbers blanked, the kinds found). Values are never kept."""
     kinds: list[str] = []
