@@ -20,6 +20,7 @@ COMMANDS = {
     "eval": "意图识别评测（与经典基线对比）",
     "bench": "性能测量",
     "telegram": "启动 Telegram 机器人",
+    "serve": "启动 HTTP 接口和坐席控制台",
 }
 
 
