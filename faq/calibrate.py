@@ -118,7 +118,7 @@ def main() -> None:
     negs = negative_features()
     print("shipped", measure(data, negs, S.WEIGHTS))
     if args.grid:
-        steps = [0, 0.1, 0.2, 0.3, 0.4]
+        steps = [0, 0.1, 0.2, 0.3]
         results = [measure(data, negs, w) for w in itertools.product(steps, repeat=len(S.WEIGHTS))
                    if abs(sum(w) - 1) < 1e-9]
         for r in sorted(results, key=lambda r: -r["recall_top3"])[:10]:

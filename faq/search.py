@@ -31,12 +31,12 @@ from intents.text import compact, normalise, tokens
 # Chosen and fitted by faq/calibrate.py (held-out wordings against off-topic queries):
 # score = 1 / (1 + exp(-(CAL_A * weighted sum + CAL_B))), the probability that the top hit
 # is the right entry; THRESHOLD sits just above the best off-topic score.
-CAL_A, CAL_B = 8.43, -1.864
-THRESHOLD = 0.35
+CAL_A, CAL_B = 7.522, -2.2545
+THRESHOLD = 0.305
 K1, B = 1.2, 0.75
 FUZZY_FLOOR = 50  # rapidfuzz ratio below which two wordings are unrelated
 # weights of (question, bag, answer, excerpt, fuzzy) in an entry's score; they sum to 1
-WEIGHTS = (0.1, 0.1, 0.2, 0.3, 0.2, 0.1)
+WEIGHTS = (0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.1)
 
 
 class Hit(BaseModel):
@@ -54,6 +54,16 @@ class Hit(BaseModel):
     matched: list[str]
 
 
+# Words that mark a query as being about medical insurance at all (with the intents domain
+# dictionary): a query holding none of them needs much stronger evidence to be answered.
+DOMAIN_TERMS = frozenset(
+    "医保 社会保险 参保 缴费 医保费 保费 报销 断保 补缴 等待期 待遇 激励 大病 最高支付限额 起付线 "
+    "零报销 连续参保 住院 门诊 统筹 个人账户 共济 近亲属 生育 孕产妇 剖宫产 终止妊娠 计划生育 新生儿 "
+    "出生医学证明 大学生 研究生 高校 低保 特困 脱贫 低收入 返贫 医疗救助 服刑 军人 退役 随军 户籍 "
+    "港澳台 灵活就业 退休 市外 跨统筹区 跨制度 转移接续 集中参保期 一档 二档 财政补助 集体经济 "
+    "税务 12366 12393 医保服务站 一件事 渝快办 渝药易购 医保钱包 电子凭证 移动支付 参保率 长效机制 "
+    "实施方案 放宽 封顶".split()
+)
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 # Question words and light verbs that say nothing about the topic; they still count in BM25
 # (with their low idf) but not in the share of content words an entry covers.
@@ -162,6 +172,23 @@ def build_index(kb: KnowledgeBase) -> Index:
 
 
 @lru_cache(maxsize=1)
+def domain_terms() -> tuple[str, ...]:
+    """DOMAIN_TERMS and the intents domain dictionary, in normalised form."""
+    from intents.text import DATA
+
+    words = set(DOMAIN_TERMS)
+    for line in (DATA / "domain_dict.txt").read_text(encoding="utf-8").splitlines():
+        if line.split():
+            words.add(line.split()[0])
+    return tuple(sorted({normalise(w) for w in words if len(w) >= 2}, key=len, reverse=True))
+
+
+def in_domain(clean: str) -> bool:
+    """Whether a normalised query names anything of medical insurance."""
+    return any(w in clean for w in domain_terms())
+
+
+@lru_cache(maxsize=1)
 def index() -> Index:
     """The index of the shipped knowledge base, built once per process."""
     return build_index(load())
@@ -175,7 +202,7 @@ def _normalised(bm: _Bm25, query: Counter) -> dict[int, float]:
 
 
 def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...]]:
-    """Per entry position with any evidence: (question, bag, answer, excerpt, fuzzy, words), 0..1.
+    """Per entry with any evidence: (question, bag, answer, excerpt, fuzzy, words, domain), 0..1.
 
     question  BM25 against the entry's closest question wording, normalised
     bag       the idf share of the query's terms that occur anywhere in the entry
@@ -184,6 +211,7 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
     fuzzy     rapidfuzz ratio of the compact query to the closest question wording, rescaled
               so that FUZZY_FLOOR and below is 0
     words     the idf share of the query's content words (not GENERIC) found in the entry
+    domain    1 when the query names anything of medical insurance (DOMAIN_TERMS), else 0
     """
     idx = idx or index()
     clean = normalise(query or "")
@@ -212,6 +240,7 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
     content_total = sum(content.values())
     ans = _normalised(idx.answers, q)
     exc = _normalised(idx.excerpts, q)
+    domain = 1.0 if in_domain(clean) else 0.0
     out = {}
     for pos in set(best_q) | set(best_f) | set(ans) | set(exc):
         have = idx.entry_terms[pos]
@@ -219,7 +248,7 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
         words = (sum(w for t, w in content.items() if t in have) / content_total
                  if content_total else 0.0)
         out[pos] = (best_q.get(pos, 0.0), bag, ans.get(pos, 0.0), exc.get(pos, 0.0),
-                    best_f.get(pos, 0.0), words)
+                    best_f.get(pos, 0.0), words, domain)
     return out
 
 

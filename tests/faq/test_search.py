@@ -19,7 +19,7 @@ def test_heldout_paraphrases_find_their_entry_in_the_top_three():
     cases = yaml.safe_load((HERE / "heldout.yaml").read_text(encoding="utf-8"))["cases"]
     found = [c["q"] for c in cases if set(_top_ids(c["q"])) & set(c["entry"])]
     assert len(cases) >= 30
-    assert len(found) / len(cases) >= 0.85, [c["q"] for c in cases if c["q"] not in found]
+    assert len(found) / len(cases) >= 0.9, [c["q"] for c in cases if c["q"] not in found]
 
 
 @pytest.mark.parametrize("query", yaml.safe_load((HERE / "offtopic.yaml").read_text(encoding="utf-8"))["queries"])
