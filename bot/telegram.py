@@ -27,6 +27,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import os
 import secrets
 import traceback
 import weakref
@@ -552,6 +553,7 @@ def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "
     """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
     from bot.store import open_store
 
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22's future durations, without its warning
     configure_logging(config.token.get_secret_value())
     store = open_store(config.store)
     conversations = Conversations(store, (lambda: today) if today else dt.date.today)

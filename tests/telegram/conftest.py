@@ -1,10 +1,14 @@
 """Fixtures for the Telegram face tests."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.telegram_fake import FakeBotAPI
 from tg_harness import Scripted, make_harness
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as `yibao telegram` runs: PTB 22's future durations
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import logging
 from bot.models import Option, Reply
 from bot.telegram import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
 
-from tg_harness import TOKEN, buttons, data_of, make_harness
+from tg_harness import TOKEN, Scripted, buttons, data_of, make_harness
 
 
 YEARS = Reply(text="2024年到2026年，哪几年交了重庆城乡居民医保？可以多选。", multi_select=True, options=[
@@ -231,10 +231,14 @@ async def test_typing_is_shown_while_a_slow_answer_is_worked_out(api):
     assert api.calls_of("sendChatAction")[0].params["action"] == "typing"
 
 
-async def test_a_quick_answer_needs_no_typing_indicator(scripted_bot):
-    h, _ = scripted_bot
-    await h.say("你好")
-    assert h.api.calls_of("sendChatAction") == []
+async def test_a_quick_answer_needs_no_typing_indicator(api):
+    h = await make_harness(api, Scripted(), typing_after=5.0)
+    try:
+        await h.say("你好")
+    finally:
+        await h.app.shutdown()
+    assert h.texts() == ["收到：你好"]
+    assert api.calls_of("sendChatAction") == []
 
 
 async def test_two_fast_taps_in_one_chat_are_handled_one_after_the_other(api):
