@@ -16,11 +16,15 @@ about the weather or the housing fund scores near zero and falls under THRESHOLD
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
@@ -188,10 +192,50 @@ def in_domain(clean: str) -> bool:
     return any(w in clean for w in domain_terms())
 
 
+def _fingerprint() -> str:
+    """A hash of everything the index depends on: the data, the text pipeline, this module."""
+    from intents import text as pipeline
+    from faq.knowledge import ENTRIES, SOURCES
+
+    files = [*sorted(SOURCES.glob("*.yaml")), *sorted(ENTRIES.glob("*.yaml")), Path(__file__),
+             Path(pipeline.__file__), *sorted(pipeline.DATA.glob("*.txt")),
+             *sorted(pipeline.DATA.glob("synonyms*.yaml"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+_CACHED_FIELDS = ("questions", "owner", "answers", "excerpts", "compact_questions", "entry_terms",
+                  "word_idf", "unseen_word_idf")
+
+
 @lru_cache(maxsize=1)
 def index() -> Index:
-    """The index of the shipped knowledge base, built once per process."""
-    return build_index(load())
+    """The index of the shipped knowledge base, built once and kept in the cache directory
+    (keyed by a hash of the data and the code), so a fresh process does not re-cut every
+    wording with jieba."""
+    from intents.text import cache_dir
+
+    kb = load()
+    path = cache_dir() / f"faq-index-{_fingerprint()}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            parts = pickle.load(fh)  # noqa: S301 - our own file, named by the hash of its inputs
+        if len(parts["entry_terms"]) == len(kb.entries):
+            return Index(kb=kb, entries=list(kb.entries), **parts)
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError):
+        pass
+    built = build_index(kb)
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump({f: getattr(built, f) for f in _CACHED_FIELDS}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        pass
+    return built
 
 
 def _normalised(bm: _Bm25, query: Counter) -> dict[int, float]:

@@ -84,3 +84,17 @@ def test_odd_input_never_crashes(query):
 def test_empty_and_emoji_queries_return_nothing():
     assert search("") == []
     assert search("😀😀😀") == []
+
+
+def test_the_index_cache_is_reused_and_a_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
+    from faq.search import index
+
+    monkeypatch.setenv("YIBAO_CACHE_DIR", str(tmp_path))
+    built = index.__wrapped__()
+    cached = list(tmp_path.glob("faq-index-*.pickle"))
+    assert len(cached) == 1
+    again = index.__wrapped__()
+    assert again.compact_questions == built.compact_questions
+    cached[0].write_bytes(b"not a pickle")
+    rebuilt = index.__wrapped__()
+    assert rebuilt.entry_terms == built.entry_terms
