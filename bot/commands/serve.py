@@ -51,6 +51,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import signal
     import sys
 
     import uvicorn
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from bot.http import create_app, warm
 
     sock = bind(args.host, args.port)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again once its own
+    # handlers are gone: this handler turns that (or a SIGTERM while warming up) into exit 0
+    signal.signal(signal.SIGTERM, _stopped)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     warm()
     app = create_app()
@@ -69,3 +73,7 @@ def run(args: argparse.Namespace) -> int:
                             server_header=False, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def _stopped(signum, frame) -> None:
+    raise SystemExit(0)
