@@ -150,6 +150,11 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
             return _resume(st, today)
         if not facts_said and intent in ("no", "cancel"):
             return _cancel(st)
+    if intent is not None and intent not in TASKS and intent not in CONVERSATION and not st.task \
+            and facts_said and _of_oneself(text, slots):
+        guess = _likely_task(decision) or _menu_task(text)
+        if guess:  # a policy question asked with one's own history: work out one's own figure
+            return _start_task(st, guess, slots, text, today)
     if intent is not None and intent not in TASKS and intent not in CONVERSATION and _asks(text):
         # a question about the policy in the middle: answered; facts only when said of oneself
         if facts_said and _of_oneself(text, slots):
@@ -164,10 +169,7 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
     if answering:
         return _answer(st, text, slots, today)
     if facts_said and not st.task:
-        guess = fresh_topic or _likely_task(decision)
-        if guess is None and _asks(text):
-            menu = _menu_choice(State(), text)  # the words of the bot's own menu
-            guess = menu.split(":", 1)[1] if menu else None
+        guess = fresh_topic or _likely_task(decision) or (_menu_task(text) if _asks(text) else None)
         if guess:
             return _start_task(st, guess, slots, text, today)
         conflicts = hist.apply_slots(st.facts, slots, today)
@@ -201,6 +203,12 @@ def _menu_choice(st: State, text: str) -> str | None:
         if any(w in text for w in words):
             return value
     return None
+
+
+def _menu_task(text: str) -> str | None:
+    """The personal question whose menu words a message uses (封顶 / 等多久 / 什么时候)."""
+    menu = _menu_choice(State(), text)
+    return menu.split(":", 1)[1] if menu else None
 
 
 def _of_oneself(text: str, slots: Any) -> bool:

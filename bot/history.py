@@ -204,8 +204,9 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         for y in context:
             facts.years[y] = "uninsured"
     target = _get(slots, "target_year")
-    if target and FIRST_YEAR <= int(target) <= LAST_YEAR:
-        facts.target_year = int(target)
+    told = [int(f.year) for f in facts_said]
+    if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
+        facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
     if _get(slots, "backpaid") is not None:
         facts.backpaid = int(_get(slots, "backpaid"))
     paid_on = _get(slots, "paid_on")
