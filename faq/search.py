@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from faq.knowledge import Entry, KnowledgeBase, load
-from intents.text import compact, normalise, tokens
+from intents.text import compact, normalise, synonym_table, tokens
 
 # Chosen and fitted by faq/calibrate.py (held-out wordings against off-topic queries):
 # score = 1 / (1 + exp(-(CAL_A * weighted sum + CAL_B))), the probability that the top hit
@@ -312,10 +312,15 @@ def score_entries(query: str, idx: Index | None = None) -> list[tuple[float, int
     return out
 
 
-def _matched(query: str, entry_terms: set[str]) -> list[str]:
-    """Query words found in the entry, for highlighting (jieba words, longest first)."""
-    words = [w for w in dict.fromkeys(tokens(query)) if w in entry_terms and len(w) > 1]
-    return sorted(words, key=len, reverse=True)
+def _matched(query: str, entry_terms: set[str], shown: str) -> list[str]:
+    """Query words found in the entry, for highlighting, longest first: the normalised jieba
+    words, plus the ways the shown text writes them (封顶线 for 最高支付限额, 断缴 for 断保)."""
+    words = [w for w in dict.fromkeys(tokens(query))
+             if w in entry_terms and len(w) > 1 and w not in GENERIC]
+    found = set(words)
+    variants = [v for v, canonical in synonym_table().items()
+                if canonical in found and len(v) > 1 and v in shown]
+    return sorted(dict.fromkeys(words + variants), key=len, reverse=True)
 
 
 def _best_excerpt(entry: Entry, query_terms: set[str]):
@@ -339,5 +344,6 @@ def search(query: str, k: int = 5) -> list[Hit]:
         hits.append(Hit(entry_id=entry.id, topic=entry.topic, question=entry.question,
                         answer=entry.answer, excerpt=ex.text, document=ex.document,
                         article=ex.article, score=round(score, 4),
-                        matched=_matched(query, idx.entry_terms[pos])))
+                        matched=_matched(query, idx.entry_terms[pos],
+                                         f"{entry.question}{entry.answer}{ex.text}")))
     return hits
