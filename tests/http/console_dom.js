@@ -1,9 +1,12 @@
 // A small stand-in for a browser, enough to run the console page's script under node:
 // elements with children, text, attributes, listeners and the few selectors the page uses.
-// The page's own <script> is fetched from the running server and run against it; fetch goes
-// to that server. Used by test_http_serve.py; prints what a person would see, as JSON.
+// Prints what a person would see, as JSON. Two scenarios:
+//   node console_dom.js server BASE_URL HISTORY   the page served at BASE_URL, its calls going
+//                                                 to that server (test_http_serve.py)
+//   node console_dom.js fake PAGE_FILE            the page from a file, its calls answered by a
+//                                                 recorder (multi-select, new session)
 "use strict";
-const BASE = process.argv[2];
+const [MODE, SOURCE, HISTORY] = process.argv.slice(2);
 
 class Text { constructor(t) { this.data = t; } get textContent() { return this.data; } }
 
@@ -74,7 +77,18 @@ Object.assign(globalThis, {
   localStorage: { getItem: k => storage[k] ?? null, setItem: (k, v) => { storage[k] = String(v); } },
 });
 const realFetch = globalThis.fetch;
-globalThis.fetch = (url, init) => realFetch(BASE + url, init);
+const calls = [];  // what the page sent, in the fake scenario
+const MULTI = { text: "2025、2026年，哪几年交了？", multi_select: true, sources: [], options: [
+  { label: "2025年", value: "year:2025" }, { label: "2026年", value: "year:2026" },
+  { label: "都交了", value: "years:all" }] };
+function fakeFetch(url, init) {
+  const body = init && init.body ? JSON.parse(init.body) : null;
+  calls.push({ method: init.method, url, body });
+  const reply = { text: "<b>" + (body ? body.message : "") + "</b>", options: [], sources: [] };
+  const data = init.method === "DELETE" ? { forgotten: true } : { replies: body.message === "start" ? [MULTI] : [reply] };
+  return Promise.resolve({ ok: true, status: 200, json: () => Promise.resolve(data) });
+}
+globalThis.fetch = MODE === "server" ? (url, init) => realFetch(SOURCE + url, init) : fakeFetch;
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 async function until(test, what) {
@@ -83,8 +97,9 @@ async function until(test, what) {
 }
 const text = id => document.getElementById(id).textContent;
 
-(async () => {
-  const page = await (await realFetch(BASE + "/")).text();
+async function load() {
+  const page = MODE === "server" ? await (await realFetch(SOURCE + "/")).text()
+                                 : require("fs").readFileSync(SOURCE, "utf8");
   for (const [, tag, id] of page.matchAll(/<(\w+)[^>]*\sid="([^"]+)"/g)) {
     ids[id] = new Element(tag, id);
     body.append(ids[id]);
@@ -93,6 +108,11 @@ const text = id => document.getElementById(id).textContent;
   const script = page.split("<script>")[1].split("</script>")[0];
   new Function(script)();
   document.getElementById("today").value = "2026-03-01";
+}
+const buttons = () => body.querySelectorAll("#chat-log .options button");
+const button = label => buttons().filter(b => !b.disabled).find(b => b.textContent === label);
+
+async function againstTheServer() {
   const seen = {};
 
   // 政策检索
@@ -103,11 +123,10 @@ const text = id => document.getElementById(id).textContent;
   seen.marked = body.querySelectorAll("#search-results mark").map(m => m.textContent);
 
   // 对话: the history in one message, then the 对 option
-  document.getElementById("chat-input").value = process.argv[3];
+  document.getElementById("chat-input").value = HISTORY;
   document.getElementById("chat-form").fire("submit");
-  await until(() => body.querySelectorAll("#chat-log .options button").length > 0, "the summary's options");
-  const yes = body.querySelectorAll("#chat-log .options button").find(b => b.textContent === "对");
-  yes.fire("click");
+  await until(() => button("对"), "the summary's options");
+  button("对").fire("click");
   await until(() => text("chat-log").includes("依据"), "the answer");
   seen.chat = text("chat-log");
   seen.session = text("chat-session");
@@ -130,5 +149,41 @@ const text = id => document.getElementById(id).textContent;
   document.getElementById("calc-form").fire("submit");
   await until(() => text("calc-error").length > 0, "the error line");
   seen.calcRefused = text("calc-error");
+  return seen;
+}
+
+async function withTheRecorder() {
+  const seen = {};
+  const session = text("chat-session");
+  document.getElementById("chat-input").value = "start";
+  document.getElementById("chat-form").fire("submit");
+  await until(() => button("确认"), "the multi-select options");
+  button("2026年").fire("click");
+  button("2025年").fire("click");
+  button("2025年").fire("click");  // a second tap unticks
+  seen.afterUntick = buttons().filter(b => b.classList.contains("on")).map(b => b.textContent);
+  button("2025年").fire("click");  // and a third ticks again
+  seen.ticked = buttons().filter(b => b.classList.contains("on")).map(b => b.textContent);
+  button("确认").fire("click");
+  await until(() => calls.length === 2 && text("chat-log").includes("</b>"), "the confirmed years");
+  seen.disabledAfterwards = buttons().every(b => b.disabled);
+  document.getElementById("chat-input").value = "start";
+  document.getElementById("chat-form").fire("submit");
+  await until(() => button("都交了"), "the options again");
+  button("都交了").fire("click");
+  await until(() => calls.length === 4, "the direct option");
+  seen.log = text("chat-log");
+  document.getElementById("chat-new").fire("click");
+  await until(() => calls.length === 5 && text("chat-session") !== session, "a new session");
+  seen.calls = calls;
+  seen.oldSession = session;
+  seen.newSession = text("chat-session");
+  seen.logAfterwards = text("chat-log");
+  return seen;
+}
+
+(async () => {
+  await load();
+  const seen = MODE === "server" ? await againstTheServer() : await withTheRecorder();
   process.stdout.write(JSON.stringify(seen));
 })().catch(e => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });

@@ -111,7 +111,7 @@ def test_the_server_refuses_a_bad_date_in_one_line(server):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the console's script")
 def test_the_console_searches_chats_and_calculates_against_the_server(server):
-    done = subprocess.run(["node", str(HERE / "console_dom.js"), server.base, HISTORY],
+    done = subprocess.run(["node", str(HERE / "console_dom.js"), "server", server.base, HISTORY],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
