@@ -205,6 +205,9 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
             facts.years[y] = "uninsured"
     target = _get(slots, "target_year")
     told = [int(f.year) for f in facts_said]
+    untold = [int(y) for y in _get(slots, "years", []) if int(y) not in told]
+    if target and untold and max(untold) > int(target):
+        target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
     if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
         facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
     if _get(slots, "backpaid") is not None:
