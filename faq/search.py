@@ -4,15 +4,17 @@ Every text (question wordings, answers, excerpts) and every query goes through
 `intents.text`: normalise (NFKC, traditional -> simplified, synonyms and dialect such as
 封顶线 -> 最高支付限额, 断缴 -> 断保, 补交 -> 补缴, 娃儿 -> 小孩), jieba tokens with the domain
 dictionary, and the compact string. Terms are the jieba tokens plus character bigrams of the
-compact string (bigrams survive typos and unknown words that jieba cuts differently).
+Chinese runs (bigrams survive typos and words that jieba cuts differently).
 
-An entry's score in 0..1 combines
-  - BM25 against its best question wording, divided by the score the query would get against
-    itself (so 1.0 means "every query term found, as densely as in the query"),
-  - BM25 against its answer and against its excerpts, normalised the same way,
-  - rapidfuzz similarity of the compact query to its closest question wording (typos).
-Terms the knowledge base has never seen keep their full weight in the normaliser, so a query
-about the weather or the housing fund scores near zero and falls under THRESHOLD.
+Each entry gets seven features in 0..1 (see `features`): BM25 against its closest question
+wording, against its answer and against its excerpts, each divided by the score the query
+would get against itself (terms never seen keep their full weight, so a query about the
+weather scores near zero); the idf share of the query found anywhere in the entry, of all
+terms and of content words; rapidfuzz similarity to the closest wording (typos); and whether
+the query names anything of medical insurance at all. Their weighted sum goes through a
+logistic calibration fitted by faq/calibrate.py, so a Hit's score is the estimated
+probability that it is the entry meant; hits under THRESHOLD (just above every off-topic
+query of the calibration) are not returned.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ CAL_A, CAL_B = 8.087, -2.4815
 THRESHOLD = 0.28
 K1, B = 1.2, 0.75
 FUZZY_FLOOR = 50  # rapidfuzz ratio below which two wordings are unrelated
-# weights of (question, bag, answer, excerpt, fuzzy) in an entry's score; they sum to 1
+# weights of (question, bag, answer, excerpt, fuzzy, words, domain); they sum to 1
 WEIGHTS = (0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.1)
 
 
