@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.models import Option, Reply, Source
 from rules import Group
@@ -24,6 +24,18 @@ SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 FIRST_YEAR, LAST_YEAR = 2025, 2100
 
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+EARLIEST_TODAY, LATEST_TODAY = dt.date(FIRST_YEAR - 1, 1, 1), dt.date(LAST_YEAR, 12, 31)
+
+
+def _plausible_today(day: dt.date) -> dt.date:
+    """"Today" as a caller may set it: within the years the rules are written for."""
+    if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+        raise ValueError(f"应在{EARLIEST_TODAY}至{LATEST_TODAY}之间")
+    return day
+
+
+Today = Annotated[dt.date, AfterValidator(_plausible_today),
+                  Field(description="把这一天当作今天（YYYY-MM-DD），默认取服务器日期")]
 
 
 def _years(value: Any) -> Any:
@@ -52,7 +64,7 @@ class _Request(BaseModel):
 
 class AskRequest(_Request):
     question: str = Field(max_length=MAX_TEXT, description="居民的问题，一句话")
-    today: dt.date | None = Field(None, description="把这一天当作今天（YYYY-MM-DD），默认取服务器日期")
+    today: Today | None = None
 
 
 class AskResponse(BaseModel):
@@ -68,7 +80,7 @@ class AskResponse(BaseModel):
 class ChatRequest(_Request):
     session: str = Field(pattern=SESSION_PATTERN, description="会话编号：1-64个英文字母、数字、_ 或 -")
     message: str = Field(max_length=MAX_TEXT, description="这一轮说的话，或所选选项的 value")
-    today: dt.date | None = None
+    today: Today | None = None
 
 
 class ChatResponse(BaseModel):
@@ -111,7 +123,7 @@ class CalcRequest(_Request):
     group: Annotated[Group, BeforeValidator(_group)] = Group.general
     born: dt.date | None = Field(None, description="出生日期（新生儿必填）")
     paid_on: dt.date | None = Field(None, description="所问年度的缴费日期")
-    today: dt.date | None = None
+    today: Today | None = None
 
 
 class Passage(BaseModel):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from bot.http_guard import MAX_BODY
 from bot.http_models import MAX_TEXT
 
@@ -90,6 +93,26 @@ def test_malformed_requests_are_named_in_chinese(client):
     listed = client.post("/api/ask", json=["断保"])
     assert listed.status_code == 422
     assert listed.json() == {"detail": "请求体应为 JSON 对象"}
+
+
+def test_a_today_outside_the_rules_years_is_refused(client):
+    for path, body in (("/api/ask", {"question": "断保"}), ("/api/chat", {"session": "s", "message": "断保"}),
+                       ("/api/calc", {"target_year": 2026})):
+        response = client.post(path, json={**body, "today": "9999-12-31"})
+        assert response.status_code == 422, path
+        assert response.json() == {"detail": "今天的日期：应在2024-01-01至2100-12-31之间"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_any_text_gets_an_answer_or_a_one_line_refusal_never_a_500(client, text):
+    for response in (client.post("/api/ask", json={"question": text}),
+                     client.post("/api/chat", json={"session": "fuzz", "message": text}),
+                     client.get("/api/faq", params={"q": text})):
+        assert response.status_code in (200, 422), (response.status_code, text)
+        body = response.json()
+        if response.status_code == 422:
+            assert isinstance(body["detail"], str) and "\n" not in body["detail"]
 
 
 # ---------- /api/faq ----------

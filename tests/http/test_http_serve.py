@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,23 @@ def test_the_server_refuses_a_bad_date_in_one_line(server):
     status, body = post(server.base + "/api/calc", {"target_year": 2026, "paid_on": "2026-02-30"})
     assert status == 422
     assert body == {"detail": "缴费日期不是有效日期（应为 YYYY-MM-DD）"}
+
+
+def test_eight_callers_at_once_each_keep_their_own_conversation(server):
+    def conversation(n: int) -> str:
+        session = f"parallel-{n}"
+        status, summary = post(server.base + "/api/chat", {"session": session, "message": HISTORY,
+                                                           "today": "2026-03-01"})
+        assert status == 200
+        yes = next(o["value"] for r in summary["replies"] for o in r["options"] if o["label"] == "对")
+        status, answer = post(server.base + "/api/chat", {"session": session, "message": yes,
+                                                          "today": "2026-03-01"})
+        assert status == 200
+        return answer["replies"][0]["text"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(conversation, range(8), timeout=120))
+    assert all("204,000元" in a for a in answers)
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the console's script")
