@@ -109,10 +109,11 @@ def incentive_years(facts: Facts, target: int) -> list[int]:
             if facts.years.get(y) in RESIDENT and not facts.zero_claim.get(y)]
 
 
-def cap_task(task: str | None, facts: Facts | None = None, state: State | None = None) -> bool:
-    if task == "what_if" and state is not None and state.what_if is not None:
+def cap_task(state: State) -> bool:
+    """Whether the question is about the cap (a "keep enrolling" what-if is one)."""
+    if state.task == "what_if" and state.what_if is not None:
         return state.what_if.kind == "continue"
-    return task == "my_cap"
+    return state.task == "my_cap"
 
 
 def next_need(state: State, today: dt.date) -> Need | None:
@@ -126,7 +127,7 @@ def next_need(state: State, today: dt.date) -> Need | None:
     missing = [y for y in years if y not in facts.years]
     if missing:
         return Need(slot="years", years=missing)
-    if cap_task(task, facts, state):
+    if cap_task(state):
         unclear = [y for y in years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
         if unclear:
             return Need(slot="zero_claim", years=unclear)
@@ -313,7 +314,7 @@ def summary(state: State, today: dt.date) -> str:
              "employee": "参加职工医保", "uninsured": "没有参保"}
     for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
         parts.append(years_text(by_status[status]) + names[status])
-    if cap_task(task, facts, state):
+    if cap_task(state):
         zero = [y for y in years if facts.zero_claim.get(y)]
         claimed = [y for y in years if facts.zero_claim.get(y) is False]
         if zero:
@@ -325,7 +326,7 @@ def summary(state: State, today: dt.date) -> str:
         elif facts.reward_used == [] and incentive_years(facts, target):
             parts.append("大病保险没有用过激励额度")
     broken = broken_years(facts, target) if years else []
-    if broken and not cap_task(task, facts, state) and facts.backpaid is not None:
+    if broken and not cap_task(state) and facts.backpaid is not None:
         parts.append(f"补缴了{facts.backpaid}年" if facts.backpaid else "没有补缴")
     paid = facts.paid_on
     if paid:
@@ -333,7 +334,7 @@ def summary(state: State, today: dt.date) -> str:
     elif facts.paid_month:
         y, m = facts.paid_month.split("-")
         parts.append(f"{target}年的保费是{int(y)}年{int(m)}月交的")
-    elif not cap_task(task, facts, state) and task != "my_benefit_start":
+    elif not cap_task(state) and task != "my_benefit_start":
         parts.append(f"{target}年的保费在集中参保期内缴纳")
     head = f"您想知道{question}；" if question else ""
     return "我理解的是：" + head + "，".join(parts or ["还没有您的参保情况"]) + "。对吗？"

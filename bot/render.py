@@ -124,7 +124,7 @@ def answer(state: State, result: Any, today: dt.date, baseline: Any | None = Non
     """The reply to a confirmed personal question."""
     task = state.task
     what_if = state.what_if
-    is_cap = hist.cap_task(task, state.facts, state)
+    is_cap = hist.cap_task(state)
     if is_cap:
         head = cap_sentence(result)
         if what_if is not None and baseline is not None:
