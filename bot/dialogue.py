@@ -249,7 +249,7 @@ def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -
         st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
     if conflicts:
         return _conflict(st, conflicts, today)
-    return _advance(st, today)
+    return advance(st, today)
 
 
 def _all_or_none(st: State, slots: Any, today: dt.date) -> None:
@@ -272,7 +272,7 @@ def _what_if(slots: Any, text: str) -> WhatIf:
     return WhatIf(kind="continue")
 
 
-def _advance(st: State, today: dt.date) -> list[Reply]:
+def advance(st: State, today: dt.date) -> list[Reply]:
     """Ask for the next missing fact, or confirm what is known."""
     need = hist.next_need(st, today)
     if need is not None:
@@ -429,7 +429,7 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         st.facts.backpaid = min(st.facts.backpaid, len(broken)) if broken else st.facts.backpaid
     if conflicts:
         return _conflict(st, conflicts, today)
-    return _advance(st, today)
+    return advance(st, today)
 
 
 def _is_amend(text: str) -> bool:
@@ -530,7 +530,7 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
         return _forget(st)
     if kind == "task" and arg in TASKS:
         st.task, st.what_if = arg, None  # type: ignore[assignment]
-        return _advance(st, today)
+        return advance(st, today)
     if kind == "whatif":
         st.task = "what_if"
         st.what_if = (WhatIf(kind="continue") if arg == "continue"
@@ -539,7 +539,7 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
             target = hist.target_of(st.facts, today)
             st.facts.years[target] = "insured"
             st.facts.target_year = target + 1
-        return _advance(st, today)
+        return advance(st, today)
     if kind == "pick":
         return _picked(st, arg, today)
     if kind == "continue" or (st.paused and kind == "yes"):
@@ -557,17 +557,17 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
     if kind == "status" and st.pending == "years" and arg in ("elsewhere", "employee", "insured", "uninsured"):
         for y in st.pending_years:
             st.facts.years[y] = arg  # type: ignore[assignment]
-        return _advance(st, today)
+        return advance(st, today)
     if kind in ("year", "years"):
         return _years_value(st, arg, today)
     if kind == "backpaid" and st.pending == "backpaid":
         st.facts.backpaid = int(arg)
-        return _advance(st, today)
+        return advance(st, today)
     if kind == "paid" and st.pending == "paid_on":
         target = hist.target_of(st.facts, today)
         st.facts.paid_on, st.facts.paid_month = dt.date(target - 1, 12, 31), None
-        return _advance(st, today)
-    return _advance(st, today)
+        return advance(st, today)
+    return advance(st, today)
 
 
 def _years_value(st: State, arg: str, today: dt.date) -> list[Reply]:
@@ -586,7 +586,7 @@ def _years_value(st: State, arg: str, today: dt.date) -> list[Reply]:
             st.facts.zero_claim[y] = y in chosen
     elif st.pending == "reward_years":
         st.facts.reward_used = sorted(chosen)
-    return _advance(st, today)
+    return advance(st, today)
 
 
 # --- interruptions, conversation, FAQ -------------------------------------------------------
@@ -611,7 +611,7 @@ def _forget(st: State) -> list[Reply]:
 def _resume(st: State, today: dt.date) -> list[Reply]:
     if st.task is None:
         return [Reply(text="好的，您想问什么？", intent="continue")]
-    return _advance(st, today)
+    return advance(st, today)
 
 
 def _reminder(st: State, today: dt.date) -> list[Reply]:
@@ -694,7 +694,7 @@ def _picked(st: State, intent: str, today: dt.date) -> list[Reply]:
         st.pending = None
     if intent in TASKS:
         st.task, st.what_if = intent, (WhatIf(kind="continue") if intent == "what_if" else None)  # type: ignore[assignment]
-        return _advance(st, today)
+        return advance(st, today)
     if intent in CONVERSATION:
         return _conversation(st, intent, today)
     return _faq(st, intent, today)
@@ -704,63 +704,3 @@ def _out_of_scope() -> Reply:
     from bot.replies import out_of_scope_reply
 
     return out_of_scope_reply()
-
-
-# --- one-shot answers (yibao ask) ------------------------------------------------------------
-
-CHECKLIST = {
-    "my_cap": ("years", "zero_claim"),
-    "my_waiting": ("years", "backpaid"),
-    "my_benefit_start": ("years", "backpaid", "paid_on"),
-    "what_if": ("years", "backpaid"),
-}
-FACT_NAMES = {
-    "years": "2025年以来每一年是否参保（在重庆、外地还是职工医保）",
-    "zero_claim": "哪几年一次都没有用医保报销过",
-    "reward_used": "大病保险有没有用过激励增加的额度",
-    "backpaid": "断保的年份有没有补缴、补缴了几年",
-    "paid_on": "这一年的医保费是哪天交的",
-    "born": "孩子的出生日期",
-}
-
-
-ONE_SHOT_DEFAULTS = {
-    "backpaid": (0, "（没说补缴，按没有补缴计算。）"),
-    "reward_used": ([], "（没说大病保险用过激励额度，按没有用过计算。）"),
-}
-
-
-def one_shot(message: str, today: dt.date) -> list[Reply]:
-    """A personal question answered from the one message: the summary and the figures when it
-    holds every fact (the summary stands as said), else what the answer still needs."""
-    replies, state = respond(None, message, today)
-    assumed: list[str] = []
-    while state.task and state.pending in ONE_SHOT_DEFAULTS:
-        slot = state.pending
-        value, note = ONE_SHOT_DEFAULTS[slot]
-        setattr(state.facts, slot, value)
-        assumed.append(note)
-        replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")]
-        replies += _advance(state, today)
-    if state.pending == "confirm":
-        more, state = respond(state, "yes", today)
-        said = [r.model_copy(update={"text": r.text.replace("我理解的是：", "按您说的情况：").removesuffix("对吗？")
-                                     + "".join(assumed), "options": []})
-                if r.intent == "confirm" else r for r in replies]
-        return said + more
-    if state.task is None or state.pending is None:
-        return replies
-    need = hist.next_need(state, today)
-    wanted = [need.slot] if need else []
-    wanted += [f for f in CHECKLIST.get(state.task, ()) if f not in wanted and _unknown(state, f)]
-    listed = "；".join(FACT_NAMES[f] for f in wanted if f in FACT_NAMES)
-    return [Reply(text=f"要算出您的{TASK_NAMES.get(state.task, '')}，我还需要知道：{listed}。"
-                       "可以把这些情况一次说全再问，或者用 yibao chat 一问一答。",
-                  intent=state.task)]
-
-
-def _unknown(state: State, fact: str) -> bool:
-    facts = state.facts
-    return {"zero_claim": not facts.zero_claim, "reward_used": facts.reward_used is None,
-            "backpaid": facts.backpaid is None, "paid_on": facts.paid_on is None and not facts.paid_month,
-            "years": not facts.years}.get(fact, False)

@@ -7,7 +7,7 @@ article, excerpt), options (label, value).
 
 FAQ and conversation intents are answered from bot.replies. Personal questions (my_cap,
 my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.dialogue), as
-`yibao chat` would, in its one-shot mode (bot.dialogue.one_shot): when the one message holds
+`yibao chat` would, in its one-shot mode (bot.oneshot.one_shot): when the one message holds
 every fact, the figures come back; otherwise the reply says what is still needed.
 """
 from __future__ import annotations
@@ -65,7 +65,7 @@ def answer(question: str, today: dt.date) -> dict:
 def task_replies(text: str, today: dt.date) -> list:
     """A personal question through the dialogue manager's one-shot mode: the summary and the
     figures when the message holds every fact, else what the answer still needs."""
-    from bot.dialogue import one_shot
+    from bot.oneshot import one_shot
 
     return one_shot(text, today)
 
