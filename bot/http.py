@@ -45,7 +45,7 @@ KEY_PREFIX = "http:"
 EXPIRE_EVERY = 3600.0  # seconds between two sweeps of old conversations
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-STATUS_ZH = {404: "没有这个地址", 405: "不支持这个请求方法", 413: "请求内容太大"}
+STATUS_ZH = {400: "请求体无法解析", 404: "没有这个地址", 405: "不支持这个请求方法", 413: "请求内容太大"}
 ERRORS = {400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
           422: {"model": ErrorBody, "description": "输入格式不对"}}
 

@@ -90,6 +90,9 @@ def test_malformed_requests_are_named_in_chinese(client):
     broken = client.post("/api/ask", content=b"{question:", headers={"content-type": "application/json"})
     assert broken.status_code == 422
     assert broken.json() == {"detail": "请求体不是有效的 JSON"}
+    nested = client.post("/api/ask", content=b"[" * 20000 + b"]" * 20000, headers={"content-type": "application/json"})
+    assert nested.status_code == 400
+    assert nested.json() == {"detail": "请求体无法解析"}
     listed = client.post("/api/ask", json=["断保"])
     assert listed.status_code == 422
     assert listed.json() == {"detail": "请求体应为 JSON 对象"}
