@@ -3,7 +3,8 @@
 Each part of the product measures itself in a module with `figures() -> dict`:
 faq.bench (load and search latency), intents.bench (match latency, cold start, memory),
 bot.bench (turns per second through the manager with the SQLite store),
-bot.telegram_bench (updates per second through a local fake Bot API server).
+bot.telegram_bench (updates per second through a local fake Bot API server),
+bot.http_bench (requests per second through `yibao serve` over real HTTP).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ PARTS = {
     "intents": "intents.bench",
     "dialogue": "bot.bench",
     "telegram": "bot.telegram_bench",
+    "http": "bot.http_bench",
 }
 
 
