@@ -26,6 +26,8 @@ def _port(text: str) -> int:
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只接受本机访问）")
     p.add_argument("--port", type=_port, default=8000, help="监听端口，默认 8000（0 表示任选一个空闲端口）")
+    p.add_argument("--store", metavar="PATH",
+                   help="会话存储文件（默认 $YIBAO_STORE 或 ~/.local/share/yibao/sessions.db；memory 表示只在内存）")
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -49,6 +51,18 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def open_sessions(path: str | None):
+    """The session store, or an InputError naming the file that cannot be opened."""
+    import sqlite3
+
+    from bot.store import default_path, open_store
+
+    try:
+        return open_store(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise InputError(f"无法打开会话存储 {path or default_path()}：{exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
     import signal
@@ -63,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
     # handlers are gone: this handler turns that (or a SIGTERM while warming up) into exit 0
     signal.signal(signal.SIGTERM, _stopped)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    store = open_sessions(args.store)
     warm()
-    app = create_app()
+    app = create_app(store)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     print(f"yibao serve: 坐席控制台 http://{shown}:{port}/ ，接口文档 http://{shown}:{port}/docs ；"

@@ -76,6 +76,16 @@ def test_a_port_in_use_is_one_line_and_exit_2(server):
     assert done.stderr.strip().splitlines() == [f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"]
 
 
+def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = subprocess.run(["yibao", "serve", "--port", "0", "--store", str(blocker / "sessions.db")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"yibao: 无法打开会话存储 {blocker / 'sessions.db'}")
+
+
 def test_sigterm_stops_the_server_cleanly_and_its_log_holds_no_question(tmp_path):
     s = Served(tmp_path)
     try:
