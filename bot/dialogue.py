@@ -121,6 +121,7 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
         tasks = [c.intent for c in getattr(decision, "candidates", []) if c.intent in TASKS]
         if tasks and (facts_said or _personal(text)):
             intent = tasks[0]  # a close call between a general and a personal question, asked personally
+    intent = _task_by_words(text, decision, intent)
     if intent == "forget_me":
         return _forget(st)
     if intent == "restart" and not facts_said:
@@ -194,6 +195,23 @@ _MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting":
                "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
 
 
+_TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
+               "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
+               "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
+
+
+def _task_by_words(text: str, decision: Any, intent: str | None) -> str | None:
+    """Between two close personal questions, the one whose words the message uses: "2028年
+    封顶线多少" is the cap even when the waiting period ranks a little higher."""
+    if intent not in _TASK_WORDS:
+        return intent
+    said = [task for task, words in _TASK_WORDS.items() if words.search(text)]
+    ranked = [c.intent for c in getattr(decision, "candidates", [])[:3]]
+    if len(said) == 1 and said[0] != intent and said[0] in ranked:
+        return said[0]
+    return intent
+
+
 def _menu_choice(st: State, text: str) -> str | None:
     """The answer to "您想了解哪一项？": an option's label or number, or its key word."""
     for i, option in enumerate(st.options, 1):
@@ -215,6 +233,8 @@ def _of_oneself(text: str, slots: Any) -> bool:
     """Facts said about one's own history ("我…", several years, a year not paid), not the
     year a policy question names ("2026年度个人缴费标准是多少")."""
     facts = _slot(slots, "facts", [])
+    if _slot(slots, "born") or _slot(slots, "paid_on") or _slot(slots, "paid_month"):
+        return True  # a child's birth date, the day one paid: always one's own history
     return bool(_FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
         or any(f.status == "uninsured" for f in facts)
 

@@ -248,7 +248,27 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
             continue
         hits.append(_DateHit(start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()),
                              month=month, day=None))
+    hits.extend(h for h in relative_dates(text, today) if not any(s <= h.start < e for s, e in taken))
     hits.sort(key=lambda h: h.start)
+    return hits
+
+
+_RELATIVE_DAY = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "刚刚": 0}
+_RELATIVE_MONTH = {"上个月": -1, "上月": -1, "这个月": 0, "本月": 0, "这月": 0, "下个月": 1, "下月": 1}
+_RELATIVE_DATE = re.compile("|".join(sorted([*_RELATIVE_DAY, *_RELATIVE_MONTH], key=len, reverse=True)))
+
+
+def relative_dates(text: str, today: dt.date) -> list[_DateHit]:
+    """今天/昨天/前天 (a day) and 上个月/这个月/下个月 (a month), counted from `today`."""
+    hits: list[_DateHit] = []
+    for m in _RELATIVE_DATE.finditer(text):
+        word = m.group(0)
+        if word in _RELATIVE_DAY:
+            day = today + dt.timedelta(days=_RELATIVE_DAY[word])
+            hits.append(_DateHit(start=m.start(), end=m.end(), year=day.year, month=day.month, day=day.day))
+        else:
+            index = today.year * 12 + today.month - 1 + _RELATIVE_MONTH[word]
+            hits.append(_DateHit(start=m.start(), end=m.end(), year=index // 12, month=index % 12 + 1, day=None))
     return hits
 
 
@@ -296,9 +316,14 @@ def group_of(text: str) -> str | None:
 
 # ---------------------------------------------------------------- clauses
 
-_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|但是|但|可是|然后|不过|后来|而且")
+# Also a space between two words (people typing on a phone use it as a comma), but not inside
+# a list of years ("2025 2026年", "2025年 2026年").
+_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和])\s+(?=[^\d\s])|但是|但|可是|然后|不过|后来|而且")
+# A negation before the verb (没交, 未参保, 忘了交, 漏交, 没来得及交, 没顾上交) or after it (交漏了).
+_NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘了|忘记了?|忘掉了?|漏了?|没来得及|来不及|没顾上|顾不上|没时间)"
 _NEGATED_INSURED = re.compile(
-    r"(?:没有?|未|不|没再|没去|没能)(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保")
+    rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
+    r"(?:交|缴)(?:漏|掉)了")
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
 _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
            "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
@@ -310,14 +335,16 @@ _ZERO_CLAIM = re.compile(r"零报销|没有?(?:住过?院|看过?病|用过?)|�
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用")
 _CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
-    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|在交|上了医保|补缴|"
-    r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)")
-_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|连续(?:交|缴|参保)")
+    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|在交|上了医保|"
+    r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
+    r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
+_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|(?<!算|是|叫|于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
 _NONE = re.compile(r"都没(?:有)?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
-_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
+_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _INSURED_COUNT = re.compile(
     r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
+_BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _TARGET_OF = re.compile(r"年的")
@@ -326,7 +353,7 @@ _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|�
 
 def _statuses(clause: str) -> list[str]:
     found: list[str] = []
-    rest = clause
+    rest = _BACKPAY_WORDS.sub(" ", clause)  # 补缴了一年: a count of back-paid years, not a year paid
     if _REWARD.search(rest):
         found.append("reward_used")
         rest = _REWARD.sub(" ", rest)
@@ -350,6 +377,7 @@ def _statuses(clause: str) -> list[str]:
     return found
 
 
+_PAY_VERB = re.compile(r"交|缴|买|参保")  # "12月1号交": the day of a payment, said without 了/的
 _PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?\s*$")
 
 
@@ -406,7 +434,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         statuses = _statuses(bare)
         lead = _statuses(bare[:groups[0].start]) if groups else statuses
         if not groups:
-            note(carried, lead)
+            if not (clause_dates and set(lead) <= {"insured"}):
+                note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)
         else:
             pending = lead if _pays_for(bare, groups[0]) or not carried else []
             if lead and not pending:
@@ -449,7 +478,8 @@ def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: list[str], toda
                 slots.born_month = (h.year, h.month)
         if slots.group is None and slots.born and slots.born.year >= today.year - 2:
             slots.group = "newborn"      # a child born lately; "我1990年出生" is not
-    elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses):
+    elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses
+                           or ("uninsured" not in statuses and _PAY_VERB.search(bare))):
         h = clause_dates[-1]
         if h.day is not None:
             slots.paid_on = dt.date(h.year, h.month, h.day)

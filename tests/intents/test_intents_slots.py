@@ -210,3 +210,96 @@ def test_yes_no_helper_reads_the_head_of_a_message():
 
 def test_year_fact_model_is_what_the_bot_reads():
     assert YearFact(year=2025, status="zero_claim").model_dump() == {"year": 2025, "status": "zero_claim"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我爸2025年忘了交医保", [(2025, "uninsured")]),
+    ("2025和2026年都忘记交了，2027年想交上", [(2025, "uninsured"), (2026, "uninsured"), (2027, "insured")]),
+    ("2026年漏交了", [(2026, "uninsured")]),
+    ("2025年没来得及交", [(2025, "uninsured")]),
+    ("去年太忙没顾上交", [(2025, "uninsured")]),
+    ("2025年交漏了", [(2025, "uninsured")]),
+    ("2025年未缴费", [(2025, "uninsured")]),
+    ("2025年和2026年都没去交，现在2027年交上了", [(2025, "uninsured"), (2026, "uninsured"), (2027, "insured")]),
+])
+def test_a_payment_forgotten_or_missed_is_not_a_payment(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize("text, backpaid, expected", [
+    ("2025年和2026年都断保了，后来补缴了一年，2027年交了", 1,
+     [(2025, "uninsured"), (2026, "uninsured"), (2027, "insured")]),
+    ("前两年都没交，补交了2年", 2, []),
+    ("2025、2026年没交，补了一年", 1, [(2025, "uninsured"), (2026, "uninsured")]),
+])
+def test_back_paid_years_are_a_count_and_the_years_stay_broken(text, backpaid, expected):
+    slots = extract(text, TODAY)
+    assert slots.backpaid == backpaid and slots.conflicts == []
+    assert [(f.year, f.status) for f in slots.facts] == expected
+
+
+def test_a_dated_payment_after_unpaid_years_is_the_payment_not_those_years():
+    slots = extract("我前年和去年都没交 今年1月5号交的", dt.date(2027, 3, 1))
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured")]
+    assert slots.paid_on == dt.date(2027, 1, 5) and slots.conflicts == []
+
+
+@pytest.mark.parametrize("text, today, paid_on, paid_month", [
+    ("今天刚交的", dt.date(2026, 1, 15), dt.date(2026, 1, 15), None),
+    ("昨天交了2027年的", dt.date(2026, 12, 3), dt.date(2026, 12, 2), None),
+    ("前天才去交的医保", dt.date(2027, 3, 1), dt.date(2027, 2, 27), None),
+    ("上个月交了", dt.date(2027, 1, 10), None, (2026, 12)),
+    ("这个月交的", dt.date(2026, 10, 8), None, (2026, 10)),
+    ("下个月交", dt.date(2026, 11, 20), None, (2026, 12)),
+])
+def test_relative_days_and_months_of_a_payment_count_from_today(text, today, paid_on, paid_month):
+    slots = extract(text, today)
+    assert (slots.paid_on, slots.paid_month) == (paid_on, paid_month)
+
+
+@pytest.mark.parametrize("text, paid_on, paid_month", [
+    ("12月1号交", dt.date(2026, 12, 1), None),
+    ("打算12月20日去缴", dt.date(2026, 12, 20), None),
+    ("12月交", None, (2026, 12)),
+    ("准备1月份买", None, (2026, 1)),
+])
+def test_a_payment_date_needs_no_了_or_的(text, paid_on, paid_month):
+    slots = extract(text, TODAY)
+    assert (slots.paid_on, slots.paid_month) == (paid_on, paid_month)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025年交居民医保", [(2025, "insured")]),
+    ("2025年参加居民医保", [(2025, "insured")]),
+    ("2026年参加了城乡居民医疗保险", [(2026, "insured")]),
+    ("2025年有医保", [(2025, "insured")]),
+    ("2026、2027年是单位交的职工医保，2028年又交居民医保",
+     [(2026, "employee"), (2027, "employee"), (2028, "insured")]),
+    ("前年交了，去年没交，明年想交", [(2024, "insured"), (2025, "uninsured"), (2027, "insured")]),
+])
+def test_insured_without_了_or_的(text, expected):
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "在成都交了两年居民医保", "在外地交了2年医保", "外省参保了三年", "在四川缴了两年",
+])
+def test_years_insured_elsewhere_are_elsewhere(text):
+    slots = extract(text, TODAY)
+    assert "elsewhere" in slots.statuses and "insured" not in slots.statuses
+    assert slots.insured_count in (2, 3)
+
+
+def test_asking_whether_it_counts_as_continuous_is_not_saying_so():
+    assert extract("回重庆算连续参保不", TODAY).all_insured is False
+    assert extract("这样是连续参保吗", TODAY).all_insured is False
+    assert extract("我一直连续参保", TODAY).all_insured is True
+
+
+def test_not_even_one_year_is_not_a_count_of_one():
+    slots = extract("2025到2027年我一年都没交过", TODAY)
+    assert slots.broken_count is None and slots.none_insured
+
+
+def test_two_years_without_a_claim_said_with_a_count():
+    assert extract("两年都没有报销", TODAY).statuses == ["zero_claim"]
