@@ -14,6 +14,9 @@ A spec may carry `keywords` (words that, when present, speak for the intent) and
 yibao answers contains (公积金, 天气, ...): their presence lowers every score. Its `domain`
 list holds words of which a question about the policy has at least one (医保, 参保, 报销 ...):
 a question with none of them, and no year or count, scores lower on FAQ and task intents.
+Its `uncovered` list holds questions that share the subject's words but ask what the sources
+do not answer (医保卡余额, 异地就医备案, 退休缴费年限, 献血 ...): they are matched like the
+examples of one more intent, and a question nearer to them than to any intent is refused.
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ class Catalogue(BaseModel):
     out_of_scope: list[str] = Field(default_factory=list)
     domain: list[str] = Field(default_factory=list)
     vocabulary: list[str] = Field(default_factory=list)
+    uncovered: list[str] = Field(default_factory=list)
 
     def get(self, intent_id: str) -> IntentSpec | None:
         return self.by_id().get(intent_id)
@@ -76,17 +80,17 @@ class _File(BaseModel):
     intents: dict[str, IntentSpec]
     out_of_scope: list[str] = Field(default_factory=list)
     domain: list[str] = Field(default_factory=list)
+    uncovered: list[str] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
-def own_intents() -> tuple[tuple[IntentSpec, ...], tuple[str, ...], tuple[str, ...]]:
-    """The task and conversation intents of intents/data/intents.yaml, the off-topic words
-    and the domain words."""
+def own_intents() -> _File:
+    """intents/data/intents.yaml: the task and conversation intents, the off-topic words, the
+    domain words and the uncovered questions."""
     raw = load_yaml(DATA / "intents.yaml") or {}
     for intent_id, body in (raw.get("intents") or {}).items():
         body.setdefault("id", intent_id)
-    parsed = _File.model_validate(raw)
-    return tuple(parsed.intents.values()), tuple(parsed.out_of_scope), tuple(parsed.domain)
+    return _File.model_validate(raw)
 
 
 def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = None) -> Catalogue:
@@ -98,12 +102,12 @@ def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = 
 
     An id may appear once only; a FAQ entry that reuses a task or conversation id is an error.
     """
-    own, oos, domain = own_intents()
-    specs = list(faq_specs) + list(own)
+    own = own_intents()
+    specs = list(faq_specs) + list(own.intents.values())
     seen: set[str] = set()
     for spec in specs:
         if spec.id in seen:
             raise ValueError(f"intent id {spec.id!r} appears twice")
         seen.add(spec.id)
-    return Catalogue(intents=specs, out_of_scope=list(oos), domain=list(domain),
-                     vocabulary=list(vocabulary or []))
+    return Catalogue(intents=specs, out_of_scope=list(own.out_of_scope), domain=list(own.domain),
+                     vocabulary=list(vocabulary or []), uncovered=list(own.uncovered))

@@ -56,7 +56,14 @@ W_EXAMPLE, W_INTENT = 0.6, 0.4
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|俺|本人|自己|我家|我妈|我爸|我们家")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)?\d{2}(?:年|、|和|到|至|-)|[今去明前后]年|[〇零一二三四五六七八九]{2,4}年")
 _COUNT = re.compile(r"[断补缴交停][^，。,；;]{0,3}?(?:\d+|[一两二三四五六七八九十几])年")
-_HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
+_RELATIVE_YEAR = re.compile(r"[今去明前后]年")
+_HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
+# Where a long message is cut into pieces, each scored on its own as well as the whole.
+_CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
+_ASKS = re.compile(r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
+                   r"[能会算要有在是][不没]|不$|\?|？")
+LONG_QUERY = 24      # characters (compact) from which a message is also read clause by clause
+W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
 
 
 class Match(BaseModel):
@@ -84,6 +91,11 @@ class _Query(NamedTuple):
 OFF_DOMAIN = 0.15
 FOREIGN = 0.2  # times the share of the question's words found in no example and no vocabulary
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
+CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversation intent never uses
+HYPOTHETICAL_TASKS = ("what_if",)
+NOT_HYPOTHETICAL = 0.1  # "what if" without 如果/要是/假如/…的话 is rarely a what-if
+UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
+UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
 
 
 def _terms(clean: str, squeezed: str) -> set[str]:
@@ -96,9 +108,14 @@ def _terms(clean: str, squeezed: str) -> set[str]:
 
 
 def personal_strength(clean: str) -> int:
-    """0..3: how plainly a question is about the asker's own history."""
+    """0..3: how plainly a question is about the asker's own history.
+
+    Named years count; relative ones (今年, 明年) only beside a first person: "今年没报销明年
+    封顶线涨多少" asks what the rule gives anyone, "我今年没报销" tells of one's own year."""
     first_person = bool(_FIRST_PERSON.search(clean))
     years = len(_YEAR.findall(clean))
+    if not first_person:
+        years -= len(_RELATIVE_YEAR.findall(clean))
     strength = int(first_person) + int(years >= 1) + int(years >= 2)
     if first_person and (_COUNT.search(clean) or _HYPOTHETICAL.search(clean)):
         strength += 1
@@ -124,13 +141,15 @@ class Matcher:
         self.example_weight: list[float] = []
         postings: dict[str, list[int]] = defaultdict(list)
         example_terms: list[set[str]] = []
-        for spec in catalogue.intents:
-            for example in spec.examples:
+        sources = [(spec.id, spec.examples) for spec in catalogue.intents]
+        sources.append((UNCOVERED, catalogue.uncovered))
+        for intent_id, examples in sources:
+            for example in examples:
                 clean = normalise(example)
                 squeezed = compact(clean, normalised=True)
                 terms = _terms(clean, squeezed)
                 index = len(self.example_intent)
-                self.example_intent.append(spec.id)
+                self.example_intent.append(intent_id)
                 self.example_compact.append(squeezed)
                 example_terms.append(terms)
                 for term in terms:
@@ -144,7 +163,7 @@ class Matcher:
         for intent, terms in zip(self.example_intent, example_terms):
             for term in terms:
                 intent_postings[term].add(intent)
-        k = max(len(self.specs), 1)
+        k = len(self.specs) + 1   # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
         self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1
                            for t, p in intent_postings.items()}
@@ -165,10 +184,38 @@ class Matcher:
                       personal=personal_strength(clean))
 
     def rank(self, text: str, limit: int = 5) -> list[Match]:
-        """Intents ranked by score (best first), at most `limit` of them."""
+        """Intents ranked by score (best first), at most `limit` of them.
+
+        A long message (LONG_QUERY characters and more) is also scored piece by piece (two or
+        three clauses in a row that ask something), and each intent keeps its best reading less W_WINDOW: a story
+        around a question ("我身体一直好，好几年没去医院…有奖励吗") must not drown it."""
         q = self.query(text)
         if not q.compact:
             return []
+        scored = self._adjusted(q, q.personal)
+        if len(q.compact) >= LONG_QUERY:
+            clauses = [c for c in _CLAUSE.split(q.text) if c]
+            for size in (2, 3):
+                for i in range(len(clauses) - size + 1):
+                    piece = self.query(" ".join(clauses[i:i + size]))
+                    if len(piece.compact) < 4 or len(piece.compact) >= len(q.compact) \
+                            or not _ASKS.search(piece.text):
+                        continue   # a piece that tells ("2025年交了") is no reading of the question
+                    for intent, sim in self._adjusted(piece, q.personal).items():
+                        if sim - W_WINDOW > scored.get(intent, -1.0):
+                            scored[intent] = sim - W_WINDOW
+        uncovered = scored.pop(UNCOVERED, None)
+        if uncovered is not None:
+            for intent, sim in scored.items():
+                if uncovered >= sim - UNCOVERED_MARGIN:
+                    # nearer to what the sources do not answer than to this intent: refused
+                    scored[intent] = min(sim, RAW_FALLBACK - 0.02) - (uncovered - sim + UNCOVERED_MARGIN)
+        ordered = sorted(((sim, intent) for intent, sim in scored.items()), reverse=True)
+        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4))
+                for sim, intent in ordered[:limit]]
+
+    def _similarities(self, q: _Query) -> dict[str, float]:
+        """Each intent's similarity to the question (UNCOVERED among them), before adjustment."""
         weights = {t: self.idf.get(t, self.unknown_idf) for t in q.terms}
         total = sum(weights.values()) or 1.0
         shared: dict[int, float] = defaultdict(float)
@@ -196,29 +243,39 @@ class Matcher:
         for intent in best:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
             best[intent] = W_EXAMPLE * nearest + W_INTENT * icov[intent]
+        return best
+
+    def _adjusted(self, q: _Query, personal: int) -> dict[str, float]:
+        """_similarities() with the adjustments of the module notes."""
+        best = self._similarities(q)
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         words = [t for t in q.terms if not t.startswith(("2:", "1:"))]
         foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit())
         foreign_share = foreign / len(words) if words else 0.0
-        bonus = _PERSONAL_BONUS[q.personal]
+        bonus = _PERSONAL_BONUS[personal]
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
             and not _YEAR.search(q.text) and not _COUNT.search(q.text)
-        scored = []
+        hypothetical = bool(_HYPOTHETICAL.search(q.text))
+        scored: dict[str, float] = {}
         for intent, sim in best.items():
+            if intent == UNCOVERED:
+                scored[intent] = sim   # the off-topic words speak for it, not against
+                continue
             spec = self.specs[intent]
-            sim -= penalty
+            # a greeting or thanks around an off-topic request does not make it one
+            sim -= penalty * (2 if spec.kind == "conversation" else 1)
             sim += 0.05 * sum(1 for w in self.keywords[intent] if w in q.text)
             sim -= 0.2 * sum(1 for w in self.negative[intent] if w in q.text)
             if spec.kind != "conversation":
                 sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
             if spec.kind == "task":
                 sim += bonus
-            elif spec.kind == "faq" and q.personal >= 2:
-                sim -= 0.05 * (q.personal - 1)
-            scored.append((sim, intent))
-        scored.sort(reverse=True)
-        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4))
-                for sim, intent in scored[:limit]]
+                if intent in HYPOTHETICAL_TASKS and not hypothetical:
+                    sim -= NOT_HYPOTHETICAL
+            elif spec.kind == "faq" and personal >= 2:
+                sim -= 0.05 * (personal - 1)
+            scored[intent] = sim
+        return scored
 
 
 def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN) -> Decision:

@@ -2,7 +2,8 @@
 
 normalise(): NFKC (full-width digits and letters become ASCII), traditional -> simplified
 (OpenCC t2s), lower case, then synonyms, dialect and common pinyin-input typos mapped to one
-canonical vocabulary (intents/data/synonyms.yaml). Punctuation and digits are kept, because
+canonical vocabulary (intents/data/synonyms.yaml), and months in Chinese numerals written in
+digits (二月份 -> 2月份). Punctuation and digits are kept, because
 slot extraction reads "2025-12-10", "25、26年" and "2025到2027年".
 
 tokens(): normalise, then jieba with a trimmed copy of jieba's dictionary
@@ -38,6 +39,11 @@ _LEAD_FILLER = re.compile(
 )
 _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|嘞|咧|哇)+$")
 _REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好的: said once
+# A month written in Chinese numerals (二月份, 十二月) is written in digits, as most people type
+# it, so that 二月 and 2月 are one word; 两个月 / 三个月 (durations) are left alone.
+_MONTH = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])(十[一二]|[一二三四五六七八九十])(?=月)")
+_MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+                 "八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
 
 
 def _safe_loader():
@@ -102,6 +108,7 @@ def normalise(text: str) -> str:
     if pattern is not None:
         table = synonym_table()
         text = pattern.sub(lambda m: table[m.group(0)], text)
+    text = _MONTH.sub(lambda m: _MONTH_DIGITS[m.group(1)], text)
     return _SPACES.sub(" ", text).strip()
 
 
