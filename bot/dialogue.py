@@ -32,7 +32,7 @@ LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句
 CONFLICT_TEXT = "{years}您说了交了也说了没交，我没法确定。请再告诉我一次：{years}交了吗？"
 EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳入计算（渝医保发〔2025〕37号 四.2），"
                    "我只看2025年及以后的年份。")
-FAR_YEAR_TEXT = "{years}不像是有效的年份，请再检查一下。"
+FAR_YEAR_TEXT = "{years}不像是有效的年份。我能计算的是{first}年到{last}年的参保情况，请再检查一下年份。"
 AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
 RESUME_TEXT = "要继续刚才的{task}计算吗？"
 CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
@@ -41,6 +41,7 @@ FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时�
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
+_REWARD_YES = re.compile(r"(?<![没不])(?:有|用|报)")  # "用到过", "有": a bare "对" says nothing here
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -95,11 +96,14 @@ def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
     if _slot(slots, "pii", []) or privacy.has_name(text):
         notes.append(Reply(text=PRIVACY_TEXT, intent="privacy"))
     invalid = sorted(set(_slot(slots, "invalid_years", [])))
-    for template, years in ((EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]),
-                            (FAR_YEAR_TEXT, [y for y in invalid if y >= hist.FIRST_YEAR])):
+    far = [y for y in invalid if y >= hist.FIRST_YEAR]
+    for template, years in ((EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]), (FAR_YEAR_TEXT, far)):
         if years:
-            notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years)),
+            notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years),
+                                                    first=hist.FIRST_YEAR, last=today.year + 1),
                                intent="invalid_year"))
+    if far and not _slot(slots, "years", []):
+        return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
     return notes + _dispatch(st, text, slots, decision, today, bool(notes))
 
 
@@ -142,6 +146,9 @@ def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, n
         if facts_said and intent not in TASKS and tasks:
             # "您是想问…" answered with one's own history: the personal question it is
             return _start_task(st, tasks[0], slots, text, today)
+    if st.task and _answers_pending_slots(st, slots) and not _asks(text):
+        st.paused = False  # "今天刚交的" to "哪天交的？": an answer, whatever the matcher reads
+        return _answer(st, text, slots, today)
     if st.task and not facts_said and _CONTINUE.match(text):
         st.paused = False
         return _resume(st, today)
@@ -225,6 +232,9 @@ def _menu_choice(st: State, text: str) -> str | None:
 
 def _menu_task(text: str) -> str | None:
     """The personal question whose menu words a message uses (封顶 / 等多久 / 什么时候)."""
+    said = [task for task, words in _TASK_WORDS.items() if words.search(text)]
+    if len(said) == 1:
+        return said[0]
     menu = _menu_choice(State(), text)
     return menu.split(":", 1)[1] if menu else None
 
@@ -326,6 +336,24 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
     return st.pending in ("zero_claim", "amend") and ("都" in text or "每年" in text)
 
 
+_RELEVANT = {
+    "years": ("facts", "years", "all_insured", "none_insured", "broken_count"),
+    "zero_claim": ("facts", "statuses"),
+    "reward_used": ("facts",),
+    "reward_years": ("years",),
+    "backpaid": ("backpaid", "broken_count"),
+    "paid_on": ("paid_on", "paid_month", "dates", "months"),
+    "born": ("born", "dates"),
+    "confirm": ("facts", "paid_on", "paid_month", "backpaid", "broken_count", "born"),
+    "amend": ("facts", "paid_on", "paid_month", "backpaid", "broken_count", "born"),
+}
+
+
+def _answers_pending_slots(st: State, slots: Any) -> bool:
+    """Whether a message gives a slot the pending question is waiting for."""
+    return st.pending is not None and any(_slot(slots, name) for name in _RELEVANT.get(st.pending, ()))
+
+
 def _bare_years(st: State, slots: Any) -> list[int]:
     stated = {int(f.year) for f in _slot(slots, "facts", [])}
     years = [int(y) for y in _slot(slots, "years", []) if int(y) not in stated]
@@ -404,8 +432,16 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     context = years if pending == "years" else []
     conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
     hist.apply_count(st.facts, slots, today, st.task)
+    if pending == "zero_claim" and facts_said:
+        named = {int(f.year) for f in _slot(slots, "facts", []) if f.status == "zero_claim"}
+        if named & set(years):
+            for y in years:  # "2025年没报销过": the other years asked about had a reimbursement
+                st.facts.zero_claim.setdefault(y, y in named)
     if pending == "zero_claim" and not facts_said:
         _zero_claim_answer(st, text, slots, years, yes)
+    elif pending == "reward_used" and not facts_said and yes is True and not _REWARD_YES.search(text):
+        return [Reply(text="请告诉我：大病保险有没有用到过激励增加的额度？没有用到就说“没有”，用到过就说“用到过”。",
+                      intent="ask:reward_used", options=ask(hist.Need(slot="reward_used", years=years), st, today).options)]
     elif pending == "years" and not facts_said:
         bare = _bare_years(st, slots)
         if bare:

@@ -78,3 +78,9 @@ def test_random_conversations_of_real_phrases_never_raise(messages, day):
     for message in messages:
         replies, state = respond(state, message, day)
         assert replies and all(r.text for r in replies)
+
+
+def test_a_year_far_in_the_future_gets_one_polite_reply_with_the_valid_range():
+    replies, _ = respond(None, "我3026年交了医保", dt.date(2026, 11, 24))
+    assert len(replies) == 1
+    assert "3026年" in replies[0].text and "2025年到2027年" in replies[0].text

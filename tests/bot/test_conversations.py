@@ -111,9 +111,14 @@ def test_faq_detour_is_answered_then_the_question_is_offered_again():
     assert "哪几年交了" in again[-1].text
 
 
-def test_low_confidence_offers_the_real_questions_to_choose_from():
+def test_low_confidence_offers_the_real_questions_to_choose_from(monkeypatch):
+    from intents.match import Decision, Match
+
+    close = Decision(kind="ambiguous", intent=None, score=0.6, candidates=[
+        Match(intent="waiting_fixed", score=0.6), Match(intent="waiting_variable", score=0.58)])
+    monkeypatch.setattr("bot.dialogue._understand", lambda text: close)  # a close call, whatever the matcher ranks today
     talk = Talk("2026-11-22")
-    reply = talk.say("断保了要等多久才能报销")[-1]
+    reply = talk.say("断保了等待期怎么算")[-1]
     assert reply.text.startswith("您是想问")
     assert all(o.value.startswith("pick:") for o in reply.options) and len(reply.options) >= 2
     chosen = talk.say(reply.options[0].value)
