@@ -246,7 +246,7 @@ def _of_oneself(text: str, slots: Any) -> bool:
     if _slot(slots, "born") or _slot(slots, "paid_on") or _slot(slots, "paid_month"):
         return True  # a child's birth date, the day one paid: always one's own history
     return bool(_FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
-        or any(f.status == "uninsured" for f in facts)
+        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used") for f in facts)
 
 
 def _likely_task(decision: Any) -> str | None:
@@ -259,7 +259,10 @@ def _likely_task(decision: Any) -> str | None:
 
 def _asks(text: str) -> bool:
     """Whether a message is phrased as a question (a new question, not an answer)."""
-    return any(w in text for w in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
+    from intents.text import normalise
+
+    said = text + " " + normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
+    return any(w in said for w in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
 
 
 def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -> list[Reply]:

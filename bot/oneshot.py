@@ -8,6 +8,7 @@ reply names what the answer still needs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot import history as hist
 from bot.dialogue import advance, respond
@@ -37,10 +38,28 @@ ONE_SHOT_DEFAULTS = {
 }
 
 
+# The rule stated when a personal figure cannot be worked out yet (its FAQ entry states the figure).
+GENERAL_RULE = {
+    "my_cap": "zero_claim_incentive_what",
+    "my_waiting": "break_consequences",
+    "my_benefit_start": "benefits_start_by_december",
+    "what_if": "repair_by_backpay",
+}
+_OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
+                         r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是")
+_STORY = ("facts", "broken_count", "backpaid", "paid_on", "paid_month", "born", "all_insured", "none_insured")
+
+
 def one_shot(message: str, today: dt.date) -> list[Reply]:
     """A personal question answered from the one message: the summary and the figures when it
-    holds every fact (the summary stands as said), else what the answer still needs."""
+    holds every fact (the summary stands as said), else the general rule with its figure and
+    what a personal answer still needs. A question that neither asks for one's own figure nor
+    tells one's own history ("在成都交了两年，回重庆算连续参保不") gets the policy answer."""
     replies, state = respond(None, message, today)
+    if state.task and not _OWN_FIGURE.search(message) and not _tells_history(message, today):
+        rule = _rule_reply(message, state.task)
+        if rule is not None:
+            return [rule]
     assumed: list[str] = []
     while state.task and state.pending in ONE_SHOT_DEFAULTS:
         slot = state.pending
@@ -61,9 +80,34 @@ def one_shot(message: str, today: dt.date) -> list[Reply]:
     wanted = [need.slot] if need else []
     wanted += [f for f in CHECKLIST.get(state.task, ()) if f not in wanted and _unknown(state, f)]
     listed = "；".join(FACT_NAMES[f] for f in wanted if f in FACT_NAMES)
-    return [Reply(text=f"要算出您的{TASK_NAMES.get(state.task, '')}，我还需要知道：{listed}。"
+    needs = Reply(text=f"要算出您的{TASK_NAMES.get(state.task, '')}，我还需要知道：{listed}。"
                        "可以把这些情况一次说全再问，或者用 yibao chat 一问一答。",
-                  intent=state.task)]
+                  intent=state.task)
+    rule = _rule_reply(message, state.task)
+    return ([rule.model_copy(update={"text": "一般规定：" + rule.text, "options": []})] if rule else []) + [needs]
+
+
+def _tells_history(message: str, today: dt.date) -> bool:
+    """Whether the message tells something of one's own history that a figure can use."""
+    from intents.slots import extract
+
+    slots = extract(message, today)
+    return any(getattr(slots, name) not in (None, False, []) for name in _STORY)
+
+
+def _rule_reply(message: str, task: str) -> Reply | None:
+    """The FAQ answer closest to the message on the question's topic, else the task's rule."""
+    from bot.dialogue import TASKS, TOPIC_TASK, _topic
+    from bot.replies import faq_reply_for
+    from bot.router import understand
+
+    decision = understand(message)
+    for c in getattr(decision, "candidates", [])[:3]:
+        if c.intent not in TASKS and TOPIC_TASK.get(_topic(c.intent) or "") == task:
+            reply = faq_reply_for(c.intent)
+            if reply is not None:
+                return reply
+    return faq_reply_for(GENERAL_RULE.get(task, ""))
 
 
 def _unknown(state: State, fact: str) -> bool:

@@ -25,9 +25,33 @@ def test_an_unsaid_back_payment_is_taken_as_none_and_said_so():
 
 def test_missing_years_are_named_instead_of_guessed():
     replies = one_shot("我的大病保险封顶线是多少", TODAY)
-    assert len(replies) == 1
-    assert "还需要知道" in replies[0].text and "是否参保" in replies[0].text and "报销" in replies[0].text
-    assert "元" not in replies[0].text
+    needs = replies[-1]
+    assert "还需要知道" in needs.text and "是否参保" in needs.text and "报销" in needs.text
+    assert "元" not in needs.text and not needs.figures  # no personal figure guessed
+
+
+def test_a_personal_figure_that_cannot_be_worked_out_states_the_general_rule_with_its_figure():
+    replies = one_shot("去年一次医保都没用 今年的封顶线能加好多", dt.date(2027, 3, 1))
+    assert replies[0].text.startswith("一般规定：") and "4000元" in replies[0].text and "24万" in replies[0].text
+    assert replies[0].sources  # the rule's own document and article
+    assert "还需要知道" in replies[-1].text and "是否参保" in replies[-1].text
+
+
+def test_a_waiting_period_that_cannot_be_worked_out_states_the_rule_of_months():
+    replies = one_shot("我断保了要等多久", TODAY)
+    assert "3个月" in replies[0].text and "还需要知道" not in replies[0].text
+    assert "还需要知道" in replies[-1].text
+
+
+def test_whether_years_elsewhere_count_is_the_policy_answer_not_a_computation():
+    replies = one_shot("在外地交了三年医保，回重庆交算不算连续参保", TODAY)
+    assert len(replies) == 1 and not replies[0].figures
+    assert "市外" in replies[0].text and "按您说的情况" not in replies[0].text
+
+
+def test_forgotten_payments_wait_four_months():
+    replies = one_shot("我爸2025年和2026年都忘记交了，2027年的想现在交上，要等几个月", TODAY)
+    assert "4个月" in replies[-1].text and "没有等待期" not in replies[-1].text
 
 
 def test_yibao_ask_routes_a_personal_question_through_the_manager(tmp_path):
