@@ -42,7 +42,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz.distance import Indel
 
 from intents.catalogue import Catalogue, IntentSpec
-from intents.text import compact, normalise, tokens
+from intents.text import compact, domain_words, normalise, tokens
 
 THRESHOLD = 0.5
 MARGIN = 0.01   # on the raw similarity: top1 - top2 under this asks "您是想问"
@@ -64,6 +64,7 @@ _ASKS = re.compile(r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不�
                    r"[能会算要有在是][不没]|不$|\?|？")
 LONG_QUERY = 24      # characters (compact) from which a message is also read clause by clause
 W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
+W_LEFT_OUT = 0.1     # and this much times the share of the message's content it leaves out
 
 
 class Match(BaseModel):
@@ -92,16 +93,32 @@ OFF_DOMAIN = 0.15
 FOREIGN = 0.2  # times the share of the question's words found in no example and no vocabulary
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
 CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversation intent never uses
+MONTH_CLASH = 0.1   # an example naming other months than the question
+RARE = 0.04    # per telling word of the question the intent never uses (at most two)
 HYPOTHETICAL_TASKS = ("what_if",)
-NOT_HYPOTHETICAL = 0.1  # "what if" without 如果/要是/假如/…的话 is rarely a what-if
+NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
 UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
 UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
 
 
+SHORT = 8   # characters: up to this, a message's bigrams come from all of it
+_MONTH_NUMBER = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月")
+_INNER_MONTH = re.compile(r"(?<=\d)\d月")   # the "2月" inside "12月" is not February
+
+
 def _terms(clean: str, squeezed: str) -> set[str]:
     """jieba tokens, plus "2:"-marked character bigrams of the text ("1:" characters when short)."""
-    out = set(tokens(clean, normalised=True))
-    out.update("2:" + squeezed[i:i + 2] for i in range(len(squeezed) - 1))
+    words = tokens(clean, normalised=True)
+    out = set(words)
+    for word in words:   # 固定待遇等待期 is also an 等待期, 零报销激励 a 零报销
+        if len(word) >= 4:
+            out.update(w for w in domain_words() if len(w) < len(word) and w in word)
+    out.update("m:" + str(int(m)) for m in _MONTH_NUMBER.findall(clean))   # 2月 is not 12月
+    # in a sentence, bigrams of the content words only: filler ("听说", "任何", "吗") adds
+    # nothing to match; a short message ("谢谢你的帮助") keeps all of its characters
+    content = "".join(words) if len(squeezed) > SHORT and words else squeezed
+    out.update("2:" + content[i:i + 2] for i in range(len(content) - 1)
+               if not _INNER_MONTH.match(content, i))
     if len(squeezed) <= 3:
         out.update("1:" + ch for ch in squeezed)
     return out
@@ -127,7 +144,7 @@ def calibrate(raw: float) -> float:
     return 1.0 / (1.0 + math.exp(-STEEPNESS * (raw - RAW_FALLBACK)))
 
 
-_PERSONAL_BONUS = {0: -0.15, 1: 0.0, 2: 0.1, 3: 0.15}
+_PERSONAL_BONUS = {0: -0.25, 1: 0.0, 2: 0.1, 3: 0.15}
 
 
 class Matcher:
@@ -139,6 +156,7 @@ class Matcher:
         self.example_intent: list[str] = []
         self.example_compact: list[str] = []
         self.example_weight: list[float] = []
+        self.example_months: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         example_terms: list[set[str]] = []
         sources = [(spec.id, spec.examples) for spec in catalogue.intents]
@@ -152,6 +170,7 @@ class Matcher:
                 self.example_intent.append(intent_id)
                 self.example_compact.append(squeezed)
                 example_terms.append(terms)
+                self.example_months.append(frozenset(t for t in terms if t.startswith("m:")))
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
@@ -187,7 +206,8 @@ class Matcher:
         """Intents ranked by score (best first), at most `limit` of them.
 
         A long message (LONG_QUERY characters and more) is also scored piece by piece (two or
-        three clauses in a row that ask something), and each intent keeps its best reading less W_WINDOW: a story
+        three clauses in a row that ask something), and each intent keeps its best reading less W_WINDOW (and W_LEFT_OUT times the share of the
+        message's words the piece leaves out): a story
         around a question ("我身体一直好，好几年没去医院…有奖励吗") must not drown it."""
         q = self.query(text)
         if not q.compact:
@@ -195,15 +215,18 @@ class Matcher:
         scored = self._adjusted(q, q.personal)
         if len(q.compact) >= LONG_QUERY:
             clauses = [c for c in _CLAUSE.split(q.text) if c]
+            whole = sum(len(t) for t in q.terms if not t.startswith(("2:", "1:"))) or 1
             for size in (2, 3):
                 for i in range(len(clauses) - size + 1):
                     piece = self.query(" ".join(clauses[i:i + size]))
-                    if len(piece.compact) < 4 or len(piece.compact) >= len(q.compact) \
+                    content = sum(len(t) for t in piece.terms if not t.startswith(("2:", "1:")))
+                    if content < 4 or len(piece.compact) >= len(q.compact) \
                             or not _ASKS.search(piece.text):
                         continue   # a piece that tells ("2025年交了") is no reading of the question
+                    cost = W_WINDOW + W_LEFT_OUT * max(0.0, 1 - content / whole)
                     for intent, sim in self._adjusted(piece, q.personal).items():
-                        if sim - W_WINDOW > scored.get(intent, -1.0):
-                            scored[intent] = sim - W_WINDOW
+                        if sim - cost > scored.get(intent, -1.0):
+                            scored[intent] = sim - cost
         uncovered = scored.pop(UNCOVERED, None)
         if uncovered is not None:
             for intent, sim in scored.items():
@@ -224,10 +247,14 @@ class Matcher:
                 shared[index] += weight
         best: dict[str, float] = {}
         second: dict[str, float] = defaultdict(float)
+        q_months = frozenset(t for t in q.terms if t.startswith("m:"))
         for index, overlap in shared.items():
             sim = (W_COVERAGE * overlap / total
                    + W_PRECISION * overlap / self.example_weight[index]
                    + W_FUZZY * Indel.normalized_similarity(q.compact, self.example_compact[index]))
+            months = self.example_months[index]
+            if q_months and months and not q_months & months:
+                sim -= MONTH_CLASH   # "2月份交的" is not "12月交的", however alike they read
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
                 second[intent] = best.get(intent, 0.0)
@@ -242,7 +269,9 @@ class Matcher:
                 icov[intent] += weight / itotal
         for intent in best:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
-            best[intent] = W_EXAMPLE * nearest + W_INTENT * icov[intent]
+            # the uncovered questions are many topics, not one: only their nearest ones count
+            spread = nearest if intent == UNCOVERED else icov[intent]
+            best[intent] = W_EXAMPLE * nearest + W_INTENT * spread
         return best
 
     def _adjusted(self, q: _Query, personal: int) -> dict[str, float]:
@@ -256,6 +285,9 @@ class Matcher:
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
             and not _YEAR.search(q.text) and not _COUNT.search(q.text)
         hypothetical = bool(_HYPOTHETICAL.search(q.text))
+        # the question's most telling words (used by one or two intents only: 大一, 献血 is not
+        # known at all): an intent that never uses them explains less of the question
+        telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
@@ -268,10 +300,11 @@ class Matcher:
             sim -= 0.2 * sum(1 for w in self.negative[intent] if w in q.text)
             if spec.kind != "conversation":
                 sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
+                sim -= RARE * sum(1 for t in telling if intent not in self.intent_postings[t])
             if spec.kind == "task":
                 sim += bonus
-                if intent in HYPOTHETICAL_TASKS and not hypothetical:
-                    sim -= NOT_HYPOTHETICAL
+                if intent in HYPOTHETICAL_TASKS:   # 假如/要是 ... 的话 speaks for a what-if
+                    sim += NOT_HYPOTHETICAL if hypothetical else -NOT_HYPOTHETICAL
             elif spec.kind == "faq" and personal >= 2:
                 sim -= 0.05 * (personal - 1)
             scored[intent] = sim

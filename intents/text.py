@@ -34,7 +34,7 @@ _SPACES = re.compile(r"\s+")
 # Politeness and filler a person puts around a question; removed by compact() only where it
 # cannot be part of the question itself (at the start, or particles at the end).
 _LEAD_FILLER = re.compile(
-    r"^(?:(?:你好|您好|喂|哈喽|嗨|请问|请教|麻烦|打扰|问下|问一下|想问|我想问|我想问下|我想问一下|"
+    r"^(?:(?:你好|您好|喂|哈喽|嗨|请问|请教|麻烦|打扰|问下|问一下|想问|我想问|我想问下|我想问一下|我想问问|想问问|"
     r"想咨询|我想咨询|咨询一下|我想了解|了解一下|一下|那个|就是|哈|嗯|啊|呃)+)"
 )
 _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|嘞|咧|哇)+$")
@@ -116,6 +116,14 @@ def normalise(text: str) -> str:
 def stopwords() -> frozenset[str]:
     words = (DATA / "stopwords.txt").read_text(encoding="utf-8").split()
     return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    """The words of the domain dictionary (零报销, 待遇等待期, 大病保险 ...), longest first."""
+    lines = (DATA / "domain_dict.txt").read_text(encoding="utf-8").splitlines()
+    words = {line.split()[0] for line in lines if line.strip()}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def cache_dir() -> Path:
