@@ -34,6 +34,8 @@ EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳�
                    "我只看2025年及以后的年份。")
 FAR_YEAR_TEXT = "{years}不像是有效的年份。我能计算的是{first}年到{last}年的参保情况，请再检查一下年份。"
 AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
+PAID_ON_AGAIN = ("请直接告诉我{target}年的医保费是哪天交的，比如“{example}”或“今天交的”；"
+                 "还没交的话，回复“还没交”。")
 RESUME_TEXT = "要继续刚才的{task}计算吗？"
 CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
 RESTART_TEXT = "好的，我们重新开始。您想问什么？比如“我的大病保险封顶线是多少”或“断保了要等多久”。"
@@ -41,6 +43,7 @@ FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时�
 
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
+_NOT_PAID = re.compile(r"^(?:还)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|还没去")
 _REWARD_YES = re.compile(r"(?<![没不])(?:有|用|报)")  # "用到过", "有": a bare "对" says nothing here
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
@@ -331,6 +334,8 @@ def _answers_pending(st: State, text: str, slots: Any) -> bool:
         return True
     if st.pending in ("paid_on", "born") and _date(slots) is not None:
         return True
+    if st.pending == "paid_on" and _NOT_PAID.search(text):
+        return True
     if st.pending in ("confirm", "amend") and _is_amend(text):
         return True
     if _slot(slots, "statuses", []) and not _asks(text) \
@@ -460,6 +465,12 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         else:
             st.pending = "reward_years"
             return [ask(hist.Need(slot="reward_years", years=years), st, today)]
+    elif pending == "paid_on" and not facts_said and _date(slots) is None and (yes is not None or _NOT_PAID.search(text)):
+        target = hist.target_of(st.facts, today)
+        if (yes is False or _NOT_PAID.search(text)) and today <= dt.date(target - 1, 12, 31):
+            return _on_value(st, "paid:collection", today)  # not paid yet: the option offered
+        return [Reply(text=PAID_ON_AGAIN.format(target=target, example=f"{target - 1}年12月10日"),
+                      intent="ask:paid_on", options=ask(hist.Need(slot="paid_on"), st, today).options)]
     elif pending == "reward_years":
         chosen = [y for y in _bare_years(st, slots) if y in years]
         if chosen:

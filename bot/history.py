@@ -194,6 +194,8 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
             facts.years.setdefault(year, "insured")
         elif status == "reward_used":
             facts.reward_used = sorted(set(facts.reward_used or []) | {year})
+            facts.years.setdefault(year, "insured")  # a payout that year: insured that year
+            facts.zero_claim.setdefault(year, False)  # ... and a reimbursement
     conflicts = sorted(y for y, s in said.items() if len(s) > 1)
     for y in conflicts:
         facts.years.pop(y, None)

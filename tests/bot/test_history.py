@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bot.history import broken_years, coming_year, next_need, span, summary, target_of, to_history
+from bot.history import apply_slots, broken_years, coming_year, next_need, span, summary, target_of, to_history
 from bot.state import Facts, State, WhatIf
 
 
@@ -85,3 +85,14 @@ def test_the_history_counts_the_year_asked_about_as_insured_and_caps_back_paymen
     assert h.covered(2027).value == "chongqing" and h.covered(2026).value == "none"
     what_if = st.model_copy(update={"task": "what_if", "what_if": WhatIf(kind="backpay", backpay=1)})
     assert to_history(what_if, dt.date(2026, 11, 22)).backpaid == 1
+
+
+@pytest.mark.parametrize("text, year", [
+    ("2025年一次都没报销过", 2025), ("2026年住院报销了", 2026), ("2025年大病保险用过激励额度", 2025),
+])
+def test_a_year_named_for_its_claims_was_an_insured_year(text, year):
+    from intents.slots import extract
+
+    facts = Facts()
+    apply_slots(facts, extract(text, dt.date(2026, 11, 22)), dt.date(2026, 11, 22))
+    assert facts.years[year] == "insured"

@@ -221,6 +221,8 @@ def test_year_fact_model_is_what_the_bot_reads():
     ("2025年交漏了", [(2025, "uninsured")]),
     ("2025年未缴费", [(2025, "uninsured")]),
     ("2025年和2026年都没去交，现在2027年交上了", [(2025, "uninsured"), (2026, "uninsured"), (2027, "insured")]),
+    ("2025年交了，2026年忘交了", [(2025, "insured"), (2026, "uninsured")]),
+    ("2026年漏缴", [(2026, "uninsured")]),
 ])
 def test_a_payment_forgotten_or_missed_is_not_a_payment(text, expected):
     assert facts(text) == expected
@@ -303,3 +305,15 @@ def test_not_even_one_year_is_not_a_count_of_one():
 
 def test_two_years_without_a_claim_said_with_a_count():
     assert extract("两年都没有报销", TODAY).statuses == ["zero_claim"]
+
+
+@pytest.mark.parametrize("text", ["2025年和2026年我都忘了交", "25、26年都漏交了", "2025到2026年都没顾上交"])
+def test_a_negation_after_都_covers_the_whole_list(text):
+    slots = extract(text, TODAY)
+    assert slots.none_insured and not slots.all_insured
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured")]
+
+
+def test_an_incentive_used_is_not_a_year_without_claims():
+    assert facts("2025年用过大病保险的激励额度") == [(2025, "reward_used")]
+    assert facts("2025年没用过激励额度") == []
