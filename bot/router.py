@@ -92,4 +92,6 @@ def rank(text: str, limit: int = 5) -> list[Match]:
 
 def understand(text: str) -> Decision:
     """match / ambiguous / out_of_scope for one message (never raises on any string)."""
-    return decide(matcher().rank(text if isinstance(text, str) else ""))
+    text = text if isinstance(text, str) else ""
+    m = matcher()
+    return decide(m.rank(text), fragment=m.is_fragment(text))

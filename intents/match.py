@@ -93,6 +93,8 @@ OFF_DOMAIN = 0.15
 FOREIGN = 0.2  # times the share of the question's words found in no example and no vocabulary
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
 CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversation intent never uses
+FRAGMENT_CHARS = 6   # a bare term is at most this long
+FRAGMENT_RAW = 0.15  # the raw similarity from which a bare term is answered by its best intent
 MONTH_CLASH = 0.1   # an example naming other months than the question
 RARE = 0.04    # per telling word of the question the intent never uses (at most two)
 HYPOTHETICAL_TASKS = ("what_if",)
@@ -195,6 +197,15 @@ class Matcher:
         self.known_words = frozenset(known)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
+
+    def is_fragment(self, text: str) -> bool:
+        """A bare term of the subject ("交费", "新生儿参保"): short, asking nothing, every word
+        known to the catalogue and one of them a domain word."""
+        q = self.query(text)
+        words = [t for t in q.terms if not t.startswith(("2:", "1:", "m:"))]
+        return (0 < len(q.compact) <= FRAGMENT_CHARS and bool(words) and not _ASKS.search(q.text)
+                and all(t in self.known_words for t in words)
+                and any(w in q.text for w in self.domain_words))
 
     def query(self, text: str) -> _Query:
         clean = normalise(text or "")[:500]
@@ -311,8 +322,17 @@ class Matcher:
         return scored
 
 
-def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN) -> Decision:
-    """Match, ambiguous (runner-up within `margin`) or out of scope (best under `threshold`)."""
+def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN,
+           fragment: bool = False) -> Decision:
+    """Match, ambiguous (runner-up within `margin`) or out of scope (best under `threshold`).
+
+    A `fragment` (Matcher.is_fragment: a bare term such as "交费" or "集中参保期") names a
+    topic without asking anything in particular: its best intent answers it, from a lower
+    floor (FRAGMENT_RAW) and without "您是想问" between entries of the same topic."""
+    if fragment and ranked and ranked[0].raw >= FRAGMENT_RAW:
+        top = ranked[0]
+        return Decision(kind="match", intent=top.intent, score=max(top.score, threshold),
+                        candidates=ranked[:3])
     if not ranked or ranked[0].score < threshold:
         top = ranked[0].score if ranked else 0.0
         return Decision(kind="out_of_scope", score=top, candidates=ranked[:3])
