@@ -252,10 +252,20 @@ def _month_text(month: Any) -> str | None:
 
 
 def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
-    """"断了两年" with no years named: the two years right before the year asked about."""
+    """"断了两年" with no years named: the two years right before the year asked about;
+    "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
     n = _get(slots, "broken_count")
     target = target_of(facts, today)
-    if not n or any(int(f.year) < target for f in _get(slots, "facts", [])):
+    if any(int(f.year) < target for f in _get(slots, "facts", [])):
+        return
+    kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
+        or [k for k in _get(slots, "statuses", []) if k == "insured"]
+    counted = _get(slots, "insured_count")
+    if counted and not n and len(kinds) == 1:
+        for y in span(facts, target, task)[-int(counted):]:
+            facts.years.setdefault(y, kinds[0])  # type: ignore[arg-type]
+        return
+    if not n:
         return
     years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
     for y in years:
