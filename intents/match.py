@@ -184,6 +184,9 @@ class Matcher:
         for intent, terms in zip(self.example_intent, example_terms):
             for term in terms:
                 intent_postings[term].add(intent)
+        self.intent_months: dict[str, frozenset[str]] = {}
+        for intent, months in zip(self.example_intent, self.example_months):
+            self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
         k = len(self.specs) + 1   # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
         self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1
@@ -280,6 +283,9 @@ class Matcher:
                 icov[intent] += weight / itotal
         for intent in best:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
+            months = self.intent_months.get(intent)
+            if q_months and months and not q_months & months:
+                nearest -= MONTH_CLASH   # no example of the intent names the question's month
             # the uncovered questions are many topics, not one: only their nearest ones count
             spread = nearest if intent == UNCOVERED else icov[intent]
             best[intent] = W_EXAMPLE * nearest + W_INTENT * spread
