@@ -317,3 +317,13 @@ def test_a_negation_after_都_covers_the_whole_list(text):
 def test_an_incentive_used_is_not_a_year_without_claims():
     assert facts("2025年用过大病保险的激励额度") == [(2025, "reward_used")]
     assert facts("2025年没用过激励额度") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我妈2025年忘了交 2026年交了", [(2025, "uninsured"), (2026, "insured")]),
+    ("去年没交 今年交了", [(2025, "uninsured"), (2026, "insured")]),
+    ("2025年没有 报销过", [(2025, "zero_claim")]),
+    ("2025年 2026年都交了", [(2025, "insured"), (2026, "insured")]),
+])
+def test_a_space_between_words_ends_a_clause_but_not_a_list_or_a_negation(text, expected):
+    assert facts(text) == expected
