@@ -72,7 +72,7 @@ class Slots(BaseModel):
 
 _ID_CARD = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9x](?![0-9x])", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
-_CN_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
+_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -349,7 +349,8 @@ _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _TARGET_OF = re.compile(r"年的")
-_QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会")
+_QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
+                       r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
 
 
 def _statuses(clause: str) -> list[str]:

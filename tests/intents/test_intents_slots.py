@@ -327,3 +327,9 @@ def test_an_incentive_used_is_not_a_year_without_claims():
 ])
 def test_a_space_between_words_ends_a_clause_but_not_a_list_or_a_negation(text, expected):
     assert facts(text) == expected
+
+
+def test_a_count_in_words_right_after_a_year_list_is_not_glued_to_it():
+    slots = extract("2026、2027两年在公司交的职工医保，2028年又回来交居民医保，有等待期没", dt.date(2028, 11, 1))
+    assert [(f.year, f.status) for f in slots.facts] == [(2026, "employee"), (2027, "employee"), (2028, "insured")]
+    assert slots.target_year == 2028
