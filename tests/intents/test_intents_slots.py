@@ -223,6 +223,9 @@ def test_year_fact_model_is_what_the_bot_reads():
     ("2025年和2026年都没去交，现在2027年交上了", [(2025, "uninsured"), (2026, "uninsured"), (2027, "insured")]),
     ("2025年交了，2026年忘交了", [(2025, "insured"), (2026, "uninsured")]),
     ("2026年漏缴", [(2026, "uninsured")]),
+    ("2025年手头紧交不起", [(2025, "uninsured")]),
+    ("2025年是断的", [(2025, "uninsured")]),
+    ("2025年医保没续上", [(2025, "uninsured")]),
 ])
 def test_a_payment_forgotten_or_missed_is_not_a_payment(text, expected):
     assert facts(text) == expected
