@@ -4,7 +4,8 @@
 - intents.catalogue: IntentSpec, Catalogue, build_catalogue(faq_specs, vocabulary=None);
   task and conversation intents live in intents/data/intents.yaml, FAQ intents are handed in.
 - intents.match: Matcher(catalogue).rank(text) -> [Match(intent, score, raw)],
-  decide(ranked) -> Decision(kind "match" | "ambiguous" | "out_of_scope", intent, score, candidates).
+  Matcher.is_fragment(text) -> bool, decide(ranked, fragment=False) -> Decision(kind "match" |
+  "ambiguous" | "out_of_scope", intent, score, candidates).
 - intents.slots: extract(text, today) -> Slots (years, facts per year, counts, dates, yes/no,
   group, PII kinds, impossible years).
 - intents.evaluation: report() and the TF-IDF + LinearSVC Baseline for `yibao eval`.

@@ -1,35 +1,48 @@
 """Matching a question against the intent catalogue: ranked intents with scores in 0..1.
 
 Each example wording is indexed once as a set of terms: its jieba tokens (domain dictionary,
-filler and question templates removed) and the "2:"-marked character bigrams of its compact
-form (so that a word jieba cuts differently, or a typo the synonym table does not know, still
-shares most of its characters). A question is scored against every example sharing a term:
+filler and question templates removed; a long domain word also stands for the domain words
+inside it: 固定待遇等待期 is an 等待期), "m:"-marked month numbers (2月 is not 12月), and the
+"2:"-marked character bigrams of its content words (of the whole compact text when it is
+short), so that a word jieba cuts differently, or a typo the synonym table does not know,
+still shares most of its characters. A question is scored against every example sharing a term:
 
     coverage   = IDF weight of the shared terms / IDF weight of the question's terms
     precision  = IDF weight of the shared terms / IDF weight of the example's terms
     fuzzy      = rapidfuzz Indel similarity of the two compact strings
-    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy
+    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy  (-0.1 if it names other months)
     nearest    = 0.7 best example + 0.3 second-best example of the intent
+                 (-0.1 if no example of the intent names the question's month)
     intent cov = coverage of the question by all the intent's examples together (IDF over intents)
     similarity = 0.6 nearest + 0.4 intent cov
 
 Terms never seen in any example weigh as much as the rarest term, so a question about
 something else (公积金, 天气) explains little of itself and scores low. The similarity is then
 adjusted by
-- the catalogue's out-of-scope words (-0.25 each, to every intent);
+- the catalogue's out-of-scope words (-0.25 each; twice that for conversation intents: a
+  greeting around another request is not a greeting);
 - for FAQ and task intents: -0.15 when the question has none of the domain words, no year and
-  no count, and -0.2 x the share of its words found in no example and not in the subject's
-  vocabulary (the knowledge base's texts: 征兵, 挂失, 贷款 are foreign there);
+  no count, -0.2 x the share of its words found in no example and not in the subject's
+  vocabulary (the knowledge base's texts: 征兵, 挂失, 贷款 are foreign there), and -0.04 for
+  each of the question's telling words (used by one or two intents only) the intent never uses;
 - keywords / negative words of the intent (+0.05 / -0.2 each);
 - personal markers for task intents: a question about *my* years ("我2025年断了，2026年交的")
-  is a task, a general one ("断保一年有多长等待期") belongs to the FAQ: task intents get
-  -0.15 without any personal marker and up to +0.15 with several.
+  is a task, a general one ("断保一年有多长等待期", "今年没报销明年封顶线涨多少") belongs to
+  the FAQ: task intents get -0.25 without any personal marker and up to +0.15 with several;
+  what_if gets +0.1 with a hypothetical (如果, 要是, 假如, ...的话) and -0.1 without.
+
+The catalogue's uncovered questions (near the subject, not answered by the sources: 医保卡余额,
+异地就医备案, 献血 ...) are scored as one more intent from their nearest examples; an intent
+that does not beat them by UNCOVERED_MARGIN is pushed under the threshold. A long message is
+also read clause by clause (see Matcher.rank), so that a story around a question does not
+drown it.
 
 calibrate() maps it to 0..1 (a logistic curve, 0.5 at the raw similarity 0.25 where, on our
 tuning questions, off-topic ones start to outnumber real ones), and decide() turns the
 ranking into a Decision: out_of_scope under THRESHOLD, ambiguous when the runner-up is within
-MARGIN (raw) of the best (the bot then asks "您是想问：1. … 2. …"), else match. The weights
-were set on tests/intents/tune.yaml; tests/intents/heldout.yaml measures them.
+MARGIN (raw) of the best (the bot then asks "您是想问：1. … 2. …"), else match; a bare term
+of the subject ("交费") is answered by its best intent. The weights were set on
+tests/intents/tune.yaml; tests/intents/heldout.yaml measures them.
 """
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""Where matching draws the line: questions near the subject that the sources do not answer,
+long messages, relative years, months, bare terms and greetings around other requests."""
+import pytest
+
+from bot.router import understand
+from intents.catalogue import Catalogue, IntentSpec
+from intents.match import Matcher, decide, personal_strength
+from intents.text import normalise
+
+
+def _faq(id, *examples):
+    return IntentSpec(id=id, kind="faq", title=examples[0], examples=list(examples))
+
+
+def test_a_question_nearer_the_uncovered_ones_is_refused_and_a_covered_one_answered():
+    catalogue = Catalogue(
+        intents=[_faq("break_consequences", "断保了有什么影响", "医保断了会怎么样", "没连续参保的后果")],
+        domain=["医保", "断保", "社保"],
+        uncovered=["社保断了影响买房吗", "断缴社保还能落户吗", "社保断了孩子能上学吗"])
+    m = Matcher(catalogue)
+    assert decide(m.rank("社保断缴对买房子有没有影响")).kind == "out_of_scope"
+    assert decide(m.rank("医保断了有啥影响")).intent == "break_consequences"
+
+
+@pytest.mark.parametrize("question", [
+    "无偿献血的人看病有没有优待",
+    "去上海住院要不要先办异地备案",
+    "职工医保交满多少年退休以后就不用再交",
+    "社保交满几年才能在主城买房",
+    "医保卡里还剩多少钱去哪里查",
+    "医保中心星期天上不上班",
+    "住院报销要交哪些发票和证明",
+    "你好，帮我把这句话翻译成英文",
+])
+def test_questions_the_sources_do_not_answer_are_refused(question):
+    assert understand(question).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("职工医保的个人账户能给我爸妈看病用吗", "account_sharing_relatives"),
+    ("在外地办了退休还能回重庆交职工医保吗", "retired_elsewhere"),
+    ("手工报销的业务村里能办吗", "village_services"),
+    ("交医保费遇到问题打哪个电话", "contribution_hotline"),
+])
+def test_covered_questions_sharing_those_words_are_still_answered(question, intent):
+    assert understand(question).intent == intent
+
+
+def test_a_story_around_the_question_does_not_drown_it():
+    story = ("隔壁王婆婆身体一直硬朗 一年到头都没有用医保报过销 "
+             "听说这样子第二年有好处 是不是真的哦")
+    assert understand(story).intent == "zero_claim_incentive_what"
+
+
+def test_relative_years_alone_are_not_a_personal_history():
+    assert personal_strength(normalise("今年没报销过，明年封顶线能加多少")) == 0
+    assert personal_strength(normalise("我今年没报销过，明年封顶线能加多少")) >= 2
+    assert understand("今年没报销过，明年封顶线能加多少").intent == "zero_claim_incentive_what"
+
+
+def test_months_in_chinese_numerals_are_read_as_digits_and_must_agree():
+    assert "2月份" in normalise("二月份交的")
+    assert "两个月" in normalise("断了两个月")
+    assert understand("二月份缴的居民医保哪天起能用").intent == "benefits_start_jan_feb"
+    assert understand("十二月中旬缴的居民医保哪天起能用").intent == "benefits_start_by_december"
+
+
+def test_haojiu_is_when_before_an_act_and_how_long_after_waiting():
+    assert "什么时候交" in normalise("医保最晚好久交")
+    assert "多久" in normalise("断保了要等好久")
+    assert understand("明年的医保好久开始交").intent == "collection_period"
+
+
+@pytest.mark.parametrize("term, intent", [("交费", None), ("集中参保期", "collection_period"),
+                                          ("零报销", "zero_claim_incentive_what")])
+def test_a_bare_term_of_the_subject_is_answered_not_refused(term, intent):
+    decision = understand(term)
+    assert decision.kind == "match"
+    assert intent is None or decision.intent == intent
+
+
+def test_a_what_if_is_told_by_its_hypothetical():
+    assert understand("假如我后年接着交，封顶线会变成多少").intent == "what_if"
