@@ -46,7 +46,7 @@ _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|
 _NOT_PAID = re.compile(r"^(?:还)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|还没去")
 _REWARD_YES = re.compile(r"(?<![没不])(?:有|用|报)")  # "用到过", "有": a bare "对" says nothing here
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
-_FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
+FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
 
@@ -205,7 +205,7 @@ _MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting":
                "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
 
 
-_TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
+TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
                "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
                "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
 
@@ -213,9 +213,9 @@ _TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
 def _task_by_words(text: str, decision: Any, intent: str | None) -> str | None:
     """Between two close personal questions, the one whose words the message uses: "2028年
     封顶线多少" is the cap even when the waiting period ranks a little higher."""
-    if intent not in _TASK_WORDS:
+    if intent not in TASK_WORDS:
         return intent
-    said = [task for task, words in _TASK_WORDS.items() if words.search(text)]
+    said = [task for task, words in TASK_WORDS.items() if words.search(text)]
     ranked = [c.intent for c in getattr(decision, "candidates", [])[:3]]
     if len(said) == 1 and said[0] != intent and said[0] in ranked:
         return said[0]
@@ -235,7 +235,7 @@ def _menu_choice(st: State, text: str) -> str | None:
 
 def _menu_task(text: str) -> str | None:
     """The personal question whose menu words a message uses (封顶 / 等多久 / 什么时候)."""
-    said = [task for task, words in _TASK_WORDS.items() if words.search(text)]
+    said = [task for task, words in TASK_WORDS.items() if words.search(text)]
     if len(said) == 1:
         return said[0]
     menu = _menu_choice(State(), text)
@@ -248,7 +248,7 @@ def _of_oneself(text: str, slots: Any) -> bool:
     facts = _slot(slots, "facts", [])
     if _slot(slots, "born") or _slot(slots, "paid_on") or _slot(slots, "paid_month"):
         return True  # a child's birth date, the day one paid: always one's own history
-    return bool(_FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
+    return bool(FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
         or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used") for f in facts)
 
 
@@ -724,7 +724,7 @@ def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
     if st.task is None or st.pending is None:
-        st.topic_task = TOPIC_TASK.get(_topic(intent))  # type: ignore[assignment]
+        st.topic_task = TOPIC_TASK.get(topic_of(intent))  # type: ignore[assignment]
         st.topic_turn = st.turns
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
@@ -732,7 +732,7 @@ def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
     return [reply] + _reminder(st, today)
 
 
-def _topic(intent: str) -> str | None:
+def topic_of(intent: str) -> str | None:
     from faq import load
 
     try:

@@ -56,7 +56,7 @@ def one_shot(message: str, today: dt.date) -> list[Reply]:
     what a personal answer still needs. A question that neither asks for one's own figure nor
     tells one's own history ("在成都交了两年，回重庆算连续参保不") gets the policy answer."""
     replies, state = respond(None, message, today)
-    if state.task and not _OWN_FIGURE.search(message) and not _tells_history(message, today):
+    if state.task and not _asks_own_figure(message) and not _tells_history(message, today):
         rule = _rule_reply(message, state.task)
         if rule is not None:
             return [rule]
@@ -87,6 +87,14 @@ def one_shot(message: str, today: dt.date) -> list[Reply]:
     return ([rule.model_copy(update={"text": "一般规定：" + rule.text, "options": []})] if rule else []) + [needs]
 
 
+def _asks_own_figure(message: str) -> bool:
+    """"要等多久" / "封顶线有好多" / "我的封顶线": asks for a figure, not whether a rule applies."""
+    from bot.dialogue import FIRST_PERSON, TASK_WORDS
+
+    return bool(_OWN_FIGURE.search(message)) or (
+        bool(FIRST_PERSON.search(message)) and any(w.search(message) for w in TASK_WORDS.values()))
+
+
 def _tells_history(message: str, today: dt.date) -> bool:
     """Whether the message tells something of one's own history that a figure can use."""
     from intents.slots import extract
@@ -97,13 +105,13 @@ def _tells_history(message: str, today: dt.date) -> bool:
 
 def _rule_reply(message: str, task: str) -> Reply | None:
     """The FAQ answer closest to the message on the question's topic, else the task's rule."""
-    from bot.dialogue import TASKS, TOPIC_TASK, _topic
+    from bot.dialogue import TASKS, TOPIC_TASK, topic_of
     from bot.replies import faq_reply_for
     from bot.router import understand
 
     decision = understand(message)
     for c in getattr(decision, "candidates", [])[:3]:
-        if c.intent not in TASKS and TOPIC_TASK.get(_topic(c.intent) or "") == task:
+        if c.intent not in TASKS and TOPIC_TASK.get(topic_of(c.intent) or "") == task:
             reply = faq_reply_for(c.intent)
             if reply is not None:
                 return reply

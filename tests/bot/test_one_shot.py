@@ -63,3 +63,8 @@ def test_yibao_ask_routes_a_personal_question_through_the_manager(tmp_path):
     assert p.returncode == 0, p.stderr[-500:]
     out = json.loads(p.stdout)
     assert out["intent"] == "my_benefit_start" and "2026年6月21日" in out["answer"]
+
+
+def test_my_own_cap_without_a_question_word_is_still_my_figure():
+    replies = one_shot("我的大病保险封顶线", TODAY)
+    assert "还需要知道" in replies[-1].text
