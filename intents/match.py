@@ -309,7 +309,8 @@ class Matcher:
         best = self._similarities(q)
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         words = [t for t in q.terms if not t.startswith(("2:", "1:"))]
-        foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit())
+        foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit()
+                      and not t.startswith("m:"))
         foreign_share = foreign / len(words) if words else 0.0
         bonus = _PERSONAL_BONUS[personal]
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
