@@ -34,6 +34,9 @@ EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳�
                    "我只看2025年及以后的年份。")
 FAR_YEAR_TEXT = "{years}不像是有效的年份。我能计算的是{first}年到{last}年的参保情况，请再检查一下年份。"
 AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
+YEARS_AGAIN = "{years}是都交了吗？请选出交了的年份，或者直接说“都交了”“2026年没交”。"
+ZERO_CLAIM_AGAIN = ("{years}里，请选出一次都没有用医保报销过的年份；"
+                    "每年都报销过就说“都报销过”，都没报销过就说“都没报销过”。")
 PAID_ON_AGAIN = ("请直接告诉我{target}年的医保费是哪天交的，比如“{example}”或“今天交的”；"
                  "还没交的话，回复“还没交”。")
 RESUME_TEXT = "要继续刚才的{task}计算吗？"
@@ -445,6 +448,10 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         if named & set(years):
             for y in years:  # "2025年没报销过": the other years asked about had a reimbursement
                 st.facts.zero_claim.setdefault(y, y in named)
+    if pending == "zero_claim" and not facts_said and yes is True and len(years) > 1 \
+            and not _bare_years(st, slots) and "都" not in text and "每年" not in text:
+        again = ask(hist.Need(slot="zero_claim", years=years), st, today)
+        return [again.model_copy(update={"text": ZERO_CLAIM_AGAIN.format(years=hist.years_text(years))})]
     if pending == "zero_claim" and not facts_said:
         _zero_claim_answer(st, text, slots, years, yes)
     elif pending == "reward_used" and not facts_said and yes is True and not _REWARD_YES.search(text):
@@ -457,6 +464,9 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         elif yes is False or (yes is True and len(years) == 1):
             # "没有" to "哪几年交了？" is none of them; a bare "对" to several years says nothing
             _mark_years(st.facts, years, set(years) if yes else set())
+        elif yes is True:
+            again = ask(hist.Need(slot="years", years=years), st, today)
+            return [again.model_copy(update={"text": YEARS_AGAIN.format(years=hist.years_text(years))})]
     elif pending == "reward_used" and not facts_said and yes is not None:
         if not yes:
             st.facts.reward_used = []
