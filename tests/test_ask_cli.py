@@ -48,3 +48,22 @@ def test_human_output_shows_the_answer_and_the_source():
     p = ask("男职工的配偶能享受生育保险待遇吗")
     assert "6个月" in p.stdout
     assert "——" in p.stdout
+
+
+def test_a_question_near_the_subject_the_sources_do_not_answer_is_refused_with_the_hotline():
+    p = ask("--json", stdin="医保卡里的余额在哪里查询\n异地就医住院前怎么备案\n医保局周末上不上班\n")
+    for line in p.stdout.splitlines():
+        r = json.loads(line)
+        assert r["intent"] is None and "12393" in r["answer"]
+
+
+def test_a_general_question_gets_the_policy_answer_not_a_request_for_ones_history():
+    r = json.loads(ask("--json", "今年一次都没报销，明年大病封顶线会加多少").stdout)
+    assert r["intent"] == "zero_claim_incentive_what"
+    assert "4000" in r["answer"]
+
+
+def test_what_a_waiting_period_is_says_that_it_pays_nothing():
+    r = json.loads(ask("--json", "等待期到底指的是什么").stdout)
+    assert r["intent"] == "waiting_what"
+    assert "不能享受医保报销" in r["answer"]
