@@ -213,14 +213,32 @@ TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
                "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
 
 
+def tasks_named(text: str) -> list[str]:
+    """The personal questions whose words a message uses."""
+    return [task for task, words in TASK_WORDS.items() if words.search(text)]
+
+
+OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
+                        r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是|等待期不|等待期没")
+CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
+
+
 def _task_by_words(text: str, decision: Any, intent: str | None) -> str | None:
-    """Between two close personal questions, the one whose words the message uses: "2028年
-    封顶线多少" is the cap even when the waiting period ranks a little higher."""
-    if intent not in TASK_WORDS:
+    """Between two close questions, the personal one whose words the message uses: "2028年
+    封顶线多少" is the cap even when the waiting period ranks a little higher; "我哪天开始能
+    报销" is one's own start date even when the rule of the waiting period ranks a little
+    higher; "明年继续交的话，要等待期不" is the waiting period of next year, not a cap what-if."""
+    said = tasks_named(text)
+    if len(said) != 1 or said[0] == intent:
         return intent
-    said = [task for task, words in TASK_WORDS.items() if words.search(text)]
-    ranked = [c.intent for c in getattr(decision, "candidates", [])[:3]]
-    if len(said) == 1 and said[0] != intent and said[0] in ranked:
+    candidates = getattr(decision, "candidates", [])[:3]
+    scores = {c.intent: c.score for c in candidates}
+    if intent in TASK_WORDS and said[0] in scores:
+        return said[0]
+    if intent == "what_if" and said[0] != "my_cap" and "补" not in text:
+        return said[0]
+    if intent not in TASKS and intent not in CONVERSATION and said[0] in scores and FIRST_PERSON.search(text) \
+            and OWN_FIGURE.search(text) and scores[said[0]] >= max(scores.values()) - CLOSE:
         return said[0]
     return intent
 
@@ -238,7 +256,7 @@ def _menu_choice(st: State, text: str) -> str | None:
 
 def _menu_task(text: str) -> str | None:
     """The personal question whose menu words a message uses (封顶 / 等多久 / 什么时候)."""
-    said = [task for task, words in TASK_WORDS.items() if words.search(text)]
+    said = tasks_named(text)
     if len(said) == 1:
         return said[0]
     menu = _menu_choice(State(), text)

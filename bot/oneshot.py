@@ -8,7 +8,6 @@ reply names what the answer still needs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from bot import history as hist
 from bot.dialogue import advance, respond
@@ -45,8 +44,6 @@ GENERAL_RULE = {
     "my_benefit_start": "benefits_start_by_december",
     "what_if": "repair_by_backpay",
 }
-_OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
-                         r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是")
 _STORY = ("facts", "broken_count", "backpaid", "paid_on", "paid_month", "born", "all_insured", "none_insured")
 
 
@@ -89,10 +86,9 @@ def one_shot(message: str, today: dt.date) -> list[Reply]:
 
 def _asks_own_figure(message: str) -> bool:
     """"要等多久" / "封顶线有好多" / "我的封顶线": asks for a figure, not whether a rule applies."""
-    from bot.dialogue import FIRST_PERSON, TASK_WORDS
+    from bot.dialogue import FIRST_PERSON, OWN_FIGURE, tasks_named
 
-    return bool(_OWN_FIGURE.search(message)) or (
-        bool(FIRST_PERSON.search(message)) and any(w.search(message) for w in TASK_WORDS.values()))
+    return bool(OWN_FIGURE.search(message)) or (bool(FIRST_PERSON.search(message)) and bool(tasks_named(message)))
 
 
 def _tells_history(message: str, today: dt.date) -> bool:

@@ -148,3 +148,25 @@ def test_what_if_keeping_on_next_year_compares_with_this_year():
     talk.say("没有")
     answer = talk.say("对")[-1]
     assert "如果2028年继续参保" in answer.text and "2027年是208,000元" in answer.text
+
+
+def test_ones_own_start_date_is_worked_out_when_a_rule_ranks_a_little_higher(monkeypatch):
+    from intents.match import Decision, Match
+
+    close = Decision(kind="match", intent="waiting_how_counted", score=0.89, candidates=[
+        Match(intent="waiting_how_counted", score=0.89), Match(intent="my_benefit_start", score=0.88)])
+    monkeypatch.setattr("bot.dialogue._understand", lambda text: close)
+    talk = Talk("2026-11-22")
+    reply = talk.say("我啥时候才能开始报销")[-1]
+    assert reply.intent == "ask:years" and "哪几年交了" in reply.text
+
+
+def test_a_rule_ranked_higher_is_answered_when_no_own_figure_is_asked(monkeypatch):
+    from intents.match import Decision, Match
+
+    close = Decision(kind="match", intent="waiting_how_counted", score=0.89, candidates=[
+        Match(intent="waiting_how_counted", score=0.89), Match(intent="my_waiting", score=0.88)])
+    monkeypatch.setattr("bot.dialogue._understand", lambda text: close)
+    talk = Talk("2026-11-22")
+    reply = talk.say("我想知道等待期怎么算")[0]
+    assert reply.intent == "waiting_how_counted"
