@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.http_guard import Guard
 from bot.http_models import (MAX_HITS, MAX_QUERY, SESSION_PATTERN, AskRequest, AskResponse, CalcRequest,
-                             ChatRequest, ChatResponse, DocumentOut, ErrorBody, FaqHit, FaqResponse,
+                             ChatRequest, ChatResponse, DocumentOut, ErrorBody, FaqResponse,
                              ForgetResponse, Health, Passage, validation_message)
 from bot.store import Store, open_store, session_max_age
 from rules import Result
@@ -174,7 +174,7 @@ def create_app(store: Store | None = None) -> FastAPI:
 
         if not q.strip():
             raise RequestValidationError([{"type": "string_too_short", "loc": ("query", "q")}])
-        hits = [FaqHit.model_validate(h.model_dump()) for h in search(q, k=k)]
+        hits = search(q, k=k)
         return FaqResponse(query=q, hits=hits)
 
     @app.post("/api/calc", response_model=Result, responses=ERRORS,

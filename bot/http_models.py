@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.models import Option, Reply, Source
+from faq import Hit
 from rules import Group
 
 MAX_TEXT = 10_000          # characters in a question or a chat message
@@ -93,21 +94,9 @@ class ForgetResponse(BaseModel):
     forgotten: bool
 
 
-class FaqHit(BaseModel):
-    entry_id: str
-    topic: str
-    question: str
-    answer: str
-    excerpt: str
-    document: str
-    article: str
-    score: float
-    matched: list[str]
-
-
 class FaqResponse(BaseModel):
     query: str
-    hits: list[FaqHit]
+    hits: list[Hit]
 
 
 class CalcRequest(_Request):
