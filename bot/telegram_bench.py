@@ -1,7 +1,7 @@
 """Updates per second through the Telegram face, measured against the local fake Bot API.
 
-The real `yibao telegram` process (HTTPX requests, AIORateLimiter with Telegram's limit
-lifted, the face, the dialogue manager, the SQLite session store in a temporary directory),
+The real `yibao telegram` process (aiohttp requests with kept-alive connections,
+AIORateLimiter with Telegram's limit lifted, the face, the dialogue manager, the SQLite session store in a temporary directory),
 pinned to one core (the idlest), polls a FakeServer on 127.0.0.1 that runs in this process
 on the other cores.
 Two rounds: every chat asks a question, then every chat answers with history (the second
@@ -11,7 +11,7 @@ at once, so the latency includes queueing behind the others. `updates_per_cpu_s`
 the bot's CPU time instead of the wall clock: the capacity of one core even when other
 programs share the machine.
 
-aiohttp (the test extra) runs the fake server; without it, figures() says so instead.
+aiohttp runs the fake server; without it, figures() says so instead.
 """
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def figures(chats: int = CHATS) -> dict:
     try:
         import aiohttp  # noqa: F401
     except ImportError:
-        return {"skipped": "aiohttp is missing (pip install -e '.[test]')"}
+        return {"skipped": "aiohttp is missing (pip install -e .)"}
     if not hasattr(os, "sched_setaffinity"):
         with tempfile.TemporaryDirectory() as tmp:
             return asyncio.run(_measure(str(Path(tmp) / "sessions.db"), chats, None))

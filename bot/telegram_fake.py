@@ -8,7 +8,7 @@ deleteWebhook, setWebhook, setMyCommands, getUpdates, sendMessage, editMessageTe
 editMessageReplyMarkup, answerCallbackQuery, sendChatAction.
 
 Two ways to reach it:
-- `FakeServer` puts it on 127.0.0.1 with aiohttp (a test extra: imported only when started);
+- `FakeServer` puts it on 127.0.0.1 with aiohttp (imported only when started);
   point TELEGRAM_API_BASE_URL at `server.base_url`.
 - `OfflineRequest` is a `telegram.request.BaseRequest` that answers from the same object in
   process, for fast tests that feed updates straight into an Application.
@@ -350,8 +350,8 @@ class FakeServer:
     async def start(self) -> FakeServer:
         try:
             from aiohttp import web
-        except ImportError as exc:  # aiohttp is in the [test] extra
-            raise RuntimeError("the fake Bot API server needs aiohttp: pip install -e '.[test]'") from exc
+        except ImportError as exc:
+            raise RuntimeError("the fake Bot API server needs aiohttp: pip install -e .") from exc
 
         async def route(request: web.Request) -> web.Response:
             token, method = request.match_info["token"], request.match_info["method"]
