@@ -611,7 +611,8 @@ class AiohttpRequest(BaseRequest):
         except asyncio.TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            # the URL holds the token: it never goes into the message
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {str(exc).replace(url, '<url>')}") from exc
 
 
 def build_application(config: TelegramConfig, face: TelegramFace, *,

@@ -341,6 +341,7 @@ class FakeServer:
         self.api = api or FakeBotAPI()
         self.token = token
         self.port: int | None = None
+        self.peers: set[tuple] = set()  # the client ends (host, port) of the connections used
         self._runner = None
 
     @property
@@ -355,6 +356,8 @@ class FakeServer:
 
         async def route(request: web.Request) -> web.Response:
             token, method = request.match_info["token"], request.match_info["method"]
+            if request.transport is not None:
+                self.peers.add(request.transport.get_extra_info("peername"))
             if self.token is not None and token != self.token:
                 return web.json_response({"ok": False, "error_code": 401,
                                           "description": "Unauthorized"}, status=401)
