@@ -46,7 +46,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from telegram import (BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity,
                       ReplyParameters, Update)
@@ -541,6 +541,9 @@ def _lifecycle(heartbeat_path: str | None, face: TelegramFace):
     return start, stop
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
 class AiohttpRequest(BaseRequest):
     """Bot API calls over one aiohttp session whose connections are kept alive between calls.
 
@@ -590,15 +593,18 @@ class AiohttpRequest(BaseRequest):
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
         data: Any = None
-        if request_data is not None:
-            data = request_data.json_parameters
-            if request_data.multipart_data:
-                form = aiohttp.FormData()
-                for name, value in data.items():
-                    form.add_field(name, value)
-                for name, (filename, content, mime) in request_data.multipart_data.items():
-                    form.add_field(name, content, filename=filename, content_type=mime)
-                data = form
+        headers = None
+        if request_data is not None and request_data.multipart_data:
+            data = aiohttp.FormData()
+            for name, value in request_data.json_parameters.items():
+                data.add_field(name, value)
+            for name, (filename, content, mime) in request_data.multipart_data.items():
+                data.add_field(name, content, filename=filename, content_type=mime)
+        elif request_data is not None:
+            # Encoded here: given a dict, aiohttp builds a multipart writer first (a uuid4, so
+            # a read of os.urandom, per call) only to fall back to this same form encoding.
+            data = urlencode(request_data.json_parameters).encode("ascii")
+            headers = FORM
         # aiohttp's `connect` is waiting for a free connection plus connecting; its sock_read
         # bounds each read (PTB lengthens read_timeout by the long-polling timeout itself).
         timeout = aiohttp.ClientTimeout(
@@ -606,7 +612,8 @@ class AiohttpRequest(BaseRequest):
             sock_connect=self._timeout("connect", connect_timeout),
             sock_read=self._timeout("read", read_timeout))
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, headers=headers,
+                                             timeout=timeout) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as exc:
             raise TimedOut from exc
