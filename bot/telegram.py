@@ -345,7 +345,7 @@ class TelegramFace:
     # -- helpers
 
     def in_worker(self, func, *args) -> asyncio.Future:
-        """`func(*args)` in the face's worker thread (conversation turns and versions)."""
+        """`func(*args)` in the face's worker thread (turns, versions and FAQ searches)."""
         return asyncio.get_running_loop().run_in_executor(self._worker, func, *args)
 
     async def working(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, func, *args):
