@@ -551,7 +551,8 @@ class AiohttpRequest(BaseRequest):
     docstring); this does the same job (form-encoded parameters, multipart when a file is
     sent, PTB's timeouts, errors as TimedOut / NetworkError) in a fraction of that.
     Certificates come from certifi and a proxy from HTTPS_PROXY (NO_PROXY honoured), as
-    with HTTPX.
+    with HTTPX; the proxy is looked up once per server, not per call (aiohttp's trust_env
+    does it in a thread for every call: about 0.6 ms each).
     """
 
     def __init__(self, connections: int = POOL_SIZE, connect_timeout: float = 10.0,
@@ -561,6 +562,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = {"connect": connect_timeout, "read": read_timeout,
                           "write": write_timeout, "pool": pool_timeout}
         self._session: Any = None
+        self._proxies: dict[str, tuple[Any, Any]] = {}  # "scheme://host" -> (proxy, its auth)
 
     @property
     def read_timeout(self) -> float | None:
@@ -574,13 +576,25 @@ class AiohttpRequest(BaseRequest):
             tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, ssl=tls),
-                headers={"User-Agent": self.USER_AGENT},
-                trust_env=True)  # HTTPS_PROXY / NO_PROXY from the environment, as with HTTPX
+                headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def _proxy(self, url: str) -> tuple[Any, Any]:
+        """The proxy the environment names for this URL's server, and its credentials."""
+        origin = "/".join(url.split("/", 3)[:3])
+        if origin not in self._proxies:
+            from aiohttp.helpers import get_env_proxy_for_url
+            from yarl import URL
+
+            try:
+                self._proxies[origin] = get_env_proxy_for_url(URL(origin))
+            except (LookupError, ValueError):  # no proxy for this server (or no server: aiohttp says)
+                self._proxies[origin] = (None, None)
+        return self._proxies[origin]
 
     def _timeout(self, name: str, value: Any) -> float | None:
         return self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value
@@ -617,9 +631,10 @@ class AiohttpRequest(BaseRequest):
             total=None if None in limits.values() else sum(limits.values()),
             connect=None if None in (limits["pool"], limits["connect"]) else limits["pool"] + limits["connect"],
             sock_connect=limits["connect"], sock_read=limits["read"])
+        proxy, proxy_auth = self._proxy(url)
         try:
-            async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
+                                             proxy=proxy, proxy_auth=proxy_auth) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as exc:
             raise TimedOut from exc

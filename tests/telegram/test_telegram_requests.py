@@ -76,3 +76,18 @@ async def test_an_error_that_names_the_url_does_not_repeat_the_token(request_):
     with pytest.raises(NetworkError) as caught:
         await request_.do_request(f"http://[::1/bot{TOKEN}/getMe", "POST")  # a broken URL
     assert TOKEN not in str(caught.value)
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_calls(server, monkeypatch):
+    proxy = server.base_url.removesuffix("/bot")  # the fake server stands in for the proxy
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, body = await request.do_request(f"http://api.telegram.invalid/bot{TOKEN}/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200 and b"yibao_test_bot" in body
+    assert [c.method for c in server.api.calls] == ["getMe"]
