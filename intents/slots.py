@@ -303,7 +303,7 @@ _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
     ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
     ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
-    ("student", re.compile(r"大学生|在校生|学生|读大学|大学")),
+    ("student", re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|研[一二三](?![点些])|研究生")),
 )
 
 
@@ -462,6 +462,12 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
         if insured:
             slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026
+        paid = (slots.paid_on.year, slots.paid_on.month) if slots.paid_on else slots.paid_month
+        if insured and paid and slots.group != "newborn":
+            # 2025、2026年都交了，九月十号交了: a payment made from September on is for the next
+            # year (集中参保期9月至次年2月, 渝医保发〔2025〕37号 五.3), one made before September for
+            # its own year; that year is the one asked about
+            slots.target_year = max(slots.target_year, paid[0] + 1 if paid[1] >= 9 else paid[0])
 
 
 def _pays_for(text: str, group: _YearSpan) -> bool:

@@ -151,6 +151,21 @@ def test_target_year_of_the_question():
     assert extract("2025和2026年都没参保，2027年参保要等多久", TODAY).target_year == 2027
 
 
+@pytest.mark.parametrize("text, today, year", [
+    ("我是大学生，2025、2026年都交了，九月十号交了医保，啥时候开始享受待遇？", dt.date(2026, 9, 15), 2027),
+    ("25年26年都交了，10月3号又交了一次，什么时候能用", dt.date(2026, 10, 20), 2027),
+    ("2025年交了，2026年3月5号交的，哪天开始能报销", dt.date(2026, 4, 1), 2026),
+])
+def test_a_payment_from_september_on_is_for_the_next_year(text, today, year):
+    # 渝医保发〔2025〕37号 五.3: the collection period runs from September to February
+    assert extract(text, today).target_year == year
+
+
+def test_a_freshman_is_a_student_but_a_bigger_child_is_not():
+    assert extract("我是大一新生，2026年9月10日在学校交了医保", TODAY).group == "student"
+    assert extract("孩子大一点了，要交医保吗", TODAY).group is None
+
+
 @pytest.mark.parametrize("text, value", [
     ("对", True), ("是的", True), ("没错", True), ("嗯", True), ("好的", True), ("确认", True),
     ("对的，没问题", True), ("要得", True), ("ok", True),
