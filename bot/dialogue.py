@@ -450,6 +450,7 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
     """File the facts of a message and read a bare answer against the pending question."""
     pending, years = st.pending, list(st.pending_years)
     yes = _slot(slots, "yes")
+    before = st.facts.model_copy(deep=True)
     applied = _bare_statuses(st, slots, today)
     facts_said = hist.has_history_facts(slots) or applied
     if pending == "born" and isinstance(_date(slots), dt.date) and _slot(slots, "born") is None:
@@ -514,7 +515,9 @@ def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
         elif yes is True or _BACKPAID_YES.search(text):
             return [Reply(text=f"补缴了几年？（断保共{len(years)}年）", intent="ask:backpaid",
                           options=ask(hist.Need(slot="backpaid", years=years), st, today).options[:-1])]
-    elif pending in ("confirm", "amend") and not facts_said:
+    elif pending in ("confirm", "amend") and not facts_said and st.facts == before \
+            and not _slot(slots, "target_year"):
+        # a correction that carries a fact ("不对，是2027年度的") is filed and confirmed anew
         if yes is True:
             return _compute(st, today)
         if yes is False or _is_amend(text):

@@ -90,6 +90,13 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
     return list(range(start, target))
 
 
+def known_years(facts: Facts, target: int, task: str | None) -> list[int]:
+    """The years the question depends on, and every year before the target the person told of
+    (a low-income member's "2026年交了的" is not asked for, yet it is still their history)."""
+    told = {y for y in facts.years if FIRST_YEAR <= y < target}
+    return sorted(set(span(facts, target, task)) | told)
+
+
 def broken_years(facts: Facts, target: int) -> list[int]:
     """The consecutive uninsured years right before the target year (from 2025)."""
     out: list[int] = []
@@ -302,7 +309,7 @@ def summary(state: State, today: dt.date) -> str:
     """One sentence: "我理解的是：2025、2026年参保，2025年没有报销…对吗？"."""
     facts, task = state.facts, state.task
     target = target_of(facts, today)
-    years = span(facts, target, task)
+    years = known_years(facts, target, task)
     parts: list[str] = []
     question = {
         "my_cap": f"{target}年的大病保险最高支付限额",
@@ -337,7 +344,7 @@ def summary(state: State, today: dt.date) -> str:
             parts.append(years_text(facts.reward_used) + "大病保险用过激励额度")
         elif facts.reward_used == [] and incentive_years(facts, target):
             parts.append("大病保险没有用过激励额度")
-    broken = broken_years(facts, target) if years else []
+    broken = broken_years(facts, target) if span(facts, target, task) else []
     if broken and not cap_task(state) and facts.backpaid is not None:
         parts.append(f"补缴了{facts.backpaid}年" if facts.backpaid else "没有补缴")
     paid = facts.paid_on
@@ -358,12 +365,12 @@ def to_history(state: State, today: dt.date):
 
     facts = state.facts
     target = target_of(facts, today)
-    years = span(facts, target, state.task)
+    years = known_years(facts, target, state.task)
     statuses = {y: facts.years[y] for y in years if y in facts.years}
     enrolled = [y for y, s in statuses.items() if s == "insured"] + [target]
     elsewhere = [y for y, s in statuses.items() if s == "elsewhere"]
     employee = [y for y, s in statuses.items() if s == "employee"]
-    broken = broken_years(facts, target) if years else []
+    broken = broken_years(facts, target) if span(facts, target, state.task) else []
     backpaid = min(facts.backpaid or 0, len(broken))
     if state.task == "what_if" and state.what_if and state.what_if.kind == "backpay":
         backpaid = min(state.what_if.backpay, len(broken))

@@ -348,7 +348,7 @@ _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
-_TARGET_OF = re.compile(r"年的")
+_TARGET_OF = re.compile(r"年度?的")
 _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
                        r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
 
