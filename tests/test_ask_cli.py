@@ -51,7 +51,8 @@ def test_human_output_shows_the_answer_and_the_source():
 
 
 def test_a_question_near_the_subject_the_sources_do_not_answer_is_refused_with_the_hotline():
-    p = ask("--json", stdin="医保卡里的余额在哪里查询\n异地就医住院前怎么备案\n医保局周末上不上班\n")
+    p = ask("--json", stdin="医保卡里的余额在哪里查询\n异地就医住院前怎么备案\n医保局周末上不上班\n"
+                        "退休工资明年会不会涨\n我妈的退休费每月发多少\n")
     for line in p.stdout.splitlines():
         r = json.loads(line)
         assert r["intent"] is None and "12393" in r["answer"]
@@ -67,3 +68,27 @@ def test_what_a_waiting_period_is_says_that_it_pays_nothing():
     r = json.loads(ask("--json", "等待期到底指的是什么").stdout)
     assert r["intent"] == "waiting_what"
     assert "不能享受医保报销" in r["answer"]
+
+
+def test_when_a_document_was_issued_is_answered_with_its_date_and_issuer():
+    r = json.loads(ask("--json", "42号文是哪些部门发的").stdout)
+    assert r["intent"] == "policy_documents_issued"
+    assert "2025年9月9日" in r["answer"] and "国家税务总局重庆市税务局" in r["answer"]
+    assert any("9月9日印发" in s["excerpt"] for s in r["sources"])
+
+
+def test_four_broken_years_wait_three_plus_three_months():
+    r = json.loads(ask("--json", "连续4年没交医保，今年重新交了，要等多少个月").stdout)
+    assert r["intent"] == "waiting_variable"
+    assert "3+3=6个月" in r["answer"]
+
+
+def test_a_break_of_three_years_lowers_the_cap_to_188_thousand():
+    r = json.loads(ask("--json", "连着三年没交居民医保，再参保大病封顶线降到多少").stdout)
+    assert r["intent"] == "break_cap_reduction"
+    assert "18.8万元" in r["answer"] and "16万元" in r["answer"]
+
+
+def test_the_incentive_and_constraint_rules_start_with_2025():
+    r = json.loads(ask("--json", "激励和约束的办法从哪年开始算").stdout)
+    assert "2025年" in r["answer"]
