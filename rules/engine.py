@@ -253,6 +253,10 @@ def _start_steps(tl: Timeline, paid: Paid, wait: WaitingFigures, begin: Start, t
                 f"{begin.benefits_from}起享受待遇。")
         if how != "by_december":
             t.caveat("等待期从缴费次日起算的，本产品按“起算日加整月数”推算待遇开始日期（该月没有对应日的，顺延到下月1日）。")
+    elif how == "by_december" and wait.reason == "former_rules":
+        # 五.1: the special groups keep the former rules (no new waiting period), continuous or not
+        text = (f"{GROUP_ZH[h.group]}按原政策执行、不设新的待遇等待期，12月底前缴费："
+                f"{begin.benefits_from}起享受待遇。")
     elif how == "by_december":
         text = f"连续参保、12月底前缴费：{begin.benefits_from}起享受待遇。"
     elif how == "student_september":
