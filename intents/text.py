@@ -45,6 +45,13 @@ _MONTH = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])(
 _MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
                  "八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
 
+# A span of one to nine years or months written as a numeral ("断保四年", "三个月") reads as
+# its digit ("断保4年", "3个月"), as the documents write it; a numeral inside a year
+# (二〇二五年, 二五年) or after 第/每/几 is left alone.
+_SPAN = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])([一两二三四五六七八九])(?=年|个月)")
+_SPAN_DIGITS = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                "七": "7", "八": "8", "九": "9"}
+
 
 def _safe_loader():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,6 +116,7 @@ def normalise(text: str) -> str:
         table = synonym_table()
         text = pattern.sub(lambda m: table[m.group(0)], text)
     text = _MONTH.sub(lambda m: _MONTH_DIGITS[m.group(1)], text)
+    text = _SPAN.sub(lambda m: _SPAN_DIGITS[m.group(1)], text)
     return _SPACES.sub(" ", text).strip()
 
 

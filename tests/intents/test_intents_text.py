@@ -6,13 +6,13 @@ from intents.text import compact, normalise, tokens
 
 @pytest.mark.parametrize("typed, canonical", [
     ("連續參保有什麼獎勵", "连续参保有什么激励"),
-    ("断了两年咋个办", "断保了两年怎么办"),
+    ("断了两年咋个办", "断保了2年怎么办"),
     ("零报消激励", "零报销激励"),
     ("等代期多久", "等待期多久"),
     ("大并保险封顶线", "大病保险最高支付限额"),
     ("娃儿两岁才参保有没得等待期", "小孩两岁才参保有没有等待期"),
-    ("断缴一年", "断保一年"),
-    ("补交两年", "补缴两年"),
+    ("断缴一年", "断保1年"),
+    ("补交两年", "补缴2年"),
     ("要等好久", "要等多久"),
     ("ｌｉｓｔ２０２５年", "list2025年"),
 ])
@@ -40,3 +40,15 @@ def test_bad_input_never_raises(text):
     normalise(text)
     tokens(text)
     compact(text)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("断缴四年再交", "断保4年再交"),
+    ("要等三个月", "要等3个月"),
+    ("二〇二五年参保", "二〇二五年参保"),
+    ("二五年没交", "二五年没交"),
+    ("第三年开始", "第三年开始"),
+    ("每两年一次", "每两年一次"),
+])
+def test_a_span_of_years_or_months_in_numerals_reads_as_digits_but_a_year_stays(typed, expected):
+    assert normalise(typed) == expected
