@@ -435,6 +435,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         clause_dates = [h for h in hits if start <= h.start < end]
         statuses = _statuses(bare)
         lead = _statuses(bare[:groups[0].start]) if groups else statuses
+        if groups and _BROKEN.search(bare[:groups[0].start]):
+            lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
             if not (clause_dates and set(lead) <= {"insured"}):
                 note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)

@@ -68,3 +68,15 @@ def test_yibao_ask_routes_a_personal_question_through_the_manager(tmp_path):
 def test_my_own_cap_without_a_question_word_is_still_my_figure():
     replies = one_shot("我的大病保险封顶线", TODAY)
     assert "还需要知道" in replies[-1].text
+
+
+def test_three_broken_years_then_paying_again_lower_the_cap_without_asking_for_zero_claims():
+    # no insured year before 2028: no zero-claim year can exist (四.1), 3 broken years -12,000 (四.2)
+    replies = one_shot("我断了三年今年又交了，封顶线是好多", dt.date(2028, 3, 1))
+    assert "188,000" in replies[-1].text and replies[-1].figures["cap"] == 188000
+    assert not any("还需要知道" in r.text or "报销过" in r.text for r in replies)
+
+
+def test_zero_claims_are_not_listed_as_needed_when_no_year_before_was_insured():
+    replies = one_shot("2025年到2027年都没参保，2028年的封顶线是多少", dt.date(2028, 3, 1))
+    assert "188,000" in replies[-1].text

@@ -161,6 +161,12 @@ def test_a_payment_from_september_on_is_for_the_next_year(text, today, year):
     assert extract(text, today).target_year == year
 
 
+def test_a_counted_break_before_this_year_does_not_make_this_year_unpaid():
+    slots = extract("我断了三年今年又交了，封顶线是好多", dt.date(2028, 3, 1))
+    assert slots.broken_count == 3 and slots.conflicts == []
+    assert [(f.year, f.status) for f in slots.facts] == [(2028, "insured")]
+
+
 def test_a_freshman_is_a_student_but_a_bigger_child_is_not():
     assert extract("我是大一新生，2026年9月10日在学校交了医保", TODAY).group == "student"
     assert extract("孩子大一点了，要交医保吗", TODAY).group is None
