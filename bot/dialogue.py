@@ -600,7 +600,7 @@ def _baseline(st: State, today: dt.date, evaluate):
         target = hist.target_of(base.facts, today)
         if target - 1 < hist.FIRST_YEAR:
             return None
-        base.facts.target_year = target - 1
+        base.facts.target_year, base.facts.target_inferred = target - 1, False
         base.task, base.what_if = "my_cap", None
     return evaluate(hist.to_history(base, today))
 
@@ -639,7 +639,7 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
         if arg == "continue":
             target = hist.target_of(st.facts, today)
             st.facts.years[target] = "insured"
-            st.facts.target_year = target + 1
+            st.facts.target_year, st.facts.target_inferred = target + 1, False
         return advance(st, today)
     if kind == "pick":
         return _picked(st, arg, today)

@@ -61,15 +61,16 @@ def _paid(facts: Facts) -> tuple[int, int] | None:
 
 
 def target_of(facts: Facts, today: dt.date) -> int:
-    """The year asked about: said, else the year the payment was for, else the coming year."""
-    if facts.target_year:
-        return facts.target_year
+    """The year asked about: said, else the year the payment was for, else the latest year told
+    insured, else the coming year. A payment from September on is for the next year (五.3)."""
     paid = _paid(facts)
+    if facts.target_year and not (facts.target_inferred and paid):
+        return facts.target_year
     if paid:
         y, m = paid
         if norm_group(facts.group) == "newborn":
-            return y
-        return y + 1 if m >= 9 else y
+            return max(y, facts.target_year or y)
+        return max(y + 1 if m >= 9 else y, facts.target_year or 0)
     if facts.born and norm_group(facts.group) == "newborn":
         return max(facts.born.year, today.year)  # a child is enrolled for the year it is in
     return coming_year(today)
@@ -220,6 +221,7 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
     if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
         facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
+        facts.target_inferred = bool(_get(slots, "target_inferred", False))
     if _get(slots, "backpaid") is not None:
         facts.backpaid = int(_get(slots, "backpaid"))
     paid_on = _get(slots, "paid_on")

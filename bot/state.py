@@ -39,6 +39,7 @@ class Facts(BaseModel):
     """A member's history as far as the person has told it; None means not known yet."""
 
     target_year: int | None = None
+    target_inferred: bool = False  # the year asked about was not said: the latest year told insured
     years: dict[int, YearStatus] = Field(default_factory=dict)
     zero_claim: dict[int, bool] = Field(default_factory=dict)  # True: no reimbursement at all
     reward_used: list[int] | None = None

@@ -54,6 +54,7 @@ class Slots(BaseModel):
     insured_count: int | None = None   # 连续交了N年 / 交了N年医保 / 参保N年了
     target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
                                        # in a question naming none, the latest year said insured
+    target_inferred: bool = False      # True when the question names no year (the latest year said insured)
     paid_on: dt.date | None = None     # full date of the contribution (12月10号交的)
     paid_month: tuple[int, int] | None = None  # (year, month) when the day is not said: 2026年12月交了
     born: dt.date | None = None        # 2026年1月10日出生
@@ -464,6 +465,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
         if insured:
             slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026
+            slots.target_inferred = True
         paid = (slots.paid_on.year, slots.paid_on.month) if slots.paid_on else slots.paid_month
         if insured and paid and slots.group != "newborn":
             # 2025、2026年都交了，九月十号交了: a payment made from September on is for the next

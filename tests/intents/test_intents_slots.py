@@ -167,6 +167,11 @@ def test_a_counted_break_before_this_year_does_not_make_this_year_unpaid():
     assert [(f.year, f.status) for f in slots.facts] == [(2028, "insured")]
 
 
+def test_a_year_asked_about_is_marked_when_only_inferred():
+    assert extract("我2025年2026年都交了，哪天能报销", TODAY).target_inferred is True
+    assert extract("2026年的大病保险封顶线是多少", TODAY).target_inferred is False
+
+
 def test_a_freshman_is_a_student_but_a_bigger_child_is_not():
     assert extract("我是大一新生，2026年9月10日在学校交了医保", TODAY).group == "student"
     assert extract("孩子大一点了，要交医保吗", TODAY).group is None
