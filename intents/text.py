@@ -41,6 +41,7 @@ _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|�
 _REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好的: said once
 # A month written in Chinese numerals (二月份, 十二月) is written in digits, as most people type
 # it, so that 二月 and 2月 are one word; 两个月 / 三个月 (durations) are left alone.
+NEGATION = "没有"
 _MONTH = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])(十[一二]|[一二三四五六七八九十])(?=月)")
 _MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
                  "八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
@@ -94,6 +95,15 @@ def _synonym_pattern() -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, alternatives)))
 
 
+@lru_cache(maxsize=1)
+def _negation_pattern() -> re.Pattern[str] | None:
+    """The dialect forms of 没有 (没得, 莫得 ...), read first: the variants that hold a 没有
+    (没有报销过 = 零报销) then match what was typed as 没得报销过 as well."""
+    variants = sorted((v for v, c in synonym_table().items() if c == NEGATION and v != c),
+                      key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, variants))) if variants else None
+
+
 def _needs_conversion(text: str) -> bool:
     return any(ord(ch) > 0x2E7F for ch in text)
 
@@ -111,6 +121,9 @@ def to_simplified(text: str) -> str:
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
     text = to_simplified(text or "").lower()
+    negation = _negation_pattern()
+    if negation is not None:
+        text = negation.sub(NEGATION, text)
     pattern = _synonym_pattern()
     if pattern is not None:
         table = synonym_table()
