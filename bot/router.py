@@ -8,8 +8,6 @@ intents/data/intents.yaml. The matcher is built once per process and cached on d
 """
 from __future__ import annotations
 
-import os
-import pickle
 from functools import lru_cache
 
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
@@ -61,28 +59,15 @@ def _key(cat: Catalogue) -> str:
 @lru_cache(maxsize=1)
 def matcher() -> Matcher:
     """The process's matcher, from the on-disk cache when the catalogue has not changed."""
-    from intents.text import cache_dir
+    from intents.text import read_cached, write_cached
 
     cat = catalogue()
-    path = cache_dir() / f"matcher-v{_CACHE_VERSION}-{_key(cat)}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            cached = pickle.load(fh)
-        if isinstance(cached, Matcher):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass
+    name = f"matcher-v{_CACHE_VERSION}-{_key(cat)}.pickle"
+    cached = read_cached(name)
+    if isinstance(cached, Matcher):
+        return cached
     built = Matcher(cat)
-    try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-        for stale in path.parent.glob("matcher-v*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)   # an older catalogue's matcher
-    except OSError:
-        pass
+    write_cached(name, built, replaces="matcher-v*.pickle")  # an older catalogue's matcher goes
     return built
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -218,25 +216,18 @@ def index() -> Index:
     """The index of the shipped knowledge base, built once and kept in the cache directory
     (keyed by a hash of the data and the code), so a fresh process does not re-cut every
     wording with jieba."""
-    from intents.text import cache_dir
+    from intents.text import read_cached, write_cached
 
     kb = load()
-    path = cache_dir() / f"faq-index-{_fingerprint()}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            parts = pickle.load(fh)  # noqa: S301 - our own file, named by the hash of its inputs
-        if len(parts["entry_terms"]) == len(kb.entries):
+    name = f"faq-index-{_fingerprint()}.pickle"
+    parts = read_cached(name)
+    if isinstance(parts, dict) and len(parts.get("entry_terms", ())) == len(kb.entries):
+        try:
             return Index(kb=kb, entries=list(kb.entries), **parts)
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError):
-        pass
+        except TypeError:
+            pass
     built = build_index(kb)
-    try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump({f: getattr(built, f) for f in _CACHED_FIELDS}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError):
-        pass
+    write_cached(name, {f: getattr(built, f) for f in _CACHED_FIELDS})
     return built
 
 

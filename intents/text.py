@@ -19,6 +19,7 @@ compact(): the normalised text without punctuation, white space or leading fille
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import sys
 import tempfile
@@ -164,6 +165,31 @@ def cache_dir() -> Path:
         except OSError:
             continue
     return Path(tempfile.gettempdir())
+
+
+def read_cached(name: str) -> object | None:
+    """What was pickled under `name` in the cache directory; None when absent or unreadable."""
+    try:
+        with open(cache_dir() / name, "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own file, named by the hash of its inputs
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def write_cached(name: str, obj: object, *, replaces: str | None = None) -> None:
+    """Pickle `obj` under `name` in the cache directory, atomically (a process never reads half
+    a file); `replaces` is a glob of older versions to remove. An unwritable cache is skipped."""
+    path = cache_dir() / name
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for stale in path.parent.glob(replaces) if replaces else ():
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError):
+        pass
 
 
 def _import_jieba():
