@@ -8,6 +8,4 @@
   "ambiguous" | "out_of_scope", intent, score, candidates).
 - intents.slots: extract(text, today) -> Slots (years, facts per year, counts, dates, yes/no,
   group, PII kinds, impossible years).
-- intents.evaluation: report() and the TF-IDF + LinearSVC Baseline for `yibao eval`.
-- intents.bench: figures() for `yibao bench`.
 """

@@ -7,7 +7,7 @@ import pytest
 
 
 def ask(*argv, stdin=None):
-    code = "import sys; from bot.cli import main; sys.exit(main())"
+    code = "import sys; from bot.cli.main import main; sys.exit(main())"
     return subprocess.run([sys.executable, "-c", code, "ask", *argv], input=stdin,
                           capture_output=True, text=True, timeout=60)
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.dialogue import respond
+from bot.conversation.dialogue import respond
+from bot.conversation.state import State
 from bot.models import Reply
-from bot.state import State
+from tests.shared_files import shared
 
 HERE = Path(__file__).parent
-DEV_DIALOGUES = Path("/work/shared/eval/dev-dialogues.yaml")
+DEV_DIALOGUES = shared("eval", "dev-dialogues.yaml")
 
 
 def norm(text: str) -> str:

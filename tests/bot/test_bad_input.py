@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue import respond
-from bot.state import State
+from bot.conversation.dialogue import respond
+from bot.conversation.state import State
 from tests.bot.conftest import Talk
 
 BAD = ["", "   ", "x" * 5000, "断保" * 2500, "😀😀😀", "🙏", "What is my insurance cap?", "hello?",

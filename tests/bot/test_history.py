@@ -5,8 +5,17 @@ import datetime as dt
 
 import pytest
 
-from bot.history import apply_slots, broken_years, coming_year, next_need, span, summary, target_of, to_history
-from bot.state import Facts, State, WhatIf
+from bot.conversation.history import (
+    apply_slots,
+    broken_years,
+    coming_year,
+    next_need,
+    span,
+    summary,
+    target_of,
+    to_history,
+)
+from bot.conversation.state import Facts, State, WhatIf
 
 
 @pytest.mark.parametrize("today, year", [

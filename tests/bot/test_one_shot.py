@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from bot.oneshot import one_shot
+from bot.conversation.oneshot import one_shot
 
 TODAY = dt.date(2026, 11, 22)
 

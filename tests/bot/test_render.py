@@ -21,9 +21,8 @@ def _numbers(text: str) -> set[str]:
 
 @pytest.mark.parametrize("today, turns", CASES)
 def test_every_figure_of_the_first_sentences_is_in_the_trace(today, turns):
+    from bot.conversation.history import to_history
     from rules import evaluate
-
-    from bot.history import to_history
 
     talk = Talk(today)
     for turn in turns[:-1]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.session import turn
-from bot.store import MemoryStore, SQLiteStore
+from bot.conversation.session import turn
+from bot.conversation.store import MemoryStore, SQLiteStore
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -7,9 +7,15 @@ import sqlite3
 
 import pytest
 
+from bot.conversation.state import Facts, State
+from bot.conversation.store import (
+    MemoryStore,
+    SQLiteStore,
+    default_path,
+    open_store,
+    session_max_age,
+)
 from bot.models import Option
-from bot.state import Facts, State
-from bot.store import MemoryStore, SQLiteStore, default_path, open_store, session_max_age
 
 
 def _state() -> State:
@@ -104,7 +110,7 @@ def test_several_processes_write_to_one_file_without_losing_a_turn(tmp_path):
 
     path = tmp_path / "shared.db"
     code = ("import sys, datetime as dt\n"
-            "from bot.session import turn\nfrom bot.store import SQLiteStore\n"
+            "from bot.conversation.session import turn\nfrom bot.conversation.store import SQLiteStore\n"
             "s = SQLiteStore(sys.argv[1])\n"
             "for i in range(40):\n"
             "    turn(s, f'{sys.argv[2]}:{i}', '我2025年没交，2026年也没交，要等多久', dt.date(2026, 11, 22))\n")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 def test_batch_mode_prints_one_json_array_per_input_line(monkeypatch, capsys):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.http import create_app
-from bot.store import SQLiteStore
+from bot.http.app import create_app
+from bot.conversation.store import SQLiteStore
 
 
 @pytest.fixture

@@ -2,14 +2,15 @@
 every request it cannot take."""
 from __future__ import annotations
 
+import sys
 import json
 import subprocess
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.http_guard import MAX_BODY
-from bot.http_models import MAX_TEXT
+from bot.http.guard import MAX_BODY
+from bot.http.models import MAX_TEXT
 
 TODAY = "2026-03-01"
 
@@ -24,7 +25,7 @@ def test_health_check_says_ok(client):
 
 def test_ask_answers_exactly_as_yibao_ask_json_does(client):
     question = "断保两年再参保要等多久才能报销"
-    printed = subprocess.run(["yibao", "ask", "--json", "--today", TODAY, question],
+    printed = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--today", TODAY, question],
                              capture_output=True, text=True, timeout=120, check=True).stdout
     response = client.post("/api/ask", json={"question": question, "today": TODAY})
     assert response.status_code == 200
@@ -160,7 +161,7 @@ def test_faq_search_rejects_empty_long_and_out_of_range_queries(client):
 
 def test_calc_gives_what_yibao_calc_json_gives(client):
     printed = subprocess.run(
-        ["yibao", "calc", "--json", "--year", "2028", "--enrolled", "2025-2026,2028", "--elsewhere", "2027",
+        [sys.executable, "-m", "bot", "calc", "--json", "--year", "2028", "--enrolled", "2025-2026,2028", "--elsewhere", "2027",
          "--zero-claim", "2025", "--paid-on", "2027-12-10", "--today", TODAY],
         capture_output=True, text=True, timeout=120, check=True).stdout
     response = client.post("/api/calc", json={

@@ -6,9 +6,9 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.http import create_app
-from bot.http_guard import INTERNAL
-from bot.store import SQLiteStore
+from bot.http.app import create_app
+from bot.http.guard import INTERNAL
+from bot.conversation.store import SQLiteStore
 
 TODAY = "2026-03-01"
 HISTORY = "我2025年和2026年都在重庆交了居民医保，2025年一次都没报销，2026年的封顶线是多少"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.http import console_page
+from bot.http.app import console_page
 
 HERE = Path(__file__).parent
 

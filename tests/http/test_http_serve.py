@@ -2,6 +2,7 @@
 against it, it refuses a port in use in one line, and it stops cleanly on SIGTERM."""
 from __future__ import annotations
 
+import sys
 import json
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.http_bench import HISTORY, Served, figures, request
+from bot.bench.http_bench import HISTORY, Served, figures, request
 
 HERE = Path(__file__).parent
 QUESTION = "断保两年要等多久"
@@ -70,7 +71,7 @@ def test_the_console_searches_chats_and_calculates_against_the_server(server):
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(server):
-    done = subprocess.run(["yibao", "serve", "--port", str(server.port)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(server.port)], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"]
@@ -79,7 +80,7 @@ def test_a_port_in_use_is_one_line_and_exit_2(server):
 def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    done = subprocess.run(["yibao", "serve", "--port", "0", "--store", str(blocker / "sessions.db")],
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0", "--store", str(blocker / "sessions.db")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from intents.evaluation import Case, report
+from bot.bench.evaluation import Case, report
 
 
 def test_report_counts_accuracy_refusals_and_confusions():
@@ -23,7 +23,7 @@ def test_report_counts_accuracy_refusals_and_confusions():
 
 def test_yibao_beats_the_tfidf_svm_baseline_on_the_held_out_split(capsys):
     pytest.importorskip("sklearn")
-    from bot.commands import eval as eval_command
+    from bot.cli import eval as eval_command
 
     parser = argparse.ArgumentParser()
     eval_command.configure(parser)

@@ -1,7 +1,7 @@
 """Matching: right intent for paraphrases, refusal of off-topic questions, ambiguity."""
 import pytest
 
-from bot.router import understand
+from bot.conversation.router import understand
 from intents.catalogue import IntentSpec, build_catalogue
 from intents.match import Match, Matcher, decide
 

@@ -4,7 +4,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.router import understand
+from bot.conversation.router import understand
 from intents.slots import extract
 
 PIECES = st.sampled_from(["2025年", "25年", "二〇二五年", "去年", "明年", "没交", "交了", "断了", "两年",

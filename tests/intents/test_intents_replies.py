@@ -1,6 +1,6 @@
 """What a person sees for FAQ answers, "您是想问", off-topic questions and small talk."""
-from bot.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-from bot.router import catalogue, understand
+from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+from bot.conversation.router import catalogue, understand
 from intents.match import Match
 
 

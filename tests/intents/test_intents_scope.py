@@ -2,7 +2,7 @@
 long messages, relative years, months, bare terms and greetings around other requests."""
 import pytest
 
-from bot.router import understand
+from bot.conversation.router import understand
 from intents.catalogue import Catalogue, IntentSpec
 from intents.match import Matcher, decide, personal_strength
 from intents.text import normalise

@@ -11,8 +11,6 @@ import yaml
 from rules import History, evaluate
 
 CASES = Path(__file__).with_name("cases")
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 
 
 def years(value) -> list[int]:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-EXE = os.environ.get("YIBAO_EXE") or shutil.which("yibao")
+EXE = os.environ.get("YIBAO_EXE")
 
 
 def calc(*args: str) -> subprocess.CompletedProcess:

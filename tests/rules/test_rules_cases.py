@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+from rules_helpers import dig, figures, history_of, load_cases, plain
 
 from rules import RulesError, error_message, evaluate
-
-from rules_helpers import dig, figures, history_of, load_cases, plain
 
 CASES = load_cases()
 

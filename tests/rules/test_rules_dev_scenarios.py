@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from rules_helpers import dig, figures, plain
 
-from rules_helpers import SHARED, dig, figures, plain
+from tests.shared_files import shared
 
-SCENARIOS = yaml.safe_load((SHARED / "eval" / "dev-scenarios.yaml").read_text("utf-8"))["scenarios"]
+SCENARIOS = yaml.safe_load(shared("eval", "dev-scenarios.yaml").read_text("utf-8"))["scenarios"]
 KEYS = {"cap": "cap.effective", "waiting_months": "waiting.months", "benefits_from": "benefits_from"}
 
 

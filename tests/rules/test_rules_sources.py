@@ -10,10 +10,9 @@ from pydantic import ValidationError
 from rules import RulesError, parameters
 from rules.parameters import ParameterFile
 from rules.trace import ARTICLES, articles
+from tests.shared_files import shared
 
-from rules_helpers import SHARED
-
-SEEDS = SHARED / "seeds"
+SEEDS = shared("seeds")
 DOCUMENTS = {  # citation document -> seed file prefix
     "渝医保发〔2025〕37号": "004",
     "渝医保发〔2025〕42号": "002",

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from bot.telegram_fake import FakeBotAPI
+from bot.bench.telegram_fake import FakeBotAPI
 from tg_harness import Scripted, make_harness
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as `yibao telegram` runs: PTB 22's future durations

@@ -1,7 +1,7 @@
 """`yibao bench` part for Telegram: it runs and reports its figures (never asserts a speed)."""
 from __future__ import annotations
 
-from bot.telegram_bench import figures
+from bot.bench.telegram_bench import figures
 
 
 def test_bench_reports_rate_and_latencies_for_every_update():

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.errors import InputError
-from bot.telegram_config import TelegramConfig
+from bot.telegram.config import TelegramConfig
 from tg_harness import TOKEN
 
 

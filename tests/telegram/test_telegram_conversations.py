@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store import SQLiteStore
-from bot.telegram import EXAMPLES, EXPIRED, Conversations, session_key
+from bot.conversation.store import SQLiteStore
+from bot.telegram.face import EXAMPLES, EXPIRED, Conversations, session_key
 from tg_harness import TODAY, buttons, data_of, make_harness, manager_texts
 
 KEY = session_key(42, 7)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import SQLiteStore
-from bot.telegram import TEXT_ONLY, session_key
-from bot.telegram_fake import FakeBotAPI, FakeServer
+from bot.conversation.store import SQLiteStore
+from bot.telegram.face import TEXT_ONLY, session_key
+from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 from tg_harness import TODAY, TOKEN, buttons, manager_texts
 
 CHAT, USER = 5001, 77

@@ -11,7 +11,7 @@ import copy
 import logging
 
 from bot.models import Option, Reply
-from bot.telegram import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
+from bot.telegram.face import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
 
 from tg_harness import TOKEN, Scripted, buttons, data_of, make_harness
 
@@ -313,7 +313,7 @@ async def test_a_network_error_while_sending_is_tried_again(scripted_bot):
 
 
 def test_token_never_appears_in_a_log_line(caplog):
-    from bot.telegram import configure_logging
+    from bot.telegram.face import configure_logging
 
     root = logging.getLogger()
     handler = logging.StreamHandler()
@@ -339,7 +339,7 @@ def test_token_never_appears_in_a_log_line(caplog):
 
 
 async def test_the_heartbeat_file_is_touched_while_the_bot_runs(tmp_path):
-    from bot.telegram import heartbeat
+    from bot.telegram.face import heartbeat
 
     path = tmp_path / "run" / "heartbeat"
     task = asyncio.create_task(heartbeat(str(path), every=0.01))

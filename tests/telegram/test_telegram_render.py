@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
 from bot.models import Option, Reply, Source
-from bot.telegram_fake import parse_html
-from bot.telegram_render import (CALLBACK_LIMIT, MESSAGE_LIMIT, decode, keyboard, render_html,
+from bot.bench.telegram_fake import parse_html
+from bot.telegram.render import (CALLBACK_LIMIT, MESSAGE_LIMIT, decode, keyboard, render_html,
                                  selection_message, split_text, state_version, ticked, toggle,
                                  visible_length)
 

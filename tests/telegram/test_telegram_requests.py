@@ -9,8 +9,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram import AiohttpRequest
-from bot.telegram_fake import FakeBotAPI, FakeServer
+from bot.telegram.face import AiohttpRequest
+from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 from tg_harness import TOKEN
 
 

@@ -1,0 +1,167 @@
+"""The personal answer: the figures in one or two sentences, the why from the rules trace,
+a year-by-year view of the cap, one or two cited excerpts, the caveat, and a next step.
+
+Every figure shown comes from the engine's Result, whose trace states it; the explanation is
+the trace's own sentences, so nothing here computes or invents a figure.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.conversation import history as hist
+from bot.models import Option, Reply, Source
+from bot.conversation.state import State
+
+CAVEAT = "以上是按您提供的情况估算的，具体以医保经办机构核定为准。"
+HOTLINE = "如有疑问，可拨打医保服务热线12393。"
+MAX_STEPS = 7
+MAX_SOURCES = 2
+
+# Which trace steps explain which answer: the engine's rule ids, by prefix.
+CAP_RULES = ("cap.", "incentive.", "scope.pre_2025")
+WAIT_RULES = ("waiting.", "benefits.", "scope.pre_2025", "scope.born")
+
+
+def yuan(amount: int) -> str:
+    """204000 -> "204,000元（20.4万元）"."""
+    wan = f"{amount / 10000:.2f}".rstrip("0").rstrip(".")
+    return f"{amount:,}元（{wan}万元）"
+
+
+def day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _steps(result: Any, prefixes: tuple[str, ...]) -> list[Any]:
+    return [s for s in result.trace if str(s.rule).startswith(prefixes)]
+
+
+def _explain(steps: list[Any]) -> str:
+    lines = []
+    for step in steps[:MAX_STEPS]:
+        text = str(step.text).strip()
+        if text and text not in lines:
+            lines.append(text)
+    return "\n".join(f"· {line}" for line in lines)
+
+
+def _sources(steps: list[Any]) -> list[Source]:
+    """One or two verbatim excerpts, the steps that changed a figure first."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Source] = []
+    ranked = sorted(steps, key=lambda s: 0 if s.result not in (0, None, False, "", [], {}) else 1)
+    for step in ranked:
+        c = step.citation
+        key = (c.document, c.article)
+        if key in seen or not c.quote:
+            continue
+        seen.add(key)
+        out.append(Source(document=c.document, article=c.article, excerpt=c.quote))
+        if len(out) == MAX_SOURCES:
+            break
+    return out
+
+
+def cap_sentence(result: Any) -> str:
+    return f"{result.target_year}年您的大病保险最高支付限额是{yuan(result.cap.effective)}。"
+
+
+def cap_table(result: Any) -> str:
+    """One line per year: "2025年 200,000元；2026年 204,000元"."""
+    rows = []
+    for row in result.cap_by_year:
+        if row.effective is None:
+            rows.append(f"{row.year}年 未参加居民医保")
+        else:
+            rows.append(f"{row.year}年 {row.effective:,}元")
+    return "逐年封顶线：" + "；".join(rows) + "。" if len(rows) > 1 else ""
+
+
+def waiting_sentence(result: Any) -> str:
+    w = result.waiting
+    if not w.applies:
+        text = f"{result.target_year}年您没有等待期。"
+        if w.reason:
+            text += str(w.reason).rstrip("。") + "。"
+    else:
+        parts = [f"固定{w.fixed}个月"]
+        if w.variable:
+            parts.append(f"断保多出的{w.variable}个月")
+        if w.repaired:
+            parts.append(f"补缴减去{w.repaired}个月")
+        if w.floor_applied:
+            parts.append("不少于6个月")
+        text = f"{result.target_year}年您的等待期是{w.months}个月（{'，'.join(parts)}）。"
+    return text
+
+
+def start_sentence(result: Any) -> str:
+    if result.benefits_from is None:
+        return "待遇开始的日期要看您哪天缴费，告诉我缴费日期就能算出来。"
+    w = result.waiting
+    if w.applies and w.counting_from:
+        return f"等待期从{day(w.counting_from)}起算，您从{day(result.benefits_from)}起可以享受医保待遇。"
+    return f"您从{day(result.benefits_from)}起可以享受医保待遇。"
+
+
+def _next_options(state: State, result: Any, kind: str) -> list[Option]:
+    options: list[Option] = []
+    if kind == "cap":
+        options.append(Option(label="如果明年继续参保呢？", value="whatif:continue"))
+        options.append(Option(label="我的等待期", value="task:my_waiting"))
+    else:
+        backpaid = state.facts.backpaid or 0
+        w = result.waiting
+        if result.broken_years and backpaid < len(result.broken_years) and w.repaired < w.variable:
+            options.append(Option(label="如果补缴一年呢？", value="whatif:backpay"))
+        options.append(Option(label="我的封顶线", value="task:my_cap"))
+    options.append(Option(label="重新开始", value="restart"))
+    return options
+
+
+def answer(state: State, result: Any, today: dt.date, baseline: Any | None = None) -> list[Reply]:
+    """The reply to a confirmed personal question."""
+    task = state.task
+    what_if = state.what_if
+    is_cap = hist.cap_task(state)
+    if is_cap:
+        head = cap_sentence(result)
+        if what_if is not None and baseline is not None:
+            head = (f"如果{result.target_year}年继续参保，" + head +
+                    f"（{baseline.target_year}年是{baseline.cap.effective:,}元）")
+        steps = _steps(result, CAP_RULES)
+        table = cap_table(result)
+        kind = "cap"
+    else:
+        head = waiting_sentence(result)
+        start = start_sentence(result)
+        if task == "my_benefit_start":
+            head = start + head
+        elif result.benefits_from is not None:
+            head += start
+        if what_if is not None and baseline is not None:
+            head = (f"如果补缴{what_if.backpay}年，" + head +
+                    f"（不补缴是{baseline.waiting.months}个月）")
+        steps = _steps(result, WAIT_RULES)
+        table = ""
+        kind = "waiting"
+    lines = [head]
+    why = _explain(steps)
+    if why:
+        lines.append("依据：\n" + why)
+    if table:
+        lines.append(table)
+    topic = ("封顶线",) if is_cap else ("等待期", "待遇", "缴费日期")
+    caveats = [str(c) for c in result.caveats
+               if "经办" not in str(c) and any(w in str(c) for w in topic)][:1]
+    lines.extend(caveats)
+    lines.append(CAVEAT + HOTLINE)
+    figures = {"target_year": result.target_year}
+    if is_cap:
+        figures["cap"] = result.cap.effective
+    else:
+        figures["waiting_months"] = result.waiting.months
+        figures["benefits_from"] = result.benefits_from.isoformat() if result.benefits_from else None
+    return [Reply(text="\n".join(lines), sources=_sources(steps), intent=task or "answer",
+                  figures=figures, options=_next_options(state, result, kind))]

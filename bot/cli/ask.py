@@ -1,0 +1,114 @@
+"""`yibao ask [--json] [--today D] [QUESTION]`: one answer per question.
+
+With no QUESTION, every line of standard input is one question, each answered on its own
+(one JSON object per line with --json; an empty line still gets one polite object).
+JSON fields: intent (null when out of scope or ambiguous), score, answer, sources (document,
+article, excerpt), options (label, value).
+
+FAQ and conversation intents are answered from bot.answers.replies. Personal questions (my_cap,
+my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.conversation.dialogue), as
+`yibao chat` would, in its one-shot mode (bot.conversation.oneshot.one_shot): when the one message holds
+every fact, the figures come back; otherwise the reply says what is still needed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from bot.cli._args import add_today, today_of
+
+EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="?", help="要问的问题；省略时从标准输入逐行读取，每行一个问题")
+    p.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    add_today(p)
+
+
+def answer(question: str, today: dt.date) -> dict:
+    """One question -> {intent, score, answer, sources, options}."""
+    from bot.models import Reply
+
+    text = (question or "").strip()
+    if not text:
+        return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
+    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+    from bot.conversation.router import understand
+    from intents.catalogue import TASK_INTENTS
+
+    decision = understand(text)
+    if decision.kind == "out_of_scope":
+        return _as_json([out_of_scope_reply()], None, decision.score)
+    if decision.kind == "ambiguous":
+        if any(c.intent in TASK_INTENTS for c in decision.candidates):
+            # the manager takes a close call as the personal question when asked personally
+            replies = task_replies(text, today)
+            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
+            if chosen:
+                return _as_json(replies, chosen, decision.score)
+        return _as_json([clarify_reply(decision.candidates)], None, decision.score)
+    intent = decision.intent or ""
+    if intent in TASK_INTENTS:
+        return _as_json(task_replies(text, today), intent, decision.score)
+    spec_kind = _kind(intent)
+    if spec_kind == "conversation":
+        return _as_json([conversation_reply(intent)], intent, decision.score)
+    reply = faq_reply_for(intent)
+    if reply is None:
+        return _as_json([out_of_scope_reply()], None, decision.score)
+    return _as_json([reply], intent, decision.score)
+
+
+def task_replies(text: str, today: dt.date) -> list:
+    """A personal question through the dialogue manager's one-shot mode: the summary and the
+    figures when the message holds every fact, else what the answer still needs."""
+    from bot.conversation.oneshot import one_shot
+
+    return one_shot(text, today)
+
+
+def _kind(intent: str) -> str | None:
+    from bot.conversation.router import catalogue
+
+    spec = catalogue().get(intent)
+    return spec.kind if spec else None
+
+
+def _as_json(replies: list, intent: str | None, score: float) -> dict:
+    sources, options, seen = [], [], set()
+    for reply in replies:
+        for s in reply.sources:
+            key = (s.document, s.article, s.excerpt)
+            if key not in seen:
+                seen.add(key)
+                sources.append({"document": s.document, "article": s.article, "excerpt": s.excerpt})
+        options = [{"label": o.label, "value": o.value} for o in reply.options] or options
+    return {"intent": intent, "score": round(float(score), 4),
+            "answer": "\n".join(r.text for r in replies if r.text), "sources": sources,
+            "options": options}
+
+
+def _show(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        return
+    print(result["answer"])
+    for i, option in enumerate(result["options"], 1):
+        if f"{i}. {option['label']}" not in result["answer"]:
+            print(f"  {i}. {option['label']}")
+    for s in result["sources"]:
+        print(f"  ——{s['document']} {s['article']}：“{s['excerpt']}”")
+    print(flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    today = today_of(args)
+    if args.question is not None:
+        _show(answer(args.question, today), args.json)
+        return 0
+    for line in sys.stdin:
+        _show(answer(line.rstrip("\n"), today), args.json)
+    return 0

@@ -1,0 +1,136 @@
+"""`yibao chat [--json] [--today D] [--session NAME]`: the terminal face of the conversation.
+
+On a terminal: a prompt with history and line editing (prompt_toolkit), coloured replies
+(rich), options numbered so the person can type 1, 2 ... (several numbers for a multi-select).
+Otherwise one message per line on standard input; `--json` prints one JSON object per reply
+per line (text, options, sources, intent, figures). Each run is a new conversation unless
+`--session NAME` names one to continue; the state is saved after every turn.
+"""
+from __future__ import annotations
+
+import argparse
+
+from bot.cli._args import add_today
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="每条回复输出一行 JSON")
+    p.add_argument("--session", metavar="NAME", help="继续名为 NAME 的对话（默认每次新开一个）")
+    p.add_argument("--store", metavar="PATH",
+                   help="会话存储文件（默认 $YIBAO_STORE 或 ~/.local/share/yibao/sessions.db；memory 表示只在内存）")
+    add_today(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    import uuid
+
+    from bot.cli._args import today_of
+    from bot.errors import InputError
+    from bot.conversation.store import open_store
+
+    if args.session is not None and not args.session.strip():
+        raise InputError("--session 需要一个名字")
+    try:
+        store = open_store(args.store)
+    except OSError as exc:
+        raise InputError(f"无法打开会话存储：{exc}") from None
+    key = f"cli:{args.session.strip()}" if args.session else f"cli:{uuid.uuid4().hex}"
+    today = today_of(args)
+    if sys.stdin.isatty() and sys.stdout.isatty() and not args.json:
+        return _interactive(store, key, today)
+    return _batch(store, key, today, args.json)
+
+
+def chosen(message: str, options: list, multi: bool) -> str:
+    """What typed numbers stand for: "2" -> the second option's value; "1 3" on a multi-select
+    -> the ticked years as one "years:2025,2027" message. Anything else is sent as typed."""
+    import re
+
+    text = message.strip()
+    if not options or not re.fullmatch(r"\d{1,2}(?:[\s,，、]+\d{1,2})*", text):
+        return message
+    picks = [int(n) for n in re.split(r"[\s,，、]+", text)]
+    if any(not 1 <= n <= len(options) for n in picks):
+        return message
+    values = [options[n - 1].value for n in picks]
+    if len(values) == 1:
+        return values[0]
+    if multi and all(v.startswith("year:") for v in values):
+        return "years:" + ",".join(v.split(":", 1)[1] for v in values)
+    return message
+
+
+def _reply_json(reply) -> str:
+    import json
+
+    return json.dumps(reply.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False)
+
+
+def _batch(store, key: str, today, as_json: bool) -> int:
+    import sys
+
+    from bot.conversation.session import turn
+
+    state = store.load(key)
+    options, multi = (list(state.options), False) if state else ([], False)
+    for line in sys.stdin:
+        message = chosen(line.rstrip("\r\n"), options, multi)
+        replies = turn(store, key, message, today)
+        for reply in replies:
+            print(_reply_json(reply) if as_json else _plain(reply), flush=True)
+        if replies:
+            options, multi = list(replies[-1].options), replies[-1].multi_select
+    return 0
+
+
+def _plain(reply) -> str:
+    lines = [reply.text]
+    for i, option in enumerate(reply.options, 1):
+        lines.append(f"  {i}. {option.label}")
+    for source in reply.sources:
+        lines.append(f"  〔{source.document} {source.article}〕{source.excerpt}")
+    return "\n".join(lines)
+
+
+def _render(console, reply) -> None:
+    from rich.markup import escape
+
+    console.print(f"[bold cyan]渝医保[/] {escape(reply.text)}")
+    for source in reply.sources:
+        console.print(f"  [dim]〔{escape(source.document)} {escape(source.article)}〕"
+                      f"{escape(source.excerpt)}[/]")
+    if reply.options:
+        shown = "  ".join(f"[bold yellow]{i}[/] {escape(o.label)}" for i, o in enumerate(reply.options, 1))
+        hint = "（可输入多个编号，如 1 2）" if reply.multi_select else ""
+        console.print(f"  {shown}[dim]{hint}[/]")
+
+
+def _interactive(store, key: str, today) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+    from rich.console import Console
+
+    from bot.conversation.session import turn
+
+    console = Console()
+    console.print("[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。"
+                  "[dim]输入问题后回车；输入 q 退出。[/]")
+    session = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
+    state = store.load(key)
+    options, multi = (list(state.options), False) if state else ([], False)
+    while True:
+        try:
+            line = session.prompt("您：")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            continue
+        if line.strip().lower() in ("q", "quit", "exit", "/quit", "退出"):
+            break
+        replies = turn(store, key, chosen(line, options, multi), today)
+        for reply in replies:
+            _render(console, reply)
+        if replies:
+            options, multi = list(replies[-1].options), replies[-1].multi_select
+    return 0

@@ -1,0 +1,85 @@
+"""`yibao eval [--json] [--file F] [--misses]`: intent recognition on the held-out split.
+
+The split (bot/bench/data/heldout.yaml, shipped with the package: our own wordings of every intent plus off-topic
+questions, never used for matching) is scored for yibao's matcher and for the classical
+baseline (TF-IDF character 1-3-grams + LinearSVC, trained on the same examples): accuracy,
+in-scope accuracy, off-topic refusal rate, per-intent precision / recall / F1 and the most
+confused pairs. scikit-learn is a test extra: `pip install -e '.[test]'`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bot.errors import InputError
+
+HELDOUT = Path(__file__).resolve().parents[1] / "bench" / "data" / "heldout.yaml"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="一行 JSON 输出")
+    p.add_argument("--file", type=Path, default=HELDOUT, help="评测集（YAML，cases: [{q, intent}]）")
+    p.add_argument("--misses", action="store_true", help="列出每个错误")
+
+
+def _cases(path: Path):
+    from bot.bench.evaluation import Case
+    from intents.text import load_yaml
+
+    if not path.is_file():
+        raise InputError(f"找不到评测集: {path}")
+    raw = load_yaml(path) or {}
+    return [Case.model_validate(c) for c in raw.get("cases") or []]
+
+
+def run(args: argparse.Namespace) -> int:
+    cases = _cases(args.file)
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise InputError("基线需要 scikit-learn：请运行 pip install -e '.[test]'") from None
+    from bot.conversation.router import catalogue, understand
+    from bot.bench.evaluation import Baseline, report
+
+    def ours(q: str) -> str | None:
+        d = understand(q)
+        return d.intent if d.kind == "match" else None
+
+    baseline = Baseline(catalogue())
+    results = [report("yibao", cases, ours), report("baseline (tf-idf char 1-3 + LinearSVC)", cases,
+                                                     baseline.predict)]
+    if args.json:
+        print(json.dumps([r.model_dump() for r in results], ensure_ascii=False))
+        return 0
+    _print(results, args.misses)
+    return 0
+
+
+def _print(results, misses: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title=f"意图识别评测（{results[0].cases} 条留出问题）")
+    for col in ("模型", "准确率", "范围内准确率", "范围外拒答率"):
+        summary.add_column(col, justify="right" if col != "模型" else "left")
+    for r in results:
+        summary.add_row(r.name, f"{r.accuracy:.1%}", f"{r.in_scope_accuracy:.1%}", f"{r.refusal_rate:.1%}")
+    console.print(summary)
+    for r in results:
+        table = Table(title=f"{r.name}: 各意图 P / R / F1")
+        for col in ("意图", "P", "R", "F1", "样本"):
+            table.add_column(col, justify="left" if col == "意图" else "right")
+        for s in r.per_intent:
+            table.add_row(s.intent, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
+        console.print(table)
+        confused = Table(title=f"{r.name}: 最常混淆")
+        for col in ("应为", "判为", "次数"):
+            confused.add_column(col)
+        for expected, predicted, n in r.confused:
+            confused.add_row(expected, predicted, str(n))
+        console.print(confused)
+        if misses:
+            for m in r.misses:
+                console.print(f"  {m.q}  应为 {m.expected}  判为 {m.predicted}")

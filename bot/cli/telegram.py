@@ -1,0 +1,41 @@
+"""`yibao telegram [--webhook URL] [--listen HOST] [--port N] [--today DATE]`: the Telegram bot.
+
+Long polling by default; with --webhook, a web server on --listen:--port receives the updates
+Telegram posts to URL (its secret-token header checked). Configuration comes from the
+environment (see bot.telegram.config): TELEGRAM_BOT_TOKEN is required.
+"""
+from __future__ import annotations
+
+import argparse
+
+from bot.cli._args import add_today
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口应为 1-65535 的整数: {text!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"端口应为 1-65535 的整数: {text!r}")
+    return port
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--webhook", metavar="URL", default=None,
+                   help="用 webhook 接收更新：Telegram 推送到的公网网址（https://…）；默认长轮询")
+    p.add_argument("--listen", metavar="HOST", default="127.0.0.1",
+                   help="webhook 模式监听的地址（默认 127.0.0.1，放在反向代理后面）")
+    p.add_argument("--port", metavar="N", type=_port, default=8443,
+                   help="webhook 模式监听的端口（默认 8443）")
+    add_today(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.telegram.face import serve, webhook_path
+    from bot.telegram.config import TelegramConfig
+
+    config = TelegramConfig.from_env()
+    if args.webhook:
+        webhook_path(args.webhook)  # a malformed URL is one line before anything starts
+    return serve(config, webhook=args.webhook, listen=args.listen, port=args.port, today=args.today)

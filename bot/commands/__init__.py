@@ -1,1 +1,0 @@
-"""The `yibao` sub-commands, one module each: `configure(parser)` and `run(args) -> int`."""

@@ -1,0 +1,392 @@
+"""A member's history, filled from what the person says, and the facts each question needs.
+
+"A checklist, not a flowchart": every message may carry any number of facts, in any order;
+`apply_slots` files them all, later statements overriding earlier ones (that is how a
+correction such as "不对，2026年没交" works). `next_need` names the first fact still missing for
+the question being answered, and `to_history` turns the facts into the rules engine's input.
+
+What each question needs (渝医保发〔2025〕37号):
+- the year asked about: said by the person, or the coming insured year (from September the
+  next year, the collection period being September to the end of February);
+- every year from 2025 (四.2 "2025年以前的参保缴费年限不纳入计算") up to the year before it;
+- for the cap only: which insured years had no fund reimbursement (四.1 零报销激励), and, when
+  an incentive amount existed, whether critical-illness insurance paid out of it;
+- for the waiting period, only when the years right before are broken: back-paid years
+  (五.1 "每补缴1年可以减少1个月变动等待期");
+- for the day benefits start: when the contribution was paid (五.3).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+from pydantic import BaseModel
+
+from bot.conversation.state import Facts, State
+
+FIRST_YEAR = 2025
+ADULT_AGE = 18
+LAST_YEAR = 2100
+RESIDENT = ("insured", "elsewhere")
+NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
+GROUP_NAMES = {
+    "general": "普通居民", "newborn": "新生儿", "low_income": "低保等困难人员",
+    "poverty_alleviated": "脱贫人口", "inmate": "在押人员", "student": "在校大学生",
+}
+
+
+def norm_group(group: str | None) -> str | None:
+    return group.replace("-", "_") if group else None
+
+
+class Need(BaseModel):
+    """The next fact to ask for: `slot` names it, `years` the years the question is about."""
+
+    slot: str
+    years: list[int] = []
+
+
+def coming_year(today: dt.date) -> int:
+    """The insured year people are paying for now: from September on, the next year."""
+    return today.year + 1 if today.month >= 9 else today.year
+
+
+def _paid(facts: Facts) -> tuple[int, int] | None:
+    if facts.paid_on:
+        return facts.paid_on.year, facts.paid_on.month
+    if facts.paid_month:
+        y, m = facts.paid_month.split("-")
+        return int(y), int(m)
+    return None
+
+
+def target_of(facts: Facts, today: dt.date) -> int:
+    """The year asked about: said, else the year the payment was for, else the latest year told
+    insured, else the coming year. A payment from September on is for the next year (五.3)."""
+    paid = _paid(facts)
+    if facts.target_year and not (facts.target_inferred and paid):
+        return facts.target_year
+    if paid:
+        y, m = paid
+        if norm_group(facts.group) == "newborn":
+            return max(y, facts.target_year or y)
+        return max(y + 1 if m >= 9 else y, facts.target_year or 0)
+    if facts.born and norm_group(facts.group) == "newborn":
+        return max(facts.born.year, today.year)  # a child is enrolled for the year it is in
+    return coming_year(today)
+
+
+def span(facts: Facts, target: int, task: str | None) -> list[int]:
+    """The years whose enrolment the question depends on (from 2025 to the year before)."""
+    start = FIRST_YEAR
+    group = norm_group(facts.group)
+    if facts.born:
+        start = max(start, facts.born.year)
+    if task in ("my_waiting", "my_benefit_start") and group in NO_NEW_WAITING:
+        return []
+    if group == "newborn" and facts.born:
+        paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
+        if paid is None or (paid - facts.born).days < 730:
+            return []  # 五.1: enrolled before two years of age, no broken years counted
+    return list(range(start, target))
+
+
+def known_years(facts: Facts, target: int, task: str | None) -> list[int]:
+    """The years the question depends on, and every year before the target the person told of
+    (a low-income member's "2026年交了的" is not asked for, yet it is still their history)."""
+    told = {y for y in facts.years if FIRST_YEAR <= y < target}
+    return sorted(set(span(facts, target, task)) | told)
+
+
+def broken_years(facts: Facts, target: int) -> list[int]:
+    """The consecutive uninsured years right before the target year (from 2025)."""
+    out: list[int] = []
+    for y in range(target - 1, FIRST_YEAR - 1, -1):
+        if facts.years.get(y) != "uninsured":
+            break
+        out.append(y)
+    return sorted(out)
+
+
+def incentive_years(facts: Facts, target: int) -> list[int]:
+    """Years before the target in which an incentive amount could have been paid out."""
+    first_zero = min((y for y, z in facts.zero_claim.items() if z and y < target), default=None)
+    if first_zero is None:
+        return []
+    return [y for y in range(first_zero + 1, target)
+            if facts.years.get(y) in RESIDENT and not facts.zero_claim.get(y)]
+
+
+def cap_task(state: State) -> bool:
+    """Whether the question is about the cap (a "keep enrolling" what-if is one)."""
+    if state.task == "what_if" and state.what_if is not None:
+        return state.what_if.kind == "continue"
+    return state.task == "my_cap"
+
+
+def next_need(state: State, today: dt.date) -> Need | None:
+    """The first fact the current question still lacks, or None when it can be computed."""
+    facts, task = state.facts, state.task
+    target = target_of(facts, today)
+    group = norm_group(facts.group)
+    if group == "newborn" and facts.born is None:
+        return Need(slot="born")
+    years = span(facts, target, task)
+    missing = [y for y in years if y not in facts.years]
+    if missing:
+        return Need(slot="years", years=missing)
+    if cap_task(state):
+        unclear = [y for y in years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
+        if unclear:
+            return Need(slot="zero_claim", years=unclear)
+        if facts.reward_used is None and incentive_years(facts, target):
+            return Need(slot="reward_used", years=incentive_years(facts, target))
+        return None
+    broken = broken_years(facts, target) if years else []
+    if broken and facts.backpaid is None and not (task == "what_if" and state.what_if
+                                                  and state.what_if.kind == "backpay"):
+        return Need(slot="backpaid", years=broken)
+    if task == "my_benefit_start" and facts.paid_on is None:
+        paid = _paid(facts)
+        if paid is None or not _month_is_enough(paid, target, facts):
+            return Need(slot="paid_on")
+    return None
+
+
+def _month_is_enough(paid: tuple[int, int], target: int, facts: Facts) -> bool:
+    """Paid between September and December before the year: the day does not change anything."""
+    y, m = paid
+    return y == target - 1 and m >= 9 and norm_group(facts.group) not in ("newborn", "student")
+
+
+def paid_date(facts: Facts, target: int) -> dt.date | None:
+    """The payment day; a known month alone stands for its last day only where the day is moot."""
+    if facts.paid_on:
+        return facts.paid_on
+    paid = _paid(facts)
+    if paid and _month_is_enough(paid, target, facts):
+        y, m = paid
+        return dt.date(y, 12, 31) if m == 12 else dt.date(y, m + 1, 1) - dt.timedelta(days=1)
+    return None
+
+
+# --- filling facts from the intents extractor's slots -------------------------------------
+
+def _get(slots: Any, name: str, default=None):
+    value = getattr(slots, name, default)
+    return default if value is None else value
+
+
+def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
+    """File every fact found in one message; returns the years said both ways (contradictions).
+
+    `context_years` are the years the bot just asked about: "都交了" / "都没交" apply to them.
+    """
+    said: dict[int, set[str]] = {}
+    facts_said = list(_get(slots, "facts", []))
+    zero = {int(f.year) for f in facts_said if f.status == "zero_claim"}
+    for fact in facts_said:
+        if fact.status == "claimed" and int(fact.year) in zero:
+            continue  # "没有用医保报销过" also reads as "报销过": the negation wins
+        year, status = int(fact.year), str(fact.status)
+        if year < FIRST_YEAR or year > LAST_YEAR:
+            continue
+        if status in ("insured", "uninsured", "elsewhere", "employee"):
+            said.setdefault(year, set()).add("uninsured" if status == "uninsured" else "insured")
+            facts.years[year] = status  # type: ignore[assignment]
+        elif status == "zero_claim":
+            facts.zero_claim[year] = True
+            facts.years.setdefault(year, "insured")
+        elif status == "claimed":
+            facts.zero_claim[year] = False
+            facts.years.setdefault(year, "insured")
+        elif status == "reward_used":
+            facts.reward_used = sorted(set(facts.reward_used or []) | {year})
+            facts.years.setdefault(year, "insured")  # a payout that year: insured that year
+            facts.zero_claim.setdefault(year, False)  # ... and a reimbursement
+    conflicts = sorted(y for y, s in said.items() if len(s) > 1)
+    for y in conflicts:
+        facts.years.pop(y, None)
+    context = [y for y in context_years if y not in said]
+    if _get(slots, "all_insured", False):
+        for y in context:
+            facts.years[y] = "insured"
+    if _get(slots, "none_insured", False):
+        for y in context:
+            facts.years[y] = "uninsured"
+    target = _get(slots, "target_year")
+    told = [int(f.year) for f in facts_said]
+    untold = [int(y) for y in _get(slots, "years", []) if int(y) not in told]
+    if target and untold and max(untold) > int(target):
+        target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
+    if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
+        facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
+        facts.target_inferred = bool(_get(slots, "target_inferred", False))
+    if _get(slots, "backpaid") is not None:
+        facts.backpaid = int(_get(slots, "backpaid"))
+    paid_on = _get(slots, "paid_on")
+    if isinstance(paid_on, dt.date):
+        facts.paid_on, facts.paid_month = paid_on, None
+    month = _get(slots, "paid_month")
+    if month and not isinstance(paid_on, dt.date):
+        facts.paid_month = _month_text(month)
+        facts.paid_on = None
+    if facts.paid_on is None and facts.paid_month is None and isinstance(_get(slots, "born"), dt.date):
+        others = [d for d in _get(slots, "dates", []) if d != _get(slots, "born") and d > _get(slots, "born")]
+        if others:  # "孩子3月1日出生，7月15日参的保": the other date is the payment
+            facts.paid_on = others[-1]
+    born = _get(slots, "born")
+    child = isinstance(born, dt.date) and today.year - born.year < ADULT_AGE
+    if child:  # an adult's birth date ("我1990年出生") says nothing the rules use
+        facts.born = born
+        if facts.group is None:
+            facts.group = "newborn"
+    group = norm_group(_get(slots, "group"))
+    if group and (group != "newborn" or child or facts.born):
+        facts.group = group
+    return conflicts
+
+
+def _month_text(month: Any) -> str | None:
+    """A paid month as "YYYY-MM", from a date, a (year, month) pair or "YYYY-MM" text."""
+    if isinstance(month, dt.date):
+        return f"{month.year:04d}-{month.month:02d}"
+    if isinstance(month, (tuple, list)) and len(month) == 2:
+        return f"{int(month[0]):04d}-{int(month[1]):02d}"
+    text = str(month)
+    parts = text.replace("/", "-").split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+    return None
+
+
+def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
+    """"断了两年" with no years named: the two years right before the year asked about;
+    "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
+    n = _get(slots, "broken_count")
+    target = target_of(facts, today)
+    if any(int(f.year) < target for f in _get(slots, "facts", [])):
+        return
+    kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
+        or [k for k in _get(slots, "statuses", []) if k == "insured"]
+    counted = _get(slots, "insured_count")
+    if counted and not n and len(kinds) == 1:
+        for y in span(facts, target, task)[-int(counted):]:
+            facts.years.setdefault(y, kinds[0])  # type: ignore[arg-type]
+        return
+    if not n:
+        return
+    years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
+    for y in years:
+        facts.years[y] = "uninsured"
+    before = span(facts, target, task)[:-int(n)] if int(n) < len(span(facts, target, task)) else []
+    if before and before[-1] not in facts.years:
+        facts.years[before[-1]] = "insured"  # a break of n years ends an insured stretch
+
+
+def has_history_facts(slots: Any) -> bool:
+    """Whether a message states anything about the member's history."""
+    return bool(
+        _get(slots, "facts", []) or _get(slots, "all_insured", False) or _get(slots, "none_insured", False)
+        or _get(slots, "backpaid") is not None or _get(slots, "paid_on") or _get(slots, "paid_month")
+        or _get(slots, "born") or _get(slots, "group") or _get(slots, "broken_count")
+    )
+
+
+# --- the rules engine's input and the summary sentence ------------------------------------
+
+def _years_text(years: list[int]) -> str:
+    """2025、2026、2027 -> "2025至2027"; 2025、2027 -> "2025、2027"."""
+    years = sorted(years)
+    if len(years) >= 3 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}至{years[-1]}"
+    return "、".join(str(y) for y in years)
+
+
+def years_text(years: Iterable[int]) -> str:
+    return _years_text(list(years)) + "年"
+
+
+def summary(state: State, today: dt.date) -> str:
+    """One sentence: "我理解的是：2025、2026年参保，2025年没有报销…对吗？"."""
+    facts, task = state.facts, state.task
+    target = target_of(facts, today)
+    years = known_years(facts, target, task)
+    parts: list[str] = []
+    question = {
+        "my_cap": f"{target}年的大病保险最高支付限额",
+        "my_waiting": f"{target}年参保的等待期",
+        "my_benefit_start": f"{target}年从哪天开始享受待遇",
+    }.get(task or "", "")
+    if state.task == "what_if" and state.what_if:
+        question = (f"如果补缴{state.what_if.backpay}年，{target}年的等待期会怎样"
+                    if state.what_if.kind == "backpay" else f"如果{target}年继续参保，封顶线会怎样")
+    group = norm_group(facts.group)
+    if group == "newborn" and facts.born:
+        parts.append(f"孩子{facts.born.year}年{facts.born.month}月{facts.born.day}日出生")
+    elif group and group != "general":
+        parts.append(f"身份是{GROUP_NAMES.get(group, group)}")
+    by_status: dict[str, list[int]] = {}
+    for y in years:
+        by_status.setdefault(facts.years.get(y, "?"), []).append(y)
+    if years and state.what_if is None and facts.years.get(target, "insured") == "insured":
+        by_status.setdefault("insured", []).append(target)  # the year asked about is counted insured
+    names = {"insured": "在重庆参加居民医保", "elsewhere": "在外地参加居民医保",
+             "employee": "参加职工医保", "uninsured": "没有参保"}
+    for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
+        parts.append(years_text(by_status[status]) + names[status])
+    if cap_task(state):
+        zero = [y for y in years if facts.zero_claim.get(y)]
+        claimed = [y for y in years if facts.zero_claim.get(y) is False]
+        if zero:
+            parts.append(years_text(zero) + "一次都没有用医保报销")
+        if claimed:
+            parts.append(years_text(claimed) + "有过报销")
+        if facts.reward_used:
+            parts.append(years_text(facts.reward_used) + "大病保险用过激励额度")
+        elif facts.reward_used == [] and incentive_years(facts, target):
+            parts.append("大病保险没有用过激励额度")
+    broken = broken_years(facts, target) if span(facts, target, task) else []
+    if broken and not cap_task(state) and facts.backpaid is not None:
+        parts.append(f"补缴了{facts.backpaid}年" if facts.backpaid else "没有补缴")
+    paid = facts.paid_on
+    if paid:
+        parts.append(f"{target}年的保费是{paid.year}年{paid.month}月{paid.day}日交的")
+    elif facts.paid_month:
+        y, m = facts.paid_month.split("-")
+        parts.append(f"{target}年的保费是{int(y)}年{int(m)}月交的")
+    elif not cap_task(state) and task != "my_benefit_start":
+        parts.append(f"{target}年的保费在集中参保期内缴纳")
+    head = f"您想知道{question}；" if question else ""
+    return "我理解的是：" + head + "，".join(parts or ["还没有您的参保情况"]) + "。对吗？"
+
+
+def to_history(state: State, today: dt.date):
+    """The rules engine's History for the facts as confirmed (the target year counted insured)."""
+    from rules import History
+
+    facts = state.facts
+    target = target_of(facts, today)
+    years = known_years(facts, target, state.task)
+    statuses = {y: facts.years[y] for y in years if y in facts.years}
+    enrolled = [y for y, s in statuses.items() if s == "insured"] + [target]
+    elsewhere = [y for y, s in statuses.items() if s == "elsewhere"]
+    employee = [y for y, s in statuses.items() if s == "employee"]
+    broken = broken_years(facts, target) if span(facts, target, state.task) else []
+    backpaid = min(facts.backpaid or 0, len(broken))
+    if state.task == "what_if" and state.what_if and state.what_if.kind == "backpay":
+        backpaid = min(state.what_if.backpay, len(broken))
+    kw: dict[str, Any] = dict(
+        today=today,
+        zero_claim=sorted(y for y in years if facts.zero_claim.get(y) and y in statuses
+                          and statuses[y] in RESIDENT),
+        reward_used=sorted(y for y in (facts.reward_used or []) if y <= target),
+        backpaid=backpaid,
+        group=(norm_group(facts.group) or "general"),
+    )
+    if facts.born:
+        kw["born"] = facts.born
+    paid = paid_date(facts, target)
+    if paid:
+        kw["paid_on"] = paid
+    return History.from_lists(target, sorted(enrolled), sorted(elsewhere), sorted(employee), **kw)
