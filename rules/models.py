@@ -4,14 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules import parameters
 from rules.errors import RulesError
-
-LAST_YEAR = 2100
-"""The engine computes insured years up to this one; later years are refused as impossible."""
+from rules.policy import LAST_YEAR, Group, collection_period, first_year
 
 
 class Coverage(str, Enum):
@@ -48,35 +46,8 @@ COVERAGE_ZH = {
 }
 
 
-class Group(str, Enum):
-    """Who the member is, for the special-group rules of 渝医保发〔2025〕37号 五.1 and 五.3."""
-
-    general = "general"
-    newborn = "newborn"
-    low_income = "low_income"
-    poverty_alleviated = "poverty_alleviated"
-    inmate = "inmate"
-    student = "student"
-
-    @property
-    def former_rules(self) -> bool:
-        """Low-income, poverty-alleviated people and inmates keep the former rules (no new wait)."""
-        return self in (Group.low_income, Group.poverty_alleviated, Group.inmate)
-
-
-GROUP_ZH = {
-    Group.general: "一般参保人",
-    Group.newborn: "新生儿",
-    Group.low_income: "低收入人口",
-    Group.poverty_alleviated: "脱贫人口",
-    Group.inmate: "服刑人员",
-    Group.student: "在渝高校大学生",
-}
-
-
-def first_year() -> int:
-    """The first insured year the rules count (2025, 渝医保发〔2025〕37号 四.2)."""
-    return int(parameters.parameters()["policy_start_year"].values[0].value)
+GROUP_ZH = {g: g.label for g in Group}
+"""The one Chinese name of each group (policy.Group.label), by group."""
 
 
 def _fail(message: str) -> None:
@@ -120,27 +91,27 @@ class History(BaseModel):
 
     @field_validator("backpaid", mode="before")
     @classmethod
-    def _backpaid_not_negative(cls, n):
+    def _backpaid_not_negative(cls, n: object) -> object:
         if isinstance(n, int) and n < 0:
             _fail(f"补缴年数不能是负数：{n}")
         return n
 
     @model_validator(mode="after")
-    def _consistent(self) -> "History":
+    def _consistent(self) -> History:
         first, target = first_year(), self.target_year
         for name, years in (("参保年度", self.coverage), ("零报销年度", self.zero_claim),
                             ("使用奖励额度的年度", self.reward_used)):
             for y in sorted(years):
                 if y < first:
-                    _fail(f"{name}{y}早于2025年：2025年以前的年度不计入（渝医保发〔2025〕37号 四.2）")
+                    _fail(f"{name}{y}早于{first}年：{first}年以前的年度不计入（渝医保发〔2025〕37号 四.2）")
                 if y > target:
                     _fail(f"{name}{y}晚于所问的参保年度{target}")
         for y in self.pre_2025_years:
             if y >= first:
-                _fail(f"pre_2025_years 只能放2025年以前的年度，收到{y}")
+                _fail(f"pre_2025_years 只能放{first}年以前的年度，收到{y}")
         both = self.zero_claim & self.reward_used
         if both:
-            _fail(f"{_years(both)}年既是零报销年度又使用了奖励额度：使用奖励额度说明基金有报销，二者矛盾")
+            _fail(f"{years_zh(both)}年既是零报销年度又使用了奖励额度：使用奖励额度说明基金有报销，二者矛盾")
         for y in sorted(self.zero_claim):
             if self.covered(y) is Coverage.none and y != target:
                 _fail(f"{y}年没有参保，不能算作零报销年度")
@@ -161,11 +132,12 @@ class History(BaseModel):
                 _fail(f"出生日期{self.born}晚于今天{self.today}")
             early = [y for y, c in self.coverage.items() if c.insured and y < self.born.year]
             if early:
-                _fail(f"{_years(early)}年在出生（{self.born}）之前，不能参保")
+                _fail(f"{years_zh(early)}年在出生（{self.born}）之前，不能参保")
         if self.paid_on is not None:
-            if not dt.date(target - 1, 9, 1) <= self.paid_on <= dt.date(target, 12, 31):
+            opens = collection_period(target).start
+            if not opens <= self.paid_on <= dt.date(target, 12, 31):
                 _fail(f"缴费日期{self.paid_on}不可能是{target}年度的缴费：集中参保期最早从"
-                      f"{target - 1}年9月开始，最晚在{target}年12月31日前缴费")
+                      f"{opens.year}年{opens.month}月开始，最晚在{target}年12月31日前缴费")
             if self.born is not None and self.paid_on < self.born:
                 _fail(f"缴费日期{self.paid_on}早于出生日期{self.born}")
         return self
@@ -176,7 +148,7 @@ class History(BaseModel):
 
     @classmethod
     def from_lists(cls, target_year: int, enrolled: Iterable[int] = (), elsewhere: Iterable[int] = (),
-                   employee: Iterable[int] = (), **kw) -> "History":
+                   employee: Iterable[int] = (), **kw: Any) -> History:
         """A History from year lists, as a person tells them.
 
         A year listed both as Chongqing and as outside-Chongqing resident insurance is a
@@ -188,7 +160,7 @@ class History(BaseModel):
                  Coverage.employee: set(employee)}
         clash = lists[Coverage.chongqing] & lists[Coverage.elsewhere]
         if clash:
-            _fail(f"{_years(clash)}年既在重庆又在市外参加居民医保：同一年度只能参加一处居民医保")
+            _fail(f"{years_zh(clash)}年既在重庆又在市外参加居民医保：同一年度只能参加一处居民医保")
         pre = sorted({y for ys in lists.values() for y in ys if y < first_year()} | set(kw.pop("pre_2025_years", ())))
         coverage: dict[int, Coverage] = {}
         for y in lists[Coverage.employee]:
@@ -202,7 +174,8 @@ class History(BaseModel):
                    also_employee={y for y in switched if y >= first_year()} | set(kw.pop("also_employee", ())), **kw)
 
 
-def _years(years: Iterable[int]) -> str:
+def years_zh(years: Iterable[int]) -> str:
+    """[2026, 2025] -> "2025、2026"."""
     return "、".join(str(y) for y in sorted(years))
 
 
@@ -212,13 +185,16 @@ class Citation(BaseModel):
     quote: str
 
 
+StepResult = int | str | bool | None | list[int] | dict[str, Any]
+
+
 class Step(BaseModel):
     """One step of the computation, as a hotline agent reads it back: rule, sentence, source."""
 
     rule: str
     text: str
-    inputs: dict = Field(default_factory=dict)
-    result: int | str | bool | None | list | dict = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    result: StepResult = None
     citation: Citation
 
 
@@ -250,7 +226,8 @@ class Waiting(BaseModel):
 
     applies: bool
     reason: str          # the plain-Chinese reason
-    reason_code: str     # former_rules | newborn | continuous_in_period | not_continuous | outside_period | not_continuous_outside_period
+    reason_code: str     # former_rules | newborn | continuous_in_period | not_continuous | outside_period
+                         # | not_continuous_outside_period
     fixed: int
     variable: int
     repaired: int

@@ -70,7 +70,7 @@ class ParameterFile(BaseModel):
     parameters: list[Parameter] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique(self) -> "ParameterFile":
+    def _unique(self) -> ParameterFile:
         names = [p.name for p in self.parameters]
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate parameter names: {names}")
