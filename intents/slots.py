@@ -29,6 +29,7 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, Field
 
 from intents.text import normalise
+from rules import policy
 
 Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
                  "reward_used"]
@@ -468,10 +469,9 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
             slots.target_inferred = True
         paid = (slots.paid_on.year, slots.paid_on.month) if slots.paid_on else slots.paid_month
         if insured and paid and slots.group != "newborn":
-            # 2025、2026年都交了，九月十号交了: a payment made from September on is for the next
-            # year (集中参保期9月至次年2月, 渝医保发〔2025〕37号 五.3), one made before September for
-            # its own year; that year is the one asked about
-            slots.target_year = max(slots.target_year, paid[0] + 1 if paid[1] >= 9 else paid[0])
+            # 2025、2026年都交了，九月十号交了: the insured year the payment is for (the September
+            # rule, 渝医保发〔2025〕37号 五.3) is the one asked about
+            slots.target_year = max(slots.target_year, policy.paid_for(paid))
 
 
 def _pays_for(text: str, group: _YearSpan) -> bool:
