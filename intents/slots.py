@@ -471,7 +471,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if insured and paid and slots.group != "newborn":
             # 2025、2026年都交了，九月十号交了: the insured year the payment is for (the September
             # rule, 渝医保发〔2025〕37号 五.3) is the one asked about
-            slots.target_year = max(slots.target_year, policy.paid_for(paid))
+            slots.target_year = max(slots.target_year or 0, policy.paid_for(paid))
 
 
 def _pays_for(text: str, group: _YearSpan) -> bool:

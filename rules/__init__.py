@@ -6,6 +6,10 @@ text. Every figure comes with trace steps citing the document, article and sente
     from rules import evaluate, History
     evaluate(History.from_lists(2027, enrolled=[2027], paid_on=date(2026, 12, 15))).cap.effective
 
+The policy facts other packages need (the first year, which insured year a payment is for, the
+collection period, the newborn window, the groups and their names, what each task needs) are
+read through rules.policy, never typed again elsewhere.
+
 The product's readings of points the texts leave open (each one also a caveat when it matters):
 - continuous incentive: +4,000 in each resident year after 4 full continuous ones (insured
   2025-2029: +4,000 in 2029); employee-insurance years keep continuity, neither add nor reset;
