@@ -204,8 +204,9 @@ def needs(task: Task | str, group: Group | str = Group.general) -> tuple[Fact, .
     """The facts `task` needs for a member of `group`, in the order to ask for them.
 
     Some are asked only when they can matter: `reward_used` when an incentive amount existed,
-    `backpaid` when the years right before are broken. The groups that keep the former rules
-    (五.1) need no years for the waiting period or the day benefits start.
+    `backpaid` when the years right before are broken, `years` not for a newborn first enrolled
+    before the age limit of the newborn window (五.1: no broken years). The groups that keep the
+    former rules (五.1) need no years for the waiting period or the day benefits start.
     """
     task, group = Task(task), Group(group)
     found = [Fact.born] if group is Group.newborn else []
