@@ -161,7 +161,6 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings) ->
     sock = bind(host, port)
     raise_file_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logs.install()
     try:
         store = open_store(store_path)
     except (sqlite3.Error, OSError) as exc:
@@ -172,6 +171,9 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings) ->
     shown = f"[{bound}]" if ":" in bound else bound
     keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
     print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}；"
-          "按 Ctrl+C 停止", file=sys.stderr, flush=True)
-    uvicorn.Server(uvicorn_config(app, settings)).run(sockets=[sock])
+          f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
+          file=sys.stderr, flush=True)
+    config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
+    logs.install()
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
