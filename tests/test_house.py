@@ -26,15 +26,10 @@ FORBIDDEN = {          # importer prefix -> the prefixes it must not import
 }
 
 LAUNCHERS = {          # `yibao serve` and `yibao telegram` start a face: its entry modules only
-    "bot.cli.serve": ("bot.http.app",),
+    "bot.cli.serve": ("bot.http.server",),
     "bot.cli.telegram": ("bot.telegram.face", "bot.telegram.config"),
 }
 
-# To be removed: the HTTP face still calls CLI code; it goes once both call bot/service.py.
-TO_REMOVE = {
-    ("bot.http.app", "bot.cli.ask"),
-    ("bot.http.models", "bot.cli.calc"),
-}
 
 
 def module_of(path: Path) -> str:
@@ -98,12 +93,7 @@ def test_the_packages_are_where_the_rule_expects_them():
 
 
 def test_imports_run_one_way():
-    assert [b for b in breaches() if b not in TO_REMOVE] == []
-
-
-def test_the_exceptions_still_exist():
-    """An exception that no longer happens is taken off TO_REMOVE."""
-    assert TO_REMOVE <= set(breaches())
+    assert breaches() == []
 
 
 @pytest.mark.parametrize(("module", "source", "expected"), [
@@ -114,7 +104,7 @@ def test_the_exceptions_still_exist():
     ("bot.http.app", "import importlib\nimportlib.import_module('bot.telegram.render')\n",
      [("bot.http.app", "bot.telegram.render")]),
     ("bot.bench.dialogue", "from bot.telegram import render\nfrom bot.cli import ask\n", []),
-    ("bot.cli.serve", "from bot.http.app import create_app\n", []),
+    ("bot.cli.serve", "from bot.http.server import run\n", []),
     ("intents.slots", "from rules import policy\n", []),
 ])
 def test_a_wrong_import_is_caught(tmp_path, monkeypatch, module, source, expected):
