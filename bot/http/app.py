@@ -68,7 +68,8 @@ from bot.http.models import (
     validation_message,
 )
 from bot.http.settings import LOCAL_CLIENT, HttpSettings
-from rules import Result
+from rules import Result, policy
+from rules.models import COVERAGE_ZH
 
 KEY_PREFIX = "http:"
 EXPIRE_EVERY = 3600.0  # seconds between two sweeps of old conversations
@@ -129,11 +130,9 @@ def _sha256(text: str) -> str:
 def console_page() -> tuple[str, str]:
     """bot/http/console.html with the calc form's choices (groups, coverage names) filled in, and
     its Content-Security-Policy: only this page's own script and style (by hash) may run."""
-    from rules.models import COVERAGE_ZH, GROUP_ZH
-
-    config = {"groups": [{"value": g.value, "label": label} for g, label in GROUP_ZH.items()],
+    config = {"groups": [{"value": g.value, "label": g.label} for g in policy.Group],
               "coverage": {c.value: label for c, label in COVERAGE_ZH.items()},
-              "firstYear": 2025, "lastYear": 2100}
+              "firstYear": policy.first_year(), "lastYear": policy.LAST_YEAR}
     # "<" escaped so that no data can close the script element
     data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     page = resources.files("bot.http").joinpath("console.html").read_text(encoding="utf-8")

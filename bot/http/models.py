@@ -16,16 +16,16 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from bot.models import Option, Reply, Source
 from bot.service import year_list
 from faq import Hit
-from rules import Group
+from rules import Group, policy
 
 MAX_TEXT = 10_000          # characters in a question or a chat message
 MAX_QUERY = 500            # characters in a search query
 MAX_HITS = 20
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-FIRST_YEAR, LAST_YEAR = 2025, 2100
+FIRST_YEAR, LAST_YEAR = policy.first_year(), policy.LAST_YEAR
 
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
-EARLIEST_TODAY, LATEST_TODAY = dt.date(FIRST_YEAR - 1, 1, 1), dt.date(LAST_YEAR, 12, 31)
+EARLIEST_TODAY, LATEST_TODAY = policy.today_bounds()
 
 
 def _plausible_today(day: dt.date) -> dt.date:
@@ -181,7 +181,7 @@ def _one(err: dict) -> str:
         return f"{field}太多"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if field.endswith("年度"):
-            return (f"{field}应在{FIRST_YEAR}—{LAST_YEAR}年之间：2025年以前的年度不计连续参保和断保年限"
+            return (f"{field}应在{FIRST_YEAR}—{LAST_YEAR}年之间：{FIRST_YEAR}年以前的年度不计连续参保和断保年限"
                     "（渝医保发〔2025〕37号 四.2）")
         low, high = ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
         bounds = f"不小于{low}" if low is not None else f"不大于{high}"
