@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 
 from bot.cli._args import add_today, today_of
 

@@ -22,9 +22,9 @@ class Recording(Conversations):
         super().__init__(store, lambda: TODAY)
         self.messages: list[str] = []
 
-    def turn(self, key, message):
+    def turn(self, key, message, incoming=None):
         self.messages.append(message)
-        return super().turn(key, message)
+        return super().turn(key, message, incoming)
 
 
 @pytest.fixture

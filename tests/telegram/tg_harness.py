@@ -33,13 +33,16 @@ class Scripted:
         return state_version(str(self.turns))
 
 
+_UPDATE_IDS = itertools.count(1)
+
+
 class Harness:
     """Feed updates into the Application as Telegram would deliver them."""
 
     def __init__(self, app, api: FakeBotAPI) -> None:
         self.app = app
         self.api = api
-        self._ids = itertools.count(1)
+        self._ids = _UPDATE_IDS  # Telegram never hands out one update_id twice, whichever bot asks
 
     async def feed(self, update: dict) -> None:
         update = {"update_id": next(self._ids), **update}
