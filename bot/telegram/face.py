@@ -289,8 +289,8 @@ class TelegramFace:
     async def done(self, update_id: int, chat_id: int) -> None:
         if self.inbox is None:
             return
-        try:
-            await self.in_worker(self.inbox.inbox_done, update_id, chat_id)
+        try:  # not behind the turns queued in the worker: the window before it is kept stays short
+            await asyncio.to_thread(self.inbox.inbox_done, update_id, chat_id)
         except StoreError as exc:  # it is answered again after a restart: better than never
             log.warning("inbox not updated: %s", exc)
 
@@ -381,7 +381,7 @@ class TelegramFace:
         turned = await self.working(context, incoming.chat_id, self.conversations.turn, *args)
         if turned is None:
             return
-        replies, version = with_examples(*turned, incoming.examples)
+        replies, version = with_examples(turned[0], turned[1], incoming.examples)
         kept = self.inbox is not None and version is not None  # an apology (store down) was not kept
         await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote,
                            incoming.update_id if kept else None)
@@ -503,7 +503,7 @@ class TelegramFace:
                     bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup,
                     reply_parameters=quote, link_preview_options=LinkPreviewOptions(is_disabled=True))
                 if update_id is not None and self.inbox is not None and n < len(messages) - 1:
-                    await self.in_worker(self.inbox.inbox_sent, update_id, n + 1)
+                    await asyncio.to_thread(self.inbox.inbox_sent, update_id, n + 1)
             quote = None
 
     async def mark_chosen(self, message: Message, shown: str) -> None:
