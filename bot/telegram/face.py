@@ -309,11 +309,15 @@ class TelegramFace:
             return 0
         pending = await self.in_worker(self.inbox.inbox_pending)
         for item in pending:
-            if item.outbox is not None:
-                await self.resend(app.bot, item.update_id, item.outbox, item.sent)
-            elif item.payload is not None:
-                await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
-            else:
+            try:
+                if item.outbox is not None:
+                    await self.resend(app.bot, item.update_id, item.outbox, item.sent)
+                elif item.payload is not None:
+                    await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
+                else:
+                    await self.done(item.update_id, item.chat)
+            except (TelegramError, ValueError, KeyError, TypeError) as exc:  # one bad update never stops the start
+                log.warning("kept update not replayed: %s", type(exc).__name__)
                 await self.done(item.update_id, item.chat)
         if pending:
             log.info("replayed %d updates kept from before the restart", len(pending))

@@ -120,3 +120,15 @@ async def test_no_log_line_holds_what_was_typed_or_who_typed_it(api, tmp_path, c
     assert "store failed during a turn" in caplog.text
     for secret in ("王小明", "小明", "wxm", "500101", "1990", "13812345678", "封顶线多少"):
         assert secret not in caplog.text
+
+
+async def test_a_kept_update_that_cannot_be_read_does_not_stop_the_start(api, tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    store.inbox_add(9400, 42, "{not json")
+    keep(store, [{"update_id": 9401, "message": api.message(42, 7, "你好")}])
+    h = await _bot(api, store)
+    try:
+        assert await h.face.replay(h.app) == 2
+        assert h.texts() == manager_texts(["你好"]) and store.inbox_pending() == []
+    finally:
+        await h.app.shutdown()
