@@ -72,7 +72,10 @@ class Slots(BaseModel):
 
 # ---------------------------------------------------------------- primitives
 
-_ID_CARD = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9x](?![0-9x])", re.IGNORECASE)
+# ID-card numbers: 18 digits (the last may be X) or the old 15, written whole or in groups
+# separated by single spaces or dashes ("500101 19900101 1234", "500101-900101-123")
+_ID_CARD = re.compile(r"(?<![0-9])[1-9](?:[ -]?\d){16}[ -]?[0-9x](?![ -]?[0-9x])"
+                      r"|(?<![0-9])[1-9](?:[ -]?\d){14}(?![ -]?[0-9x])", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
 _CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -100,6 +103,11 @@ def find_pii(text: str) -> tuple[str, list[str]]:
         kinds.append("phone")
         text = _PHONE.sub(" ", text)
     return text, kinds
+
+
+def pii_spans(text: str) -> list[tuple[int, int]]:
+    """Where ID-card and phone numbers stand in the text (start, end)."""
+    return [m.span() for pattern in (_ID_CARD, _PHONE) for m in pattern.finditer(text)]
 
 
 def prepare(text: str) -> tuple[str, list[str]]:

@@ -3,6 +3,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from functools import lru_cache
+
+from bot.conversation import inbound
+from bot.errors import InputError
+
+
+@lru_cache(maxsize=1)
+def covered_years() -> tuple[int, int]:
+    """The first and last year the rules can answer for: the earliest date a policy parameter
+    takes effect (rules/parameters/*.yaml) to the last insured year the engine computes."""
+    from rules import parameters
+    from rules.models import LAST_YEAR
+
+    first = min(value.from_ for p in parameters.parameters().values() for value in p.values)
+    return first.year, LAST_YEAR
 
 
 def iso_date(text: str) -> dt.date:
@@ -13,10 +28,33 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"不是有效日期（应为 YYYY-MM-DD）: {text!r}") from None
 
 
+def today_date(text: str) -> dt.date:
+    """--today: a valid date within the years the rules cover."""
+    day = iso_date(text)
+    first, last = covered_years()
+    if not first <= day.year <= last:
+        raise argparse.ArgumentTypeError(f"{day.isoformat()} 超出政策覆盖的年份（{first}—{last}年）")
+    return day
+
+
 def add_today(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--today", type=iso_date, default=None,
+    parser.add_argument("--today", type=today_date, default=None,
                         help="把这一天当作今天（YYYY-MM-DD），默认取系统日期")
 
 
 def today_of(args: argparse.Namespace) -> dt.date:
     return args.today or dt.date.today()
+
+
+EMPTY_ARGUMENT = "{what} 为空：请输入要问的问题（或省略它，从标准输入逐行读取）"
+
+
+def question_argument(text: str, what: str, max_chars: int | None = None) -> str:
+    """A question given as an argument: an empty one is one line on standard error and exit
+    code 2 in every command; with `max_chars`, so is one that is not text or too long."""
+    if not text.strip():
+        raise InputError(EMPTY_ARGUMENT.format(what=what))
+    bad = inbound.problem(text, max_chars) if max_chars is not None else None
+    if bad is not None:
+        raise InputError(bad.text)
+    return text.strip()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 
 from bot.cli._args import add_today, today_of
 
@@ -29,12 +28,24 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def answer(question: str, today: dt.date) -> dict:
-    """One question -> {intent, score, answer, sources, options}."""
+    """One question -> {intent, score, answer, sources, options}; a message holding an ID-card or
+    phone number or a name starts with the privacy notice, whatever it asked."""
+    from bot.conversation import inbound, privacy
     from bot.models import Reply
 
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
+    bad = inbound.problem(text, inbound.MAX_CHARS)
+    if bad is not None:
+        return _as_json([bad], None, 0.0)
+    result = _answer(text, today)
+    if privacy.personal(text) and privacy.NOTICE not in result["answer"]:
+        result["answer"] = "\n".join(filter(None, [privacy.NOTICE, result["answer"]]))
+    return result
+
+
+def _answer(text: str, today: dt.date) -> dict:
     from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
     from bot.conversation.router import understand
     from intents.catalogue import TASK_INTENTS
@@ -105,10 +116,13 @@ def _show(result: dict, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.cli._args import question_argument
+    from bot.cli.text_io import stdin_lines
+
     today = today_of(args)
     if args.question is not None:
-        _show(answer(args.question, today), args.json)
+        _show(answer(question_argument(args.question, "QUESTION"), today), args.json)
         return 0
-    for line in sys.stdin:
-        _show(answer(line.rstrip("\n"), today), args.json)
+    for line in stdin_lines():
+        _show(answer(line, today), args.json)
     return 0

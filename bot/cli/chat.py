@@ -26,20 +26,42 @@ def run(args: argparse.Namespace) -> int:
     import uuid
 
     from bot.cli._args import today_of
-    from bot.errors import InputError
     from bot.conversation.store import open_store
 
-    if args.session is not None and not args.session.strip():
-        raise InputError("--session 需要一个名字")
-    try:
-        store = open_store(args.store)
-    except OSError as exc:
-        raise InputError(f"无法打开会话存储：{exc}") from None
-    key = f"cli:{args.session.strip()}" if args.session else f"cli:{uuid.uuid4().hex}"
+    key = f"cli:{session_name(args.session)}" if args.session is not None else f"cli:{uuid.uuid4().hex}"
+    store = open_store(args.store)  # a store that cannot be used is one line and exit code 2
     today = today_of(args)
     if sys.stdin.isatty() and sys.stdout.isatty() and not args.json:
         return _interactive(store, key, today)
     return _batch(store, key, today, args.json)
+
+
+MAX_SESSION_NAME = 64
+
+
+def session_name(name: str) -> str:
+    """--session NAME, checked: not empty, text, short, and not an ID-card or phone number or a
+    name (it is kept as the conversation's key, and a key is never personal data)."""
+    from bot.conversation import inbound, privacy
+    from bot.errors import InputError
+
+    name = name.strip()
+    if not name or inbound.undecodable(name) or len(name) > MAX_SESSION_NAME:
+        raise InputError(f"--session 需要一个名字（{MAX_SESSION_NAME}个字符以内的文字）")
+    if privacy.personal(name):
+        raise InputError("--session 的名字里不要用身份证号、手机号或姓名，换一个代号即可")
+    return name
+
+
+def answered(store, key: str, message: str, today) -> list:
+    """One turn; a store that fails now gets the polite "请稍后再试" (nothing was kept)."""
+    from bot.conversation.session import apology, turn
+    from bot.conversation.store import StoreError
+
+    try:
+        return turn(store, key, message, today)
+    except StoreError:
+        return apology()
 
 
 def chosen(message: str, options: list, multi: bool) -> str:
@@ -68,15 +90,13 @@ def _reply_json(reply) -> str:
 
 
 def _batch(store, key: str, today, as_json: bool) -> int:
-    import sys
-
-    from bot.conversation.session import turn
+    from bot.cli.text_io import stdin_lines
 
     state = store.load(key)
     options, multi = (list(state.options), False) if state else ([], False)
-    for line in sys.stdin:
-        message = chosen(line.rstrip("\r\n"), options, multi)
-        replies = turn(store, key, message, today)
+    for line in stdin_lines():
+        message = chosen(line, options, multi)
+        replies = answered(store, key, message, today)
         for reply in replies:
             print(_reply_json(reply) if as_json else _plain(reply), flush=True)
         if replies:
@@ -111,8 +131,6 @@ def _interactive(store, key: str, today) -> int:
     from prompt_toolkit.history import InMemoryHistory
     from rich.console import Console
 
-    from bot.conversation.session import turn
-
     console = Console()
     console.print("[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。"
                   "[dim]输入问题后回车；输入 q 退出。[/]")
@@ -128,7 +146,7 @@ def _interactive(store, key: str, today) -> int:
             continue
         if line.strip().lower() in ("q", "quit", "exit", "/quit", "退出"):
             break
-        replies = turn(store, key, chosen(line, options, multi), today)
+        replies = answered(store, key, chosen(line, options, multi), today)
         for reply in replies:
             _render(console, reply)
         if replies:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-
-from bot.errors import InputError
 
 HOTLINE = "12393"
 MAX_K = 20
@@ -62,9 +59,11 @@ def render(query: str, hits, console) -> None:
 def run(args: argparse.Namespace) -> int:
     from faq import search
 
-    query = " ".join(args.query).strip()
-    if args.query and not query:
-        raise InputError("QUERY 为空：请输入要检索的问题")
+    from bot.cli._args import question_argument
+    from bot.cli.text_io import stdin_lines
+    from bot.conversation import inbound
+
+    query = question_argument(" ".join(args.query), "QUERY", inbound.MAX_CHARS) if args.query else ""
     if query:
         hits = search(query, k=args.k)
         if args.json:
@@ -74,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
         render(query, hits, Console())
         return 0
-    for line in sys.stdin:
+    for line in stdin_lines():  # a line that is empty, not text or too long: no hits, next line
         text = line.strip()
-        print(_hits_json(search(text, k=args.k) if text else []), flush=True)
+        usable = text and inbound.problem(text, inbound.MAX_CHARS) is None
+        print(_hits_json(search(text, k=args.k) if usable else []), flush=True)
     return 0

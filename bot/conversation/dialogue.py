@@ -24,8 +24,7 @@ CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", 
 MAX_CHARS = 500
 LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
 
-PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
-                "只要告诉我哪几年参保、有没有报销这类情况就够了。")
+PRIVACY_TEXT = privacy.NOTICE
 EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
 LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句话。请简单说说您想问什么，"
              "比如“2026年我的大病保险封顶线是多少？”")

@@ -4,9 +4,16 @@ The face holds no dialogue logic. Every message, command and button tap becomes 
 for `bot.conversation.session.turn(store, key, message, today)`, run in the face's one worker thread so the
 event loop stays free (one thread, not a pool: turns are CPU-bound under the GIL and the store
 takes them one at a time anyway, so more threads only fight over the GIL), one at a time per
-conversation (an asyncio.Lock per key) so two fast taps never race. The session key is "tg:<chat id>:<user id>"; the state lives in the shared session
-store (SQLite by default) and is written by turn() before any reply goes out, so a bot killed
-with SIGKILL and started again continues every conversation where it was.
+conversation (an asyncio.Lock per key) so two fast taps never race. The session key is
+"tg:<chat id>:<user id>"; the state lives in the shared session store (SQLite by default).
+
+At least once, each message once (bot.telegram.inbox): every update is kept in the store's
+inbox before the next getUpdates confirms it to Telegram; a turn is committed together with
+what it is to send (the outbox) and the update marked turned; the messages sent are counted,
+then the update is marked done. On start, before polling, whatever was kept and not done is
+answered in the order received (a turned update from its outbox, never turned again), and an
+update seen again (Telegram resending it) is dropped. A bot killed with SIGKILL and started
+again answers every message once and continues every conversation where it was.
 
 Rendering (HTML, splitting at 4,096 characters, inline keyboards, the version carried in
 callback data) is in bot.telegram.render; configuration in bot.telegram.config.
@@ -38,6 +45,8 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import hashlib
+import itertools
+import json
 import logging
 import os
 import secrets
@@ -45,6 +54,7 @@ import traceback
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,14 +62,17 @@ from telegram import (BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Mess
                       ReplyParameters, Update)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
-                          CommandHandler, ContextTypes, MessageHandler, filters)
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler,
+                          filters)
 from telegram.request import BaseRequest
 
-from bot.telegram import render
+from bot.conversation.store import AlreadyHandled, Receipt, StoreError
 from bot.errors import InputError
+from bot.telegram import render
 from bot.models import Option, Reply, Source
 from bot.telegram.config import TelegramConfig
+from bot.telegram.inbox import InboxRequest
 from bot.telegram.transport import AiohttpRequest
 
 log = logging.getLogger("yibao.telegram")
@@ -103,6 +116,24 @@ def hashed(value: object) -> str:
 # ---------------------------------------------------------------- the dialogue behind the face
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """The update a turn answers: its id, the chat, and what the first reply quotes in a group."""
+
+    update_id: int
+    chat_id: int
+    group: bool = False
+    quote: int | None = None
+    examples: bool = False  # /start: the example questions go under a reply without options
+
+
+def outbox(incoming: Incoming, replies: Sequence[Reply], version: str | None) -> str:
+    """What is to be sent for an update, as JSON: kept with the turn, sent after it."""
+    return json.dumps({"chat": incoming.chat_id, "group": incoming.group, "quote": incoming.quote,
+                       "examples": incoming.examples, "version": version,
+                       "replies": [reply.model_dump(mode="json") for reply in replies]}, ensure_ascii=False)
+
+
 class Conversations:
     """The face's only door to the dialogue: one turn, and the version of the stored state."""
 
@@ -110,11 +141,25 @@ class Conversations:
         self.store = store
         self.today = today
 
-    def turn(self, key: str, message: str) -> tuple[list[Reply], str]:
-        from bot.conversation.session import turn
+    def turn(self, key: str, message: str, incoming: Incoming | None = None) -> tuple[list[Reply], str | None] | None:
+        """The replies and the version their buttons carry; None when this update's turn was
+        taken before (a duplicate); the apology (no buttons) when the store failed."""
+        from bot.conversation.session import apology, turn
 
-        replies = turn(self.store, key, message, self.today())
-        return replies, self.version(key)
+        made: dict[str, str] = {}
+
+        def receipt(replies: list[Reply], state) -> Receipt:
+            made["version"] = render.state_version(None if state is None else state.model_dump_json())
+            return Receipt(incoming.update_id, incoming.chat_id, outbox(incoming, replies, made["version"]))
+
+        try:
+            replies = turn(self.store, key, message, self.today(), receipt if incoming else None)
+        except AlreadyHandled:
+            return None
+        except StoreError as exc:
+            log.error("store failed during a turn: %s", exc)
+            return apology(), None
+        return replies, made.get("version") or self.version(key)
 
     def version(self, key: str) -> str:
         state = self.store.load(key)
@@ -197,6 +242,7 @@ class TelegramFace:
     def __init__(self, conversations: Conversations, knowledge: Knowledge | None = None,
                  typing_after: float = 0.3) -> None:
         self.conversations = conversations
+        self.inbox = getattr(conversations, "store", None)  # None: no inbox (a scripted stand-in)
         self.knowledge = knowledge or Knowledge()
         self.typing_after = typing_after
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -221,7 +267,68 @@ class TelegramFace:
         app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(new & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other))
         app.add_handler(CallbackQueryHandler(self.on_tap))
+        app.add_handler(TypeHandler(Update, self.screen), group=-1)
+        app.add_handler(TypeHandler(Update, self.settle), group=1)
         app.add_error_handler(self.on_error)
+
+    # -- the inbox: each update answered once, even across a SIGKILL
+
+    async def screen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Before any handler: an update handled before is dropped; one whose turn was committed
+        but whose replies may not have gone out is answered from the outbox, not turned again."""
+        if self.inbox is None:
+            return
+        try:
+            item = await self.in_worker(self.inbox.inbox_get, update.update_id)
+        except StoreError as exc:
+            log.warning("inbox not read: %s", exc)
+            return
+        if item is not None and item.done:
+            raise ApplicationHandlerStop
+        if item is not None and item.outbox is not None:
+            await self.resend(context.bot, item.update_id, item.outbox, item.sent)
+            raise ApplicationHandlerStop
+
+    async def settle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """After the handlers: the update is done (its replies went out, or it needed none)."""
+        await self.done(update.update_id, update.effective_chat.id if update.effective_chat else 0)
+
+    async def done(self, update_id: int, chat_id: int) -> None:
+        if self.inbox is None:
+            return
+        try:  # not behind the turns queued in the worker: the window before it is kept stays short
+            await asyncio.to_thread(self.inbox.inbox_done, update_id, chat_id)
+        except StoreError as exc:  # it is answered again after a restart: better than never
+            log.warning("inbox not updated: %s", exc)
+
+    async def resend(self, bot: Any, update_id: int, kept: str, skip: int = 0) -> None:
+        """Send what a committed turn was to send (but the first `skip` messages, which went out
+        before), then mark its update done."""
+        out = json.loads(kept)
+        replies = [Reply.model_validate(reply) for reply in out["replies"]]
+        replies, version = with_examples(replies, out["version"], out["examples"])
+        await self.deliver(bot, out["chat"], out["group"], replies, version, out["quote"], update_id, skip)
+        await self.done(update_id, out["chat"])
+
+    async def replay(self, app: Application) -> int:
+        """On start, before polling: every update kept but not done, in the order received."""
+        if self.inbox is None:
+            return 0
+        pending = await self.in_worker(self.inbox.inbox_pending)
+        for item in pending:
+            try:
+                if item.outbox is not None:
+                    await self.resend(app.bot, item.update_id, item.outbox, item.sent)
+                elif item.payload is not None:
+                    await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
+                else:
+                    await self.done(item.update_id, item.chat)
+            except (TelegramError, ValueError, KeyError, TypeError) as exc:  # one bad update never stops the start
+                log.warning("kept update not replayed: %s", type(exc).__name__)
+                await self.done(item.update_id, item.chat)
+        if pending:
+            log.info("replayed %d updates kept from before the restart", len(pending))
+        return len(pending)
 
     def lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -272,14 +379,23 @@ class TelegramFace:
                        examples: list[Option] | None = None) -> None:
         """One turn for this chat and person; `examples` go under a reply that offers no options."""
         message = update.effective_message
-        key = session_key(message.chat_id, update.effective_user.id)
+        key = session_key(message.chat_id, sender_id(update))
+        incoming = Incoming(update.update_id, message.chat_id, is_group(message),
+                            message.message_id if is_group(message) else None, bool(examples))
         async with self.lock(key):
-            replies, version = await self.working(
-                context, message.chat_id, self.conversations.turn, key, text)
-            if examples and replies and not any(reply.options for reply in replies):
-                replies = [*replies[:-1], replies[-1].model_copy(update={"options": examples})]
-                version = render.ANY_VERSION
-            await self.send(context, message, replies, version)
+            await self.take_turn(context, key, text, incoming)
+
+    async def take_turn(self, context: ContextTypes.DEFAULT_TYPE, key: str, text: str,
+                        incoming: Incoming) -> None:
+        """The turn, committed with what it is to send; then the sending (a duplicate: nothing)."""
+        args = (key, text, incoming) if self.inbox is not None else (key, text)
+        turned = await self.working(context, incoming.chat_id, self.conversations.turn, *args)
+        if turned is None:
+            return
+        replies, version = with_examples(turned[0], turned[1], incoming.examples)
+        kept = self.inbox is not None and version is not None  # an apology (store down) was not kept
+        await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote,
+                           incoming.update_id if kept else None)
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -296,7 +412,10 @@ class TelegramFace:
         key = session_key(message.chat_id, query.from_user.id)
         async with self.lock(key):
             current = await self.in_worker(self.conversations.version, key)
-            if tap.version not in (current, render.ANY_VERSION):
+            lasting = tap.version == render.ANY_VERSION and tap.kind == ":"  # /start's examples only
+            toggles_lost = tap.kind in "+-=" and message.reply_markup is None and \
+                (message.chat_id, message.message_id) not in self._markups
+            if (tap.version != current and not lasting) or toggles_lost:
                 await answer(query, EXPIRED)
                 return
             where = (message.chat_id, message.message_id)
@@ -306,7 +425,10 @@ class TelegramFace:
                 current_data = _same_button(markup, query.data)
                 markup = render.toggle(markup, current_data)
                 self._remember(where, markup)
-                await self.retrying(message.edit_reply_markup, reply_markup=markup)
+                try:
+                    await self.retrying(message.edit_reply_markup, reply_markup=markup)
+                except BadRequest as exc:  # "message is not modified", a message gone meanwhile
+                    log.info("keyboard not edited: %s", type(exc).__name__)
                 return
             if tap.kind == "=":
                 markup = self._markups.pop(where, message.reply_markup)
@@ -317,11 +439,10 @@ class TelegramFace:
                 shown = _label_of(message.reply_markup, query.data) or tap.value
             await answer(query)
             await self.mark_chosen(message, shown)
-            replies, version = await self.working(
-                context, message.chat_id, self.conversations.turn, key, text)
             asked = message.reply_to_message  # in a group: the person's message the bot answered
-            await self.send(context, message, replies, version,
-                            quote_id=asked.message_id if asked else None)
+            group = is_group(message)
+            quote = (asked.message_id if asked else message.message_id) if group else None
+            await self.take_turn(context, key, text, Incoming(update.update_id, message.chat_id, group, quote))
 
     def _remember(self, where: tuple[int, int], markup: InlineKeyboardMarkup) -> None:
         self._markups[where] = markup
@@ -372,18 +493,29 @@ class TelegramFace:
         In a group the first message replies to the person's (`quote_id`, by default the
         message being answered), so that everyone sees whom it is for.
         """
-        quote = ReplyParameters(quote_id or message.message_id, allow_sending_without_reply=True) \
-            if is_group(message) else None
-        for reply in replies:
-            pieces = render.render_html(reply)
-            markup = render.keyboard(reply, version) if version is not None else None
-            for i, piece in enumerate(pieces):
-                last = i == len(pieces) - 1
+        group = is_group(message)
+        await self.deliver(context.bot, message.chat_id, group, replies, version,
+                           (quote_id or message.message_id) if group else None)
+
+    async def deliver(self, bot: Any, chat_id: int, group: bool, replies: Sequence[Reply],
+                      version: str | None, quote_id: int | None, update_id: int | None = None,
+                      skip: int = 0) -> None:
+        """The replies as HTML messages into the chat; in a group the first quotes `quote_id`.
+
+        With `update_id`, the count of messages sent is kept in the inbox after each one, and
+        a resend skips the first `skip` (those went out before the restart)."""
+        quote = ReplyParameters(quote_id, allow_sending_without_reply=True) if group and quote_id else None
+        messages = [(piece, render.keyboard(reply, version) if version is not None and i == len(pieces) - 1
+                     else None)
+                    for reply in replies for pieces in [render.render_html(reply)] for i, piece in enumerate(pieces)]
+        for n, (piece, markup) in enumerate(messages):
+            if n >= skip:
                 await self.retrying(
-                    context.bot.send_message, message.chat_id, piece, parse_mode=ParseMode.HTML,
-                    reply_markup=markup if last else None, reply_parameters=quote,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True))
-                quote = None
+                    bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup,
+                    reply_parameters=quote, link_preview_options=LinkPreviewOptions(is_disabled=True))
+                if update_id is not None and self.inbox is not None and n < len(messages) - 1:
+                    await asyncio.to_thread(self.inbox.inbox_sent, update_id, n + 1)
+            quote = None
 
     async def mark_chosen(self, message: Message, shown: str) -> None:
         """The tapped message keeps its text, loses its buttons and shows what was chosen."""
@@ -450,6 +582,25 @@ def _labels_of(markup: InlineKeyboardMarkup | None, kind: str) -> list[str]:
     return labels
 
 
+def with_examples(replies: list[Reply], version: str | None,
+                  examples: bool) -> tuple[list[Reply], str | None]:
+    """/start's example questions under its last reply when no reply offers options (buttons
+    that never go stale)."""
+    if examples and replies and version is not None and not any(reply.options for reply in replies):
+        return [*replies[:-1], replies[-1].model_copy(update={"options": EXAMPLES})], render.ANY_VERSION
+    return replies, version
+
+
+def sender_id(update: Update) -> int:
+    """Who wrote: the person, or (a message without `from`: an anonymous admin, a channel) the chat
+    it was sent as, so that such messages still have a conversation of their own."""
+    if update.effective_user is not None:
+        return update.effective_user.id
+    message = update.effective_message
+    sender = getattr(message, "sender_chat", None) if message else None
+    return sender.id if sender else (message.chat_id if message else 0)
+
+
 def is_group(message: Message) -> bool:
     return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
@@ -470,8 +621,7 @@ def addressed_text(message: Message, bot: Any) -> str | None:
         return text
     username = (bot.username or "").lower()
     mentions = [entity for entity in message.entities
-                if entity.type == MessageEntity.MENTION
-                and message.parse_entity(entity).lower() == f"@{username}"]
+                if entity.type == MessageEntity.MENTION and _span(text, entity).lower() == f"@{username}"]
     for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
         text = _cut(text, entity.offset, entity.length)
     if mentions or replies_to_bot(message, bot):
@@ -479,10 +629,19 @@ def addressed_text(message: Message, bot: Any) -> str | None:
     return None
 
 
+def _span(text: str, entity: MessageEntity) -> str:
+    """The text of an entity (UTF-16 offsets); an offset inside a character yields what is whole."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    start, end = max(entity.offset, 0), max(entity.offset + entity.length, 0)
+    return units[2 * start: 2 * end].decode("utf-16-le", "ignore")
+
+
 def _cut(text: str, offset: int, length: int) -> str:
-    """Remove a UTF-16 span (Telegram's offsets count UTF-16 code units)."""
-    units = text.encode("utf-16-le")
-    return (units[: 2 * offset] + units[2 * (offset + length):]).decode("utf-16-le")
+    """Remove a UTF-16 span (Telegram's offsets count UTF-16 code units); a span that splits a
+    character (a forged offset inside an emoji) drops the halves rather than failing."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    offset, length = max(offset, 0), max(length, 0)
+    return (units[: 2 * offset] + units[2 * (offset + length):]).decode("utf-16-le", "ignore")
 
 
 # ---------------------------------------------------------------- the application
@@ -528,6 +687,7 @@ def _lifecycle(heartbeat_path: str | None, face: TelegramFace):
 
     async def start(app: Application) -> None:
         await _post_init(app)
+        await face.replay(app)
         if heartbeat_path:
             tasks.append(asyncio.create_task(heartbeat(heartbeat_path)))
         if isinstance(face.conversations, Conversations):
@@ -556,7 +716,10 @@ def build_application(config: TelegramConfig, face: TelegramFace, *,
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url).base_file_url(config.base_file_url)
     builder = builder.request(request or AiohttpRequest())
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(connections=1))
+    polling = get_updates_request or AiohttpRequest(connections=1)
+    if face.inbox is not None:  # every update kept before the next poll confirms it to Telegram
+        polling = InboxRequest(polling, face.inbox)
+    builder = builder.get_updates_request(polling)
     app = builder.build()
     face.install(app)
     return app
@@ -570,6 +733,47 @@ def webhook_path(url: str) -> str:
     return parts.path.lstrip("/")
 
 
+REACH_TIMEOUT = 3.0
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+
+
+def reachable(config: TelegramConfig, sleep: Callable[[float], None] | None = None) -> bool:
+    """Ask the Bot API who we are before starting: a refused token is an InputError (exit 2);
+    no answer is one line on standard error within a few seconds, then again after 1, 2, 4 …
+    up to 60 s, until it answers (True) or the process is told to stop (False)."""
+    import signal
+    import threading
+    import urllib.error
+    import urllib.request
+
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    base = (config.api_base_url or "https://api.telegram.org/bot").rstrip("/")
+    url = f"{base}{config.token.get_secret_value()}/getMe"
+    try:
+        for attempt in itertools.count():
+            try:
+                with urllib.request.urlopen(url, timeout=REACH_TIMEOUT) as response:  # noqa: S310
+                    response.read()
+                return True
+            except urllib.error.HTTPError as exc:
+                if exc.code in (401, 404):
+                    raise InputError("Telegram 不认这个 TELEGRAM_BOT_TOKEN（被拒绝），请向 @BotFather 核对") from None
+                return True  # it answers; python-telegram-bot handles the rest (flood control, 5xx)
+            except (urllib.error.URLError, OSError) as exc:
+                wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+                reason = getattr(exc, "reason", exc)
+                log.warning("无法连接 Telegram Bot API（%s），%d 秒后重试", type(reason).__name__
+                            if not isinstance(reason, str) else reason, wait)
+                if (sleep or stop.wait)(wait):
+                    return False
+        return False
+    except KeyboardInterrupt:
+        return False
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "127.0.0.1",
           port: int = 8443, today: dt.date | None = None) -> int:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
@@ -577,7 +781,9 @@ def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22's future durations, without its warning
     configure_logging(config.token.get_secret_value())
-    store = open_store(config.store)
+    store = open_store(config.store)  # a store that cannot be used: one line, exit code 2
+    if not reachable(config):
+        return 0  # stopped (SIGTERM / Ctrl+C) while waiting for the Bot API
     conversations = Conversations(store, (lambda: today) if today else dt.date.today)
     requests = AiohttpRequest(), AiohttpRequest(connections=1)
     app = build_application(config, TelegramFace(conversations), request=requests[0],

@@ -14,13 +14,9 @@ class RecordingStore(MemoryStore):
         super().__init__()
         self.events: list[str] = []
 
-    def save(self, key, state):
-        self.events.append("save")
-        super().save(key, state)
-
-    def forget(self, key):
-        self.events.append("forget")
-        super().forget(key)
+    def commit(self, key, state, expected, receipt=None):
+        self.events.append("forget" if state is None else "save")
+        return super().commit(key, state, expected, receipt)
 
 
 def test_state_is_saved_on_every_turn_before_replies_are_returned():

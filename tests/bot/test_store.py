@@ -9,13 +9,19 @@ import pytest
 
 from bot.conversation.state import Facts, State
 from bot.conversation.store import (
+    AlreadyHandled,
+    Conflict,
+    InboxItem,
     MemoryStore,
+    Receipt,
+    Snapshot,
     SQLiteStore,
     default_path,
     open_store,
     session_max_age,
 )
 from bot.models import Option
+from bot.settings import SettingsError
 
 
 def _state() -> State:
@@ -98,10 +104,50 @@ def test_store_location_follows_the_environment(monkeypatch, tmp_path):
 def test_session_age_is_configurable(monkeypatch):
     monkeypatch.setenv("YIBAO_SESSION_DAYS", "7")
     assert session_max_age() == dt.timedelta(days=7)
-    monkeypatch.setenv("YIBAO_SESSION_DAYS", "soon")
-    assert session_max_age() == dt.timedelta(days=30)
     monkeypatch.delenv("YIBAO_SESSION_DAYS")
     assert session_max_age() == dt.timedelta(days=30)
+
+
+@pytest.mark.parametrize("days", ["soon", "nan", "inf", "-inf", "1e10", "0", "-3", "0.5"])
+def test_a_session_age_that_is_not_a_sensible_number_of_days_is_one_line(monkeypatch, days):
+    monkeypatch.setenv("YIBAO_SESSION_DAYS", days)
+    with pytest.raises(SettingsError) as refused:
+        session_max_age()
+    assert str(refused.value) == f"YIBAO_SESSION_DAYS 应为 1 到 3650 之间的天数: {days!r}"
+
+
+def test_expiry_never_deletes_a_conversation_its_writer_still_keeps(tmp_path):
+    clock = Clock()
+    keeper = SQLiteStore(tmp_path / "s.db", clock=clock, max_age=dt.timedelta(days=30))
+    hasty = SQLiteStore(tmp_path / "s.db", clock=clock, max_age=dt.timedelta(days=1))
+    keeper.save("cli:kept", _state())
+    clock.now += 2 * 86400
+    assert hasty.expire() == 0 and hasty.load("cli:kept") == _state()
+    clock.now += 29 * 86400
+    assert hasty.expire() == 1 and keeper.load("cli:kept") is None
+
+
+def test_a_commit_on_a_version_that_moved_on_is_refused(make):
+    store = make()
+    seen = store.read("cli:a")
+    assert seen == Snapshot(None, 0)
+    assert store.commit("cli:a", _state(), seen.version) == 1
+    with pytest.raises(Conflict):
+        store.commit("cli:a", _state(), seen.version)
+    assert store.read("cli:a") == Snapshot(_state(), 1)
+
+
+def test_an_update_is_committed_once_and_leaves_the_inbox_when_sent(make):
+    store = make()
+    assert store.inbox_add(7, 42, '{"update_id": 7}') and not store.inbox_add(7, 42, "{}")
+    assert [i.update_id for i in store.inbox_pending()] == [7]
+    store.commit("tg:42:1", _state(), 0, Receipt(7, 42, '{"replies": []}'))
+    assert store.inbox_get(7) == InboxItem(7, 42, None, '{"replies": []}', False)
+    with pytest.raises(AlreadyHandled):
+        store.commit("tg:42:1", _state(), 1, Receipt(7, 42, "{}"))
+    assert store.read("tg:42:1").version == 1
+    store.inbox_done(7)
+    assert store.inbox_pending() == [] and store.inbox_get(7).done
 
 
 def test_several_processes_write_to_one_file_without_losing_a_turn(tmp_path):

@@ -22,9 +22,9 @@ class Recording(Conversations):
         super().__init__(store, lambda: TODAY)
         self.messages: list[str] = []
 
-    def turn(self, key, message):
+    def turn(self, key, message, incoming=None):
         self.messages.append(message)
-        return super().turn(key, message)
+        return super().turn(key, message, incoming)
 
 
 @pytest.fixture
@@ -171,10 +171,10 @@ async def test_a_new_bot_on_the_same_store_continues_the_conversation(api, tmp_p
 
 async def test_conversations_untouched_for_longer_than_the_configured_age_are_deleted(tmp_path, monkeypatch):
     clock = [1_000_000.0]
+    monkeypatch.setenv("YIBAO_SESSION_DAYS", "2")
     store = SQLiteStore(tmp_path / "sessions.db", clock=lambda: clock[0])
     conversations = Conversations(store, lambda: TODAY)
     conversations.turn(KEY, "我想算一下我的大病保险封顶线")
-    monkeypatch.setenv("YIBAO_SESSION_DAYS", "2")
     clock[0] += 86400
     assert conversations.expire() == 0 and store.load(KEY) is not None
     clock[0] += 2 * 86400

@@ -33,13 +33,16 @@ class Scripted:
         return state_version(str(self.turns))
 
 
+_UPDATE_IDS = itertools.count(1)
+
+
 class Harness:
     """Feed updates into the Application as Telegram would deliver them."""
 
     def __init__(self, app, api: FakeBotAPI) -> None:
         self.app = app
         self.api = api
-        self._ids = itertools.count(1)
+        self._ids = _UPDATE_IDS  # Telegram never hands out one update_id twice, whichever bot asks
 
     async def feed(self, update: dict) -> None:
         update = {"update_id": next(self._ids), **update}
@@ -69,7 +72,9 @@ async def make_harness(api: FakeBotAPI, conversations, typing_after: float = 0.3
     app = build_application(config, face, request=OfflineRequest(api),
                             get_updates_request=OfflineRequest(api))
     await app.initialize()
-    return Harness(app, api)
+    harness = Harness(app, api)
+    harness.face = face
+    return harness
 
 
 TODAY = dt.date(2026, 3, 1)
