@@ -44,7 +44,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import service
 from bot.conversation.state import State
-from bot.conversation.store import Store, open_store, session_max_age
+from bot.conversation.session import STORE_DOWN
+from bot.conversation.store import Store, StoreError, open_store, session_max_age
 from bot.http.docs import add_docs
 from bot.http.guard import Guard
 from bot.http.limits import Window, retry_after
@@ -189,6 +190,12 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         metrics.errors.labels("invalid").inc()
         return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+
+    @app.exception_handler(StoreError)
+    async def _store_down(request: Request, exc: StoreError) -> JSONResponse:
+        """The session store failed now: nothing of this message was kept; the caller may retry."""
+        metrics.errors.labels("store").inc()
+        return JSONResponse({"detail": STORE_DOWN}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(BadInput)
     async def _bad(request: Request, exc: BadInput) -> JSONResponse:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.conversation.store import SQLiteStore
+from bot.conversation.store import SQLiteStore, StoreError
 from bot.http.app import create_app
 from bot.http.guard import INTERNAL
 from tests.http.conftest import ROOMY, client_on
@@ -136,6 +136,22 @@ def test_a_message_over_the_limit_is_refused(client):
     response = client.post("/api/chat", json={"message": "医" * 10_001})
     assert response.status_code == 422
     assert response.json() == {"detail": "消息太长（最多10000字）"}
+
+
+def test_a_store_that_fails_during_a_conversation_says_try_again_later_and_keeps_nothing(client, store):
+    session, _ = say(client, None, "断保了要等多久才能报销")
+    kept = store.read(session)
+
+    def failing(*args, **kwargs):
+        raise StoreError("会话存储写不进去")
+
+    store.commit = failing  # type: ignore[method-assign]
+    response = client.post("/api/chat", json={"session": session, "message": "2025年没交，2026年交了"})
+    assert response.status_code == 503
+    assert "请稍后再试" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "5"
+    del store.commit
+    assert store.read(session) == kept
 
 
 def test_a_failure_inside_is_500_with_one_line_and_no_trace_of_the_input(caplog):
