@@ -80,6 +80,7 @@ class Repairer:
     looks_like: dict[str, frozenset[str]] = field(default_factory=dict)
     slots: dict[tuple[int, int, str], tuple[str, ...]] = field(default_factory=dict)
     lengths: tuple[int, ...] = ()
+    letters: frozenset[str] = frozenset()   # the characters of the terms
 
     @classmethod
     def build(cls, terms: Iterable[str], shape_lines: Iterable[str]) -> Repairer:
@@ -100,7 +101,8 @@ class Repairer:
         return cls(terms=words, sounds_like=sounds,
                    looks_like={t: shapes[t] for t in wanted if t in shapes},
                    slots={k: tuple(v) for k, v in slots.items()},
-                   lengths=tuple(sorted({len(t) for t in words}, reverse=True)))
+                   lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
+                   letters=frozenset(wanted))
 
     def candidate(self, window: str) -> str | None:
         """The term `window` is a one-character slip of, if any (by sound, or shape from 3)."""
@@ -125,13 +127,20 @@ class Repairer:
         dictionary words jieba finds in it (asked only when a slip is found)."""
         if not self.slots or len(text) < 2:
             return text
+        # a slip keeps all but one of the term's characters: a span with fewer of the terms'
+        # characters than that is skipped without a look-up
+        known = [0]
+        for ch in text:
+            known.append(known[-1] + (ch in self.letters))
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(text) - 1:
             hit = None
             for n in self.lengths:
+                if i + n > len(text) or known[i + n] - known[i] < n - 1:
+                    continue
                 window = text[i:i + n]
-                if len(window) < n or not _HAN.match(window):
+                if not _HAN.match(window):
                     continue
                 term = self.candidate(window)
                 if term is not None and not is_word(window):

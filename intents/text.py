@@ -110,6 +110,7 @@ class DialectForm(BaseModel):
     before: str | None = None       # the next characters must match this
     not_before: str | None = None   # ... must not match this
     not_after: str | None = None    # the characters before must not end with this
+    reverse: bool = True            # says its standard form everywhere (robustness tests use it)
 
 
 @lru_cache(maxsize=1)
