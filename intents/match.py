@@ -25,6 +25,8 @@ adjusted by
   no count, -0.2 x the share of its words found in no example and not in the subject's
   vocabulary (the knowledge base's texts: 征兵, 挂失, 贷款 are foreign there), and -0.04 for
   each of the question's telling words (used by one or two intents only) the intent never uses;
+- -QUALIFIER when the question names a benefit or scheme (the catalogue's qualifiers: 门诊,
+  医疗救助 ...) that none of the intent's wordings names: a figure of another benefit;
 - keywords / negative words of the intent (+0.05 / -0.2 each);
 - personal markers for task intents: a question about *my* years ("我2025年断了，2026年交的")
   is a task, a general one ("断保一年有多长等待期", "今年没报销明年封顶线涨多少") belongs to
@@ -114,6 +116,7 @@ HYPOTHETICAL_TASKS = ("what_if",)
 NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
 UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
 UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
+QUALIFIER = 0.12              # the question names a benefit the intent's wordings never name
 
 
 SHORT = 8   # characters: up to this, a message's bigrams come from all of it
@@ -213,6 +216,10 @@ class Matcher:
         self.known_words = frozenset(known)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
+        self.qualifiers = tuple(dict.fromkeys(normalise(w) for w in catalogue.qualifiers))
+        self.qualified = {s.id: frozenset(w for w in self.qualifiers
+                                          if any(w in normalise(e) for e in s.examples))
+                          for s in catalogue.intents}
 
     def is_fragment(self, text: str) -> bool:
         """A bare term of the subject ("交费", "新生儿参保"): short, asking nothing, every word
@@ -319,6 +326,7 @@ class Matcher:
         # the question's most telling words (used by one or two intents only: 大一, 献血 is not
         # known at all): an intent that never uses them explains less of the question
         telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
+        named = frozenset(w for w in getattr(self, "qualifiers", ()) if w in q.text)
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
@@ -332,6 +340,8 @@ class Matcher:
             if spec.kind != "conversation":
                 sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
                 sim -= RARE * sum(1 for t in telling if intent not in self.intent_postings[t])
+                if named and not named & self.qualified.get(intent, frozenset()):
+                    sim -= QUALIFIER   # a figure of another benefit (门诊的起付线)
             if spec.kind == "task":
                 sim += bonus
                 if intent in HYPOTHETICAL_TASKS:   # 假如/要是 ... 的话 speaks for a what-if
