@@ -10,7 +10,8 @@ still shares most of its characters. A question is scored against every example 
     coverage   = IDF weight of the shared terms / IDF weight of the question's terms
     precision  = IDF weight of the shared terms / IDF weight of the example's terms
     fuzzy      = rapidfuzz Indel similarity of the two compact strings
-    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy  (-0.1 if it names other months)
+    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy  (-0.1 if it names other months;
+                 -0.1 if both name domain terms and none in common: 怎么才算断保 / 怎么才算零报销)
     nearest    = 0.7 best example + 0.3 second-best example of the intent
                  (-0.1 if no example of the intent names the question's month)
     intent cov = coverage of the question by all the intent's examples together (IDF over intents)
@@ -111,6 +112,7 @@ CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversat
 FRAGMENT_CHARS = 6   # a bare term is at most this long
 FRAGMENT_RAW = 0.15  # the raw similarity from which a bare term is answered by its best intent
 MONTH_CLASH = 0.1   # an example naming other months than the question
+TOPIC_CLASH = 0.1   # an example naming only other domain terms than the question
 RARE = 0.04    # per telling word of the question the intent never uses (at most two)
 HYPOTHETICAL_TASKS = ("what_if",)
 NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
@@ -175,6 +177,7 @@ class Matcher:
         self.example_compact: list[str] = []
         self.example_weight: list[float] = []
         self.example_months: list[frozenset[str]] = []
+        self.example_topics: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         example_terms: list[set[str]] = []
         sources = [(spec.id, spec.examples) for spec in catalogue.intents]
@@ -189,6 +192,7 @@ class Matcher:
                 self.example_compact.append(squeezed)
                 example_terms.append(terms)
                 self.example_months.append(frozenset(t for t in terms if t.startswith("m:")))
+                self.example_topics.append(self.topics_of(clean))
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
@@ -203,6 +207,9 @@ class Matcher:
         self.intent_months: dict[str, frozenset[str]] = {}
         for intent, months in zip(self.example_intent, self.example_months):
             self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
+        self.intent_topics: dict[str, frozenset[str]] = {}
+        for intent, topic in zip(self.example_intent, self.example_topics):
+            self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
         k = len(self.specs) + 1   # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
         self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1
@@ -220,6 +227,11 @@ class Matcher:
         self.qualified = {s.id: frozenset(w for w in self.qualifiers
                                           if any(w in normalise(e) for e in s.examples))
                           for s in catalogue.intents}
+
+    @staticmethod
+    def topics_of(clean: str) -> frozenset[str]:
+        """The domain dictionary's terms a normalised text names (断保, 零报销, 新生儿 ...)."""
+        return frozenset(w for w in domain_words() if w in clean)
 
     def is_fragment(self, text: str) -> bool:
         """A bare term of the subject ("交费", "新生儿参保"): short, asking nothing, every word
@@ -282,6 +294,7 @@ class Matcher:
         best: dict[str, float] = {}
         second: dict[str, float] = defaultdict(float)
         q_months = frozenset(t for t in q.terms if t.startswith("m:"))
+        q_topics = self.topics_of(q.text)
         for index, overlap in shared.items():
             sim = (W_COVERAGE * overlap / total
                    + W_PRECISION * overlap / self.example_weight[index]
@@ -289,6 +302,9 @@ class Matcher:
             months = self.example_months[index]
             if q_months and months and not q_months & months:
                 sim -= MONTH_CLASH   # "2月份交的" is not "12月交的", however alike they read
+            topic = self.example_topics[index]
+            if q_topics and topic and not q_topics & topic:
+                sim -= TOPIC_CLASH   # "怎么才算断保" is not "怎么才算零报销", however alike they read
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
                 second[intent] = best.get(intent, 0.0)
