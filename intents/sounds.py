@@ -1,4 +1,4 @@
-"""Typo repair by sound and shape: a non-word that sounds (or looks) like a domain term is read as it.
+"""Typo repair by sound and shape: a non-word that sounds or looks like a domain term is read as it.
 
 People type Chinese by pinyin, so the usual typo is a homophone picked from the candidate list
 (缴废 for 缴费, 断报 for 断保, 激厉 for 激励, 零包销 for 零报销); a hand-writing input gives a
@@ -7,8 +7,9 @@ six characters and every span W of the text as long as T:
 
 - W differs from T in exactly one character c (in place of T's t);
 - c sounds like t: c's usual pinyin syllable is one of t's once tones are dropped and the sounds
-  a Chongqing speaker merges are merged (zh/z, ch/c, sh/s, n/l, hu/fu, eng/en, ing/in); or, for terms of three characters and more, c and t are in one group of
-  intents/data/shapes.txt (characters mistaken for one another by shape);
+  a Chongqing speaker merges are merged (zh/z, ch/c, sh/s, n/l, hu/fu, eng/en, ing/in); or,
+  for terms of three characters and more, c and t are in one group of intents/data/shapes.txt
+  (characters mistaken for one another by shape);
 - W is not a word of the dictionary (real words are never "corrected": 包销, 报效, 大兵), no
   dictionary word of the text crosses W's edge (已报销 holds no 医保), and c is not a function
   character (不, 了, 已 ...: 不交 is not 补缴).

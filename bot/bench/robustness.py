@@ -15,6 +15,10 @@ perturbed question is generated per kind, by rule, never written by hand:
 Invariance: the perturbed question must be understood as the same intent as the canonical one
 (a "match" decision naming it). A kind that does not apply to a question (no word to say in
 dialect, no domain term to mistype) is not counted for it. `invariance()` gives the rate per kind.
+
+Direction (`premise()`): for every FAQ entry whose answer states a span, a number of months or an
+amount, a wrong figure of that kind is put in front of the canonical question ("听说是5年，…");
+the intent must still hold and faq.premises.correction() must name the answer's figure.
 """
 from __future__ import annotations
 
@@ -166,3 +170,48 @@ def invariance(understand: Callable[[str], str | None] | None = None) -> list[Ki
     return [KindRate(kind=k, cases=len(v), invariant=sum(ok for _, ok in v),
                      rate=round(sum(ok for _, ok in v) / max(len(v), 1), 4),
                      moved=[p for p, ok in v if not ok]) for k, v in cases.items()]
+
+
+def _wrong(answer: str):
+    """A figure of the answer, and a claim of the same kind the answer nowhere states
+    ("听说是5年，")."""
+    from faq.premises import figures
+
+    stated = figures(answer)
+    units = {"years": ("年", 1), "months": ("个月", 1), "money": ("元", 1000)}
+    for f in stated:
+        if f.kind not in units or (f.kind == "years" and f.value >= 10) or (f.kind == "money" and f.value < 100):
+            continue
+        unit, step = units[f.kind]
+        wrong = f.value + step
+        while any(g.kind == f.kind and g.value == wrong for g in stated):
+            wrong += step
+        return f, f"听说是{wrong:g}{unit}，"
+    return None
+
+
+def premise(understand: Callable[[str], str | None] | None = None) -> KindRate:
+    """Direction: a wrong figure before the question keeps the intent and brings the correction."""
+    from faq import load
+    from faq.premises import correction
+
+    if understand is None:
+        from bot.conversation.router import understand as decide
+
+        def understand(q: str) -> str | None:
+            d = decide(q)
+            return d.intent if d.kind == "match" else None
+
+    cases: list[tuple[Perturbed, bool]] = []
+    for entry in load().entries:
+        made = _wrong(entry.answer)
+        if made is None or understand(entry.question) != entry.id:
+            continue
+        right, claim = made
+        text = claim + entry.question
+        fixed = correction(text, entry.answer)
+        ok = understand(text) == entry.id and fixed is not None
+        cases.append((Perturbed(intent=entry.id, kind="premise", original=entry.question, text=text), ok))
+    return KindRate(kind="premise", cases=len(cases), invariant=sum(ok for _, ok in cases),
+                    rate=round(sum(ok for _, ok in cases) / max(len(cases), 1), 4),
+                    moved=[p for p, ok in cases if not ok])

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from bot.bench.robustness import KINDS, dialect, invariance, keywords, perturb, polite, story, traditional, typo
+from bot.bench.robustness import (KINDS, dialect, invariance, keywords, perturb, polite, premise, story,
+                                  traditional, typo)
 from intents.text import normalise
 
 TARGET = 0.95
@@ -50,5 +51,11 @@ def test_yibao_eval_robustness_reports_the_rate_of_every_kind(capsys):
     eval_command.configure(parser)
     assert eval_command.run(parser.parse_args(["--robustness", "--json"])) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [r["kind"] for r in out["robustness"]] == list(KINDS)
+    assert [r["kind"] for r in out["robustness"]] == [*KINDS, "premise"]
     assert all(r["rate"] >= TARGET for r in out["robustness"])
+
+
+def test_a_wrong_figure_put_before_a_question_keeps_its_intent_and_brings_the_correction():
+    r = premise()
+    assert r.cases >= 30
+    assert r.rate >= TARGET, [p.text for p in r.moved]
