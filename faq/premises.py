@@ -109,3 +109,15 @@ def correction(question: str, answer: str) -> str | None:
         nearest = min(same, key=lambda f: abs(math.log((f.value or 0.5) / (claim.value or 0.5))))
         return f"不是{_shown(claim)}，按规定是{_shown(nearest)}。"
     return None
+
+
+_COUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:项|个|人|万人|天|次|岁|周岁|条|家|所|种|档)|\d{3,}")
+
+
+def states_a_figure(answer: str, kind: str = "any") -> bool:
+    """Whether an answer states a figure: of `kind` "amount", an amount of money or a share;
+    of "any", also a span, a count or a number such as a hotline."""
+    found = figures(answer)
+    if kind == "amount":
+        return any(f.kind in ("money", "share") for f in found)
+    return bool(found) or bool(_COUNT.search(answer))

@@ -83,6 +83,22 @@ W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
 W_LEFT_OUT = 0.1     # and this much times the share of the message's content it leaves out
 
 
+# A question that asks for a figure (read on the normalised text): an amount or a ratio, or any
+# figure at all (多少年, 多少项, 电话是多少)
+_ASKS_AMOUNT = re.compile(r"多少钱|几成|比例|百分之几|百分比|几万|几千|最高支付限额|起付线|[报给赔交缴][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
+                          r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")
+_ASKS_FIGURE = re.compile(r"多少|几个|几年|几项")
+
+
+def asks_for_figure(text: str) -> str | None:
+    """"amount" when a question asks for an amount or a ratio (报多少, 比例, 最高报 ...),
+    "any" when it asks for some other figure (多少年, 几项), else None."""
+    clean = normalise(text or "")
+    if _ASKS_AMOUNT.search(clean):
+        return "amount"
+    return "any" if _ASKS_FIGURE.search(clean) else None
+
+
 class Match(BaseModel):
     intent: str
     score: float          # calibrated, 0..1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
-from intents.match import Decision, Match, Matcher, decide
+from intents.match import Decision, Match, Matcher, asks_for_figure, decide
 
 __all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs"]
 
@@ -76,7 +76,25 @@ def rank(text: str, limit: int = 5) -> list[Match]:
 
 
 def understand(text: str) -> Decision:
-    """match / ambiguous / out_of_scope for one message (never raises on any string)."""
+    """match / ambiguous / out_of_scope for one message (never raises on any string).
+
+    A question asking for a figure (报多少, 比例, 最高报 ...: intents.match.asks_for_figure)
+    matched to a FAQ entry whose answer states no figure of that kind is refused: it asks a
+    figure the sources do not give (门诊统筹一年最高报多少 is not answered by the policy basis
+    of the outpatient reform)."""
     text = text if isinstance(text, str) else ""
     m = matcher()
-    return decide(m.rank(text), fragment=m.is_fragment(text))
+    decision = decide(m.rank(text), fragment=m.is_fragment(text))
+    asked = asks_for_figure(text) if decision.kind == "match" and decision.intent else None
+    if asked and decision.intent in _figureless(asked):
+        return Decision(kind="out_of_scope", score=decision.score, candidates=decision.candidates)
+    return decision
+
+
+@lru_cache(maxsize=2)
+def _figureless(kind: str) -> frozenset[str]:
+    """The FAQ entries whose answers state no figure of `kind` ("amount" or "any")."""
+    from faq import load
+    from faq.premises import states_a_figure
+
+    return frozenset(e.id for e in load().entries if not states_a_figure(e.answer, kind))

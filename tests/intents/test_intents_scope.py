@@ -81,3 +81,24 @@ def test_a_bare_term_of_the_subject_is_answered_not_refused(term, intent):
 
 def test_a_what_if_is_told_by_its_hypothetical():
     assert understand("假如我后年接着交，封顶线会变成多少").intent == "what_if"
+
+
+def test_a_question_asking_an_amount_the_matched_entry_does_not_state_is_refused():
+    from intents.match import asks_for_figure
+
+    assert asks_for_figure("门诊统筹一年最高报多少") == "amount"
+    assert asks_for_figure("要连续交多少年") == "any"
+    assert asks_for_figure("断保有什么影响") is None
+    # the reform entries state no amount: an amount of the outpatient pool is not theirs to give
+    assert understand("职工医保门诊共济改革以后普通门诊最高报多少钱").kind == "out_of_scope"
+    # an entry that states the amount still answers
+    assert understand("二档一年交多少钱").intent == "fees_2026"
+    assert understand("连续参保激励每年加多少").kind == "match"
+
+
+def test_figures_of_an_answer_include_counts_and_hotlines_for_a_question_asking_any_figure():
+    from faq.premises import states_a_figure
+
+    assert states_a_figure("已有19项医保业务纳入", "any") and not states_a_figure("已有19项医保业务纳入", "amount")
+    assert states_a_figure("请拨打12366", "any")
+    assert states_a_figure("每年提高4000元", "amount") and states_a_figure("稳定在70%左右", "amount")
