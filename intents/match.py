@@ -181,6 +181,11 @@ def calibrate(raw: float) -> float:
 
 
 _PERSONAL_BONUS = {0: -0.25, 1: 0.0, 2: 0.1, 3: 0.15}
+# What a personal calculation answers: one's own figure or date. A history told around another
+# kind of question (能不能接着算, 额度能不能带过来) is a question about the rule, for the FAQ.
+_OWN_FIGURE = re.compile(r"多少|多久|几个月|几月|哪天|哪一天|什么时候|几号|多长|最高支付限额|等待期|能报|能用|"
+                         r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看")
+NO_OWN_FIGURE = 0.1   # a task intent, for a message that asks no figure of one's own
 
 
 class Matcher:
@@ -355,6 +360,7 @@ class Matcher:
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
             and not _YEAR.search(q.text) and not _COUNT.search(q.text)
         hypothetical = bool(_HYPOTHETICAL.search(q.text))
+        asks_own = bool(_OWN_FIGURE.search(q.text))
         # the question's most telling words (used by one or two intents only: 大一, 献血 is not
         # known at all): an intent that never uses them explains less of the question
         telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
@@ -375,7 +381,7 @@ class Matcher:
                 if named and not named & self.qualified.get(intent, frozenset()):
                     sim -= QUALIFIER   # a figure of another benefit (门诊的起付线)
             if spec.kind == "task":
-                sim += bonus
+                sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
                 if intent in HYPOTHETICAL_TASKS:   # 假如/要是 ... 的话 speaks for a what-if
                     sim += NOT_HYPOTHETICAL if hypothetical else -NOT_HYPOTHETICAL
             elif spec.kind == "faq" and personal >= 2:

@@ -8,7 +8,8 @@ perturbed question is generated per kind, by rule, never written by hand:
 - typo         one character of a domain term typed as its most common homophone that makes no
                word (激励 -> 激力), as a pinyin keyboard offers it;
 - traditional  the question in traditional characters (OpenCC s2t);
-- keywords     the content words only, space-separated, as an agent types a look-up;
+- keywords     the content words only (with the question word and a first person), space-separated,
+               as an agent types a look-up;
 - story        wrapped in a personal story that does not bear on the answer;
 - polite       polite padding before and after.
 
@@ -123,8 +124,8 @@ def keywords(text: str) -> str | None:
     """The content words (jieba, without filler or punctuation), space-separated."""
     from intents.text import _PUNCT, stopwords, tokenizer
 
-    # the first person stays: "我 断保 等待期" still asks about one's own case
-    stop = (stopwords() | {"什么", "怎么", "多少", "多久", "哪些", "哪里", "能", "会", "吗", "要"}) - {"我"}
+    # the first person and the question word stay: "我 断保 等 多久" still asks one's own wait
+    stop = (stopwords() | {"能", "会", "吗", "要"}) - {"我"}
     words = [w for w in tokenizer().lcut(text) if _PUNCT.sub("", w) and w not in stop]
     out = " ".join(words)
     return out if len(words) >= 2 and out.replace(" ", "") != text else None

@@ -102,3 +102,11 @@ def test_figures_of_an_answer_include_counts_and_hotlines_for_a_question_asking_
     assert states_a_figure("已有19项医保业务纳入", "any") and not states_a_figure("已有19项医保业务纳入", "amount")
     assert states_a_figure("请拨打12366", "any")
     assert states_a_figure("每年提高4000元", "amount") and states_a_figure("稳定在70%左右", "amount")
+
+
+def test_a_history_told_around_a_question_about_the_rule_goes_to_the_faq_not_the_calculation():
+    # the own years are background; what is asked is whether years elsewhere carry over
+    decision = understand("我2025年在成都参保，2026年回重庆交了，成都的年限能接着算吗")
+    assert decision.intent not in ("my_cap", "my_waiting", "my_benefit_start", "what_if")
+    # asking one's own figure after the same history is the calculation
+    assert understand("我2025年没交，2026年交了，我的等待期是多久").intent == "my_waiting"
