@@ -110,6 +110,7 @@ class DialectForm(BaseModel):
     before: str | None = None       # the next characters must match this
     not_before: str | None = None   # ... must not match this
     not_after: str | None = None    # the characters before must not end with this
+    after: str | None = None        # the characters before must end with this
     reverse: bool = True            # says its standard form everywhere (robustness tests use it)
 
 
@@ -118,19 +119,22 @@ def dialect_forms() -> tuple[DialectForm, ...]:
     """The dialect lexicon, longest forms first (a form with a context before one without)."""
     raw = load_yaml(DATA / "dialect.yaml") or {}
     forms = [DialectForm.model_validate(e) for e in raw.get("entries") or []]
-    return tuple(sorted(forms, key=lambda f: (-len(f.form), f.before is None and f.not_before is None)))
+    return tuple(sorted(forms, key=lambda f: (-len(f.form), f.before is None and f.not_before is None
+                                              and f.after is None)))
 
 
 @lru_cache(maxsize=1)
-def _dialect_pattern() -> tuple[re.Pattern[str], dict[str, list[tuple[DialectForm, re.Pattern[str] | None,
-                                                                  re.Pattern[str] | None,
-                                                                  re.Pattern[str] | None]]]]:
+def _dialect_pattern() -> tuple[re.Pattern[str], dict[str, list[tuple]]]:
+    """One alternation of every form, and per form its entries with their compiled contexts."""
+    def ending(rx: str | None) -> re.Pattern[str] | None:
+        return re.compile(f"(?:{rx})$") if rx else None
+
     by_form: dict[str, list] = {}
     for f in dialect_forms():
         by_form.setdefault(f.form, []).append((
             f, re.compile(f.before) if f.before else None,
             re.compile(f.not_before) if f.not_before else None,
-            re.compile(f"(?:{f.not_after})$") if f.not_after else None))
+            ending(f.not_after), ending(f.after)))
     alternatives = sorted(by_form, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, alternatives))), by_form
 
@@ -141,12 +145,14 @@ def read_dialect(text: str) -> str:
 
     def standard(m: re.Match[str]) -> str:
         rest, done = text[m.end():], text[:m.start()]
-        for form, before, not_before, not_after in by_form[m.group(0)]:
+        for form, before, not_before, not_after, after in by_form[m.group(0)]:
             if before is not None and not before.match(rest):
                 continue
             if not_before is not None and not_before.match(rest):
                 continue
             if not_after is not None and not_after.search(done):
+                continue
+            if after is not None and not after.search(done):
                 continue
             return form.standard
         return m.group(0)

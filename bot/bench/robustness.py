@@ -59,7 +59,7 @@ def _to_dialect() -> tuple[tuple[str, str], ...]:
 
     pairs: dict[str, str] = {}
     for f in dialect_forms():
-        if f.before or f.not_before or f.not_after or not f.reverse or len(f.standard) < 2:
+        if f.before or f.not_before or f.not_after or f.after or not f.reverse or len(f.standard) < 2:
             continue
         pairs.setdefault(f.standard, f.form)
     return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))

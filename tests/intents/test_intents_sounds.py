@@ -37,7 +37,7 @@ def test_every_dialect_entry_reads_its_own_example_as_standard_mandarin():
         if form.standard in read:
             continue
         # a form with a context may give way to its other reading in another entry's example
-        assert form.before or form.not_before or form.not_after, form
+        assert form.before or form.not_before or form.not_after or form.after, form
 
 
 @pytest.mark.parametrize("typed, standard", [
@@ -48,6 +48,8 @@ def test_every_dialect_entry_reads_its_own_example_as_standard_mandarin():
     ("好久没交了", "很久没交了"),
     ("屋头老汉交了农村合作医疗", "家里父亲交了居民医保"),
     ("住院报得到不", "住院能不能报销"),
+    ("缴费从好久到好久", "缴费从什么时候到什么时候"),
+    ("断了两年补得到不", "断保了2年能不能补缴"),
 ])
 def test_dialect_forms_are_read_in_their_context(typed, standard):
     assert normalise(typed) == standard
