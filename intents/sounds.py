@@ -6,13 +6,14 @@ character of the same shape (封项线 for 封顶线). The rule, for every domai
 six characters and every span W of the text as long as T:
 
 - W differs from T in exactly one character c (in place of T's t);
-- c sounds like t: c's usual pinyin syllable is one of t's once tones are dropped and the sounds
+- c sounds like t: the usual pinyin syllables of c and t are one once tones are dropped and the sounds
   a Chongqing speaker merges are merged (zh/z, ch/c, sh/s, n/l, hu/fu, eng/en, ing/in); or,
   for terms of three characters and more, c and t are in one group of intents/data/shapes.txt
   (characters mistaken for one another by shape);
 - W is not a word of the dictionary (real words are never "corrected": 包销, 报效, 大兵), no
   dictionary word of the text crosses W's edge (已报销 holds no 医保), and c is not a function
-  character (不, 了, 已 ...: 不交 is not 补缴).
+  character (不, 了, 已, 每 ...: 不交 is not 补缴, 每连续 is not 没连续); and c is not at an edge
+  of T whose rest is a term (医保线上 holds 医保, not a mistyped 医保险).
 
 Only the sounds of the terms' own characters are kept (built once with pypinyin and cached on
 disk by intents.text), so reading a message costs a few dictionary look-ups per character.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 # Characters that carry grammar, not content: never taken for a typo of a term's character.
 FUNCTION_CHARS = frozenset("不没未已以一也又有的地得了着过是在再才就都和与及或而把被给让叫向从对为于到"
-                           "去来说要会能可这那哪谁我你他她它们个几多少么吗呢吧啊呀哦嘛年月日号")
+                           "去来说要会能可这那哪谁我你他她它们个几多少么吗呢吧啊呀哦嘛年月日号每各另该此其之")
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _MERGES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
@@ -82,6 +83,7 @@ class Repairer:
     slots: dict[tuple[int, int, str], tuple[str, ...]] = field(default_factory=dict)
     lengths: tuple[int, ...] = ()
     letters: frozenset[str] = frozenset()   # the characters of the terms
+    known: frozenset[str] = frozenset()     # the terms themselves
 
     @classmethod
     def build(cls, terms: Iterable[str], shape_lines: Iterable[str]) -> Repairer:
@@ -90,10 +92,10 @@ class Repairer:
         wanted = {ch for t in words for ch in t}
         by_key: dict[str, set[str]] = {}
         for ch, keys in readings.items():
-            if keys:   # a character typed by mistake is typed by its usual reading (缴 is jiao)
+            if keys:   # both characters by their usual reading: 缴 is jiao, 干 is gan (not an)
                 by_key.setdefault(keys[0], set()).add(ch)
-        sounds = {t: frozenset(c for key in readings.get(t, ()) for c in by_key.get(key, ()) if c != t)
-                  for t in wanted}
+        sounds = {t: frozenset(c for c in by_key.get(readings[t][0], ()) if c != t)
+                  for t in wanted if readings.get(t)}
         shapes = read_shapes(shape_lines)
         slots: dict[tuple[int, int, str], list[str]] = {}
         for term in words:
@@ -103,10 +105,13 @@ class Repairer:
                    looks_like={t: shapes[t] for t in wanted if t in shapes},
                    slots={k: tuple(v) for k, v in slots.items()},
                    lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
-                   letters=frozenset(wanted))
+                   letters=frozenset(wanted), known=frozenset(words))
 
     def candidate(self, window: str) -> str | None:
-        """The term `window` is a one-character slip of, if any (by sound, or shape from 3)."""
+        """The term `window` is a one-character slip of, if any (by sound, or shape from 3).
+
+        A slip at a term's edge whose rest is a term itself is no slip: 医保线(上) holds 医保 and
+        a 线 of another word, not a mistyped 医保险."""
         n = len(window)
         for p in range(n):
             c = window[p]
@@ -114,7 +119,7 @@ class Repairer:
                 continue
             for term in self.slots.get((n, p, window[:p] + window[p + 1:]), ()):
                 t = term[p]
-                if c == t:
+                if c == t or (p == n - 1 and term[:-1] in self.known) or (p == 0 and term[1:] in self.known):
                     continue
                 if c in self.sounds_like.get(t, ()) or (n >= 3 and c in self.looks_like.get(t, ())):
                     return term

@@ -53,3 +53,9 @@ def test_every_dialect_entry_reads_its_own_example_as_standard_mandarin():
 ])
 def test_dialect_forms_are_read_in_their_context(typed, standard):
     assert normalise(typed) == standard
+
+
+@pytest.mark.parametrize("text", ["住院按什么比例报", "重庆市外的户籍", "之后每连续参保一年", "医保线上服务有哪些"])
+def test_a_rare_reading_a_distributive_or_a_word_next_to_a_term_is_not_a_slip(text):
+    # 干 can be read àn but is typed as gan; 每 is not 没; 医保线上 is 医保 + 线上
+    assert repair_slips(text) == text
