@@ -77,7 +77,7 @@ _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
 # Where a long message is cut into pieces, each scored on its own as well as the whole.
 _CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
 _ASKS = re.compile(r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
-                   r"[能会算要有在是][不没]|不$|\?|？")
+                   r"[能会算要有在是][不没]|[不没]$|\?|？")
 LONG_QUERY = 24      # characters (compact) from which a message is also read clause by clause
 W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
 W_LEFT_OUT = 0.1     # and this much times the share of the message's content it leaves out
@@ -88,6 +88,11 @@ W_LEFT_OUT = 0.1     # and this much times the share of the message's content it
 _ASKS_AMOUNT = re.compile(r"多少钱|几成|比例|百分之几|百分比|几万|几千|最高支付限额|起付线|[报给赔交缴][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
                           r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")
 _ASKS_FIGURE = re.compile(r"多少|几个|几年|几项")
+
+
+def asks_something(text: str) -> bool:
+    """Whether a piece of a message asks something (吗, 多少, 能不能, ？ ...), on its normalised text."""
+    return bool(_ASKS.search(normalise(text or "")))
 
 
 def asks_for_figure(text: str) -> str | None:

@@ -8,12 +8,13 @@ intents/data/intents.yaml. The matcher is built once per process and cached on d
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
-from intents.match import Decision, Match, Matcher, asks_for_figure, decide
+from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
 
-__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs"]
+__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions"]
 
 _CACHE_VERSION = 1
 
@@ -73,6 +74,19 @@ def matcher() -> Matcher:
 
 def rank(text: str, limit: int = 5) -> list[Match]:
     return matcher().rank(text, limit=limit)
+
+
+_QUESTION_END = re.compile(r"(?<=[？?])")
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message that asks several ("断保一年等多久？封顶线降多少？"): its
+    parts ending in a question mark (and the rest after the last one), when there are two or
+    more that each ask something; else [] (one question, however long)."""
+    parts = [p.strip(" ，,。；;") for p in _QUESTION_END.split(text or "")]
+    parts = [p for p in parts if len(p) >= 4]
+    asking = [p for p in parts if asks_something(p)]
+    return asking if len(asking) >= 2 and len(asking) == len(parts) else []
 
 
 def understand(text: str) -> Decision:
