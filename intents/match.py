@@ -233,6 +233,9 @@ class Matcher:
         self.intent_months: dict[str, frozenset[str]] = {}
         for intent, months in zip(self.example_intent, self.example_months):
             self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
+        self.intent_topics: dict[str, frozenset[str]] = {}   # the domain terms its wordings name
+        for intent, topic in zip(self.example_intent, self.example_topics):
+            self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
         self.intent_topics: dict[str, frozenset[str]] = {}
         for intent, topic in zip(self.example_intent, self.example_topics):
             self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic

@@ -99,10 +99,26 @@ def understand(text: str) -> Decision:
     text = text if isinstance(text, str) else ""
     m = matcher()
     decision = decide(m.rank(text), fragment=m.is_fragment(text))
+    if decision.kind == "ambiguous":
+        decision = _by_topic(m, text, decision)
     asked = asks_for_figure(text) if decision.kind == "match" and decision.intent else None
     if asked and decision.intent in _figureless(asked):
         return Decision(kind="out_of_scope", score=decision.score, candidates=decision.candidates)
     return decision
+
+
+def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:
+    """A close call settled by the question's domain terms: when exactly one of the close
+    intents has wordings naming every domain term the question names (零报销 in "零报销是不是
+    也要等满4年"), it is the one meant."""
+    named = m.topics_of(m.query(text).text)
+    if not named:
+        return decision
+    covering = [c for c in decision.candidates if named <= m.intent_topics.get(c.intent, frozenset())]
+    if len(covering) != 1:
+        return decision
+    top = covering[0]
+    return Decision(kind="match", intent=top.intent, score=top.score, candidates=decision.candidates)
 
 
 @lru_cache(maxsize=2)

@@ -110,3 +110,17 @@ def test_a_history_told_around_a_question_about_the_rule_goes_to_the_faq_not_the
     assert decision.intent not in ("my_cap", "my_waiting", "my_benefit_start", "what_if")
     # asking one's own figure after the same history is the calculation
     assert understand("我2025年没交，2026年交了，我的等待期是多久").intent == "my_waiting"
+
+
+def test_a_close_call_goes_to_the_one_intent_whose_wordings_name_the_questions_domain_terms():
+    from bot.conversation.router import _by_topic, matcher
+    from intents.match import Decision, Match
+
+    m = matcher()
+    close = Decision(kind="ambiguous", score=0.6, candidates=[
+        Match(intent="continuous_incentive_first_year", score=0.6, raw=0.3),
+        Match(intent="zero_claim_incentive_what", score=0.6, raw=0.3)])
+    settled = _by_topic(m, "零报销是不是也要等几年才有", close)
+    assert settled.kind == "match" and settled.intent == "zero_claim_incentive_what"
+    # no domain term named: the close call stays a question back to the person
+    assert _by_topic(m, "这个要等几年", close).kind == "ambiguous"
