@@ -120,3 +120,15 @@ def test_one_question_however_long_is_not_split():
     assert split_questions("我2025年没交，2026年交了，等待期多久？") == []
     assert split_questions("断保有什么影响？") == []
     assert len(split_questions("断保一年等多久？封顶线降多少？")) == 2
+
+
+def test_a_comparison_of_two_things_of_one_subject_answers_both_sides():
+    from bot.cli.ask import answer
+    from bot.conversation.router import split_comparison
+    import datetime as dt
+
+    assert split_comparison("固定等待期和变动等待期有什么区别") == ["固定等待期", "变动等待期"]
+    assert split_comparison("年底交和年初交哪个享受待遇早") == ["年底交享受待遇早", "年初交享受待遇早"]
+    assert split_comparison("断保有什么影响") == []
+    r = answer("固定等待期和变动等待期有什么区别", dt.date(2026, 12, 1))
+    assert "固定待遇等待期是3个月" in r["answer"] and "每多断保1年" in r["answer"]

@@ -7,7 +7,8 @@ article, excerpt), options (label, value).
 
 FAQ and conversation intents are answered from bot.answers.replies; a figure the question wrongly
 assumes is corrected first (faq.premises), and a message asking several FAQ questions, each ending
-in a question mark, gets each answered (bot.conversation.router.split_questions). Personal questions (my_cap,
+in a question mark, or comparing two things gets each part answered (bot.conversation.router
+.split_questions, .split_comparison). Personal questions (my_cap,
 my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.conversation.dialogue), as
 `yibao chat` would, in its one-shot mode (bot.conversation.oneshot.one_shot): when the one message holds
 every fact, the figures come back; otherwise the reply says what is still needed.
@@ -77,23 +78,31 @@ def _corrected(question: str, reply):
 
 
 def _several_questions(text: str) -> dict | None:
-    """A message asking several FAQ questions ("断保一年等多久？封顶线降多少？") answered one by
-    one, when each is understood as a different FAQ entry; else None (read as one question)."""
+    """A message asking several FAQ questions ("断保一年等多久？封顶线降多少？"), or comparing two
+    things of one subject ("固定等待期和变动等待期有什么区别"), answered part by part when every
+    part is understood as a FAQ entry (an entry both parts name, once; the two sides of a
+    comparison of one topic); else None (read as one question)."""
     from bot.answers.replies import faq_reply_for
-    from bot.conversation.router import split_questions, understand
+    from bot.conversation.router import split_comparison, split_questions, understand
+
+    from faq import load
 
     parts = split_questions(text)
+    comparison = not parts
+    parts = parts or split_comparison(text)
     if not parts:
         return None
     decisions = [understand(p) for p in parts]
-    intents = [d.intent for d in decisions]
-    if any(d.kind != "match" or _kind(d.intent or "") != "faq" for d in decisions) \
-            or len(set(intents)) != len(intents):
+    intents = list(dict.fromkeys(d.intent for d in decisions))   # two sides of one entry: once
+    if any(d.kind != "match" or _kind(d.intent or "") != "faq" for d in decisions):
         return None
+    if comparison and len({load().entry(i).topic for i in intents if i}) != 1:
+        return None   # the two sides read as different subjects: the comparison is not ours
     replies = [faq_reply_for(i) for i in intents]
     if any(r is None for r in replies):
         return None
-    return _as_json([_corrected(p, r) for p, r in zip(parts, replies)], intents[0],
+    asked = parts if len(intents) == len(parts) else [text] * len(intents)
+    return _as_json([_corrected(p, r) for p, r in zip(asked, replies)], intents[0],
                     min(d.score for d in decisions))
 
 

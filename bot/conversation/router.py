@@ -14,7 +14,8 @@ from functools import lru_cache
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
 from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
 
-__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions"]
+__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
+           "split_comparison"]
 
 _CACHE_VERSION = 1
 
@@ -87,6 +88,25 @@ def split_questions(text: str) -> list[str]:
     parts = [p for p in parts if len(p) >= 4]
     asking = [p for p in parts if asks_something(p)]
     return asking if len(asking) >= 2 and len(asking) == len(parts) else []
+
+
+_AND = r"(?:和|跟|与|同|还是|或者)"
+_DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?(?:什么|啥子|啥|哪些)?(?:区别|不同|不一样|差别|差异)")
+_WHICH = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:相比)?(?:选)?哪(?:个|种|样)(.+)$")
+
+
+def split_comparison(text: str) -> list[str]:
+    """The two sides of a comparison, each with what is compared: "12月交和1月交有什么区别" ->
+    ["12月交", "1月交"], "年底交和年初交哪个享受待遇早" -> ["年底交享受待遇早", "年初交享受待遇早"];
+    [] when the message compares nothing."""
+    clean = (text or "").strip(" ？?。！!")
+    m = _DIFFERENCE.match(clean)
+    if m:
+        return [m.group(1), m.group(2)]
+    m = _WHICH.match(clean)
+    if m:
+        return [m.group(1) + m.group(3), m.group(2) + m.group(3)]
+    return []
 
 
 def understand(text: str) -> Decision:
