@@ -124,3 +124,11 @@ def test_a_close_call_goes_to_the_one_intent_whose_wordings_name_the_questions_d
     assert settled.kind == "match" and settled.intent == "zero_claim_incentive_what"
     # no domain term named: the close call stays a question back to the person
     assert _by_topic(m, "这个要等几年", close).kind == "ambiguous"
+
+
+def test_what_one_pays_in_may_be_answered_without_an_amount():
+    # "只缴纳个人部分" answers 要交多少 for a veteran: no amount needed, no refusal
+    from intents.match import asks_for_figure
+
+    assert asks_for_figure("退役军人接续居民医保要交多少") == "any"
+    assert understand("退役军人接续居民医保要交多少").intent == "veterans_and_military_spouses"
