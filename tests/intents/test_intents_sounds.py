@@ -50,6 +50,7 @@ def test_every_dialect_entry_reads_its_own_example_as_standard_mandarin():
     ("住院报得到不", "住院能不能报销"),
     ("缴费从好久到好久", "缴费从什么时候到什么时候"),
     ("断了两年补得到不", "断保了2年能不能补缴"),
+    ("明年不打算交了", "明年断保了"),
 ])
 def test_dialect_forms_are_read_in_their_context(typed, standard):
     assert normalise(typed) == standard
