@@ -35,7 +35,7 @@ def run_blind_and_robustness(args: argparse.Namespace) -> int:
         rates = [*invariance(), premise()]
         out["robustness"] = [r.model_dump(exclude={"moved"} if not args.misses else set()) for r in rates]
         if not args.json:
-            table = Table(title="稳健性：改写后意图不变的比例（premise：加错误前提后意图不变且给出更正）")
+            table = Table(title="稳健性：改写后意图不变的比例", caption="premise：加上错误前提后意图不变并给出更正")
             for col in ("改写", "不变", "比例"):
                 table.add_column(col, justify="left" if col == "改写" else "right")
             for r in rates:
