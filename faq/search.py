@@ -35,8 +35,8 @@ from intents.text import compact, normalise, synonym_table, tokens
 # Chosen and fitted by faq/calibrate.py (held-out wordings against off-topic queries):
 # score = 1 / (1 + exp(-(CAL_A * weighted sum + CAL_B))), the probability that the top hit
 # is the right entry; THRESHOLD sits just above the best off-topic score.
-CAL_A, CAL_B = 8.1856, -2.3471
-THRESHOLD = 0.31
+CAL_A, CAL_B = 7.1294, -2.0984
+THRESHOLD = 0.32
 K1, B = 1.2, 0.75
 FUZZY_FLOOR = 50  # rapidfuzz ratio below which two wordings are unrelated
 # weights of (question, bag, answer, excerpt, fuzzy, words, domain); they sum to 1

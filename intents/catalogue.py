@@ -17,6 +17,9 @@ a question with none of them, and no year or count, scores lower on FAQ and task
 Its `uncovered` list holds questions that share the subject's words but ask what the sources
 do not answer (医保卡余额, 异地就医备案, 退休缴费年限, 献血 ...): they are matched like the
 examples of one more intent, and a question nearer to them than to any intent is refused.
+Its `qualifiers` list holds the words that say which benefit or scheme a figure belongs to (门诊,
+职工医保, 医疗救助 ...): a question naming one that none of an intent's wordings names asks about
+another benefit's figure (门诊的起付线 is not the critical-illness deductible).
 """
 from __future__ import annotations
 
@@ -62,6 +65,7 @@ class Catalogue(BaseModel):
     domain: list[str] = Field(default_factory=list)
     vocabulary: list[str] = Field(default_factory=list)
     uncovered: list[str] = Field(default_factory=list)
+    qualifiers: list[str] = Field(default_factory=list)
 
     def get(self, intent_id: str) -> IntentSpec | None:
         return self.by_id().get(intent_id)
@@ -81,6 +85,7 @@ class _File(BaseModel):
     out_of_scope: list[str] = Field(default_factory=list)
     domain: list[str] = Field(default_factory=list)
     uncovered: list[str] = Field(default_factory=list)
+    qualifiers: list[str] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -110,4 +115,5 @@ def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = 
             raise ValueError(f"intent id {spec.id!r} appears twice")
         seen.add(spec.id)
     return Catalogue(intents=specs, out_of_scope=list(own.out_of_scope), domain=list(own.domain),
-                     vocabulary=list(vocabulary or []), uncovered=list(own.uncovered))
+                     vocabulary=list(vocabulary or []), uncovered=list(own.uncovered),
+                     qualifiers=list(own.qualifiers))

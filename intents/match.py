@@ -10,7 +10,8 @@ still shares most of its characters. A question is scored against every example 
     coverage   = IDF weight of the shared terms / IDF weight of the question's terms
     precision  = IDF weight of the shared terms / IDF weight of the example's terms
     fuzzy      = rapidfuzz Indel similarity of the two compact strings
-    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy  (-0.1 if it names other months)
+    example    = 0.45 coverage + 0.20 precision + 0.35 fuzzy  (-0.1 if it names other months;
+                 -0.1 if both name domain terms and none in common: 怎么才算断保 / 怎么才算零报销)
     nearest    = 0.7 best example + 0.3 second-best example of the intent
                  (-0.1 if no example of the intent names the question's month)
     intent cov = coverage of the question by all the intent's examples together (IDF over intents)
@@ -25,6 +26,8 @@ adjusted by
   no count, -0.2 x the share of its words found in no example and not in the subject's
   vocabulary (the knowledge base's texts: 征兵, 挂失, 贷款 are foreign there), and -0.04 for
   each of the question's telling words (used by one or two intents only) the intent never uses;
+- -QUALIFIER when the question names a benefit or scheme (the catalogue's qualifiers: 门诊,
+  医疗救助 ...) that none of the intent's wordings names: a figure of another benefit;
 - keywords / negative words of the intent (+0.05 / -0.2 each);
 - personal markers for task intents: a question about *my* years ("我2025年断了，2026年交的")
   is a task, a general one ("断保一年有多长等待期", "今年没报销明年封顶线涨多少") belongs to
@@ -74,10 +77,32 @@ _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
 # Where a long message is cut into pieces, each scored on its own as well as the whole.
 _CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
 _ASKS = re.compile(r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
-                   r"[能会算要有在是][不没]|不$|\?|？")
+                   r"[能会算要有在是][不没]|[不没]$|\?|？")
 LONG_QUERY = 24      # characters (compact) from which a message is also read clause by clause
 W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
 W_LEFT_OUT = 0.1     # and this much times the share of the message's content it leaves out
+
+
+# A question that asks for a figure (read on the normalised text): an amount paid out or a ratio
+# (报多少, 比例, 最高报 ...), or any figure at all (多少年, 多少项, 交多少, 电话是多少). What one
+# pays in (交多少) may be answered without an amount ("只交个人部分"): it asks any figure.
+_ASKS_AMOUNT = re.compile(r"几成|比例|百分之几|百分比|最高支付限额|起付线|[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
+                          r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")   # what is paid out, not paid in
+_ASKS_FIGURE = re.compile(r"多少|几个|几年|几项")
+
+
+def asks_something(text: str) -> bool:
+    """Whether a piece of a message asks something (吗, 多少, 能不能, ？ ...), on its normalised text."""
+    return bool(_ASKS.search(normalise(text or "")))
+
+
+def asks_for_figure(text: str) -> str | None:
+    """"amount" when a question asks for an amount or a ratio (报多少, 比例, 最高报 ...),
+    "any" when it asks for some other figure (多少年, 几项), else None."""
+    clean = normalise(text or "")
+    if _ASKS_AMOUNT.search(clean):
+        return "amount"
+    return "any" if _ASKS_FIGURE.search(clean) else None
 
 
 class Match(BaseModel):
@@ -109,11 +134,13 @@ CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversat
 FRAGMENT_CHARS = 6   # a bare term is at most this long
 FRAGMENT_RAW = 0.15  # the raw similarity from which a bare term is answered by its best intent
 MONTH_CLASH = 0.1   # an example naming other months than the question
+TOPIC_CLASH = 0.1   # an example naming only other domain terms than the question
 RARE = 0.04    # per telling word of the question the intent never uses (at most two)
 HYPOTHETICAL_TASKS = ("what_if",)
 NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
 UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
 UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
+QUALIFIER = 0.12              # the question names a benefit the intent's wordings never name
 
 
 SHORT = 8   # characters: up to this, a message's bigrams come from all of it
@@ -160,6 +187,11 @@ def calibrate(raw: float) -> float:
 
 
 _PERSONAL_BONUS = {0: -0.25, 1: 0.0, 2: 0.1, 3: 0.15}
+# What a personal calculation answers: one's own figure or date. A history told around another
+# kind of question (能不能接着算, 额度能不能带过来) is a question about the rule, for the FAQ.
+_OWN_FIGURE = re.compile(r"多少|多久|几个月|几月|哪天|哪一天|什么时候|几号|多长|最高支付限额|等待期|能报|能用|"
+                         r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看")
+NO_OWN_FIGURE = 0.1   # a task intent, for a message that asks no figure of one's own
 
 
 class Matcher:
@@ -172,6 +204,7 @@ class Matcher:
         self.example_compact: list[str] = []
         self.example_weight: list[float] = []
         self.example_months: list[frozenset[str]] = []
+        self.example_topics: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         example_terms: list[set[str]] = []
         sources = [(spec.id, spec.examples) for spec in catalogue.intents]
@@ -186,6 +219,7 @@ class Matcher:
                 self.example_compact.append(squeezed)
                 example_terms.append(terms)
                 self.example_months.append(frozenset(t for t in terms if t.startswith("m:")))
+                self.example_topics.append(self.topics_of(clean))
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
@@ -200,6 +234,12 @@ class Matcher:
         self.intent_months: dict[str, frozenset[str]] = {}
         for intent, months in zip(self.example_intent, self.example_months):
             self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
+        self.intent_topics: dict[str, frozenset[str]] = {}   # the domain terms its wordings name
+        for intent, topic in zip(self.example_intent, self.example_topics):
+            self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
+        self.intent_topics: dict[str, frozenset[str]] = {}
+        for intent, topic in zip(self.example_intent, self.example_topics):
+            self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
         k = len(self.specs) + 1   # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
         self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1
@@ -213,6 +253,15 @@ class Matcher:
         self.known_words = frozenset(known)
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
+        self.qualifiers = tuple(dict.fromkeys(normalise(w) for w in catalogue.qualifiers))
+        self.qualified = {s.id: frozenset(w for w in self.qualifiers
+                                          if any(w in normalise(e) for e in s.examples))
+                          for s in catalogue.intents}
+
+    @staticmethod
+    def topics_of(clean: str) -> frozenset[str]:
+        """The domain dictionary's terms a normalised text names (断保, 零报销, 新生儿 ...)."""
+        return frozenset(w for w in domain_words() if w in clean)
 
     def is_fragment(self, text: str) -> bool:
         """A bare term of the subject ("交费", "新生儿参保"): short, asking nothing, every word
@@ -275,6 +324,7 @@ class Matcher:
         best: dict[str, float] = {}
         second: dict[str, float] = defaultdict(float)
         q_months = frozenset(t for t in q.terms if t.startswith("m:"))
+        q_topics = self.topics_of(q.text)
         for index, overlap in shared.items():
             sim = (W_COVERAGE * overlap / total
                    + W_PRECISION * overlap / self.example_weight[index]
@@ -282,6 +332,9 @@ class Matcher:
             months = self.example_months[index]
             if q_months and months and not q_months & months:
                 sim -= MONTH_CLASH   # "2月份交的" is not "12月交的", however alike they read
+            topic = self.example_topics[index]
+            if q_topics and topic and not q_topics & topic:
+                sim -= TOPIC_CLASH   # "怎么才算断保" is not "怎么才算零报销", however alike they read
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
                 second[intent] = best.get(intent, 0.0)
@@ -316,9 +369,11 @@ class Matcher:
         off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
             and not _YEAR.search(q.text) and not _COUNT.search(q.text)
         hypothetical = bool(_HYPOTHETICAL.search(q.text))
+        asks_own = bool(_OWN_FIGURE.search(q.text))
         # the question's most telling words (used by one or two intents only: 大一, 献血 is not
         # known at all): an intent that never uses them explains less of the question
         telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
+        named = frozenset(w for w in getattr(self, "qualifiers", ()) if w in q.text)
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
@@ -332,8 +387,10 @@ class Matcher:
             if spec.kind != "conversation":
                 sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
                 sim -= RARE * sum(1 for t in telling if intent not in self.intent_postings[t])
+                if named and not named & self.qualified.get(intent, frozenset()):
+                    sim -= QUALIFIER   # a figure of another benefit (门诊的起付线)
             if spec.kind == "task":
-                sim += bonus
+                sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
                 if intent in HYPOTHETICAL_TASKS:   # 假如/要是 ... 的话 speaks for a what-if
                     sim += NOT_HYPOTHETICAL if hypothetical else -NOT_HYPOTHETICAL
             elif spec.kind == "faq" and personal >= 2:

@@ -132,7 +132,9 @@ def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
 _Y = r"(?:\d{4}|\d{2})"
 _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
-_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
+_RANGE = r"(?:到|至|-|~|～|—|－)"
+# "2025到2027年" and "2025年到2027年" are one range: a 年 may close a year before a range sign
+_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年\s*{_RANGE}\s*{_Y}|\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
 _COUNT_BEFORE = set("了交缴续断补满共第近多")
 _NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
 
@@ -161,7 +163,7 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
         seq, nian = m.group(1), bool(m.group(2))
         if not nian and _NOT_YEAR_AFTER.match(text, m.end()):
             continue
-        parts = re.split(rf"\s*({_SEP})\s*", seq)
+        parts = re.split(rf"\s*年?\s*({_SEP})\s*", seq)
         tokens, seps = parts[0::2], parts[1::2]
         if not nian and any(len(t) != 4 for t in tokens):
             continue      # bare numbers count as years only when written with four digits

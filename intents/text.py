@@ -1,9 +1,11 @@
 """The one text pipeline shared by intent matching, FAQ search and slot extraction.
 
 normalise(): NFKC (full-width digits and letters become ASCII), traditional -> simplified
-(OpenCC t2s), lower case, then synonyms, dialect and common pinyin-input typos mapped to one
-canonical vocabulary (intents/data/synonyms.yaml), and months in Chinese numerals written in
-digits (二月份 -> 2月份). Punctuation and digits are kept, because
+(OpenCC t2s), lower case, then Chongqing dialect and colloquial forms read as standard Mandarin
+(intents/data/dialect.yaml: 好多 -> 多少, 咋个 -> 怎么, 报得到 -> 能报销 ...), a one-character
+slip of a domain term read as the term by its sound or shape (intents/sounds.py: 缴废 -> 缴费),
+synonyms mapped to one canonical vocabulary (intents/data/synonyms.yaml), and months in Chinese
+numerals written in digits (二月份 -> 2月份). Punctuation and digits are kept, because
 slot extraction reads "2025-12-10", "25、26年" and "2025到2027年".
 
 tokens(): normalise, then jieba with a trimmed copy of jieba's dictionary
@@ -18,6 +20,7 @@ compact(): the normalised text without punctuation, white space or leading fille
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -29,6 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel
+
+from intents.sounds import Repairer
 
 DATA = Path(__file__).parent / "data"
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -43,7 +49,6 @@ _TAIL_FILLER = re.compile(r"(?:呢|吗|啊|呀|吧|嘛|哦|噻|哈|喃|不嘛|�
 _REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好的: said once
 # A month written in Chinese numerals (二月份, 十二月) is written in digits, as most people type
 # it, so that 二月 and 2月 are one word; 两个月 / 三个月 (durations) are left alone.
-NEGATION = "没有"
 _MONTH = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])(十[一二]|[一二三四五六七八九十])(?=月)")
 _MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
                  "八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
@@ -97,13 +102,100 @@ def _synonym_pattern() -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, alternatives)))
 
 
+class DialectForm(BaseModel):
+    """One entry of dialect.yaml: a form people type, its standard form and an example."""
+
+    form: str
+    standard: str
+    example: str
+    before: str | None = None       # the next characters must match this
+    not_before: str | None = None   # ... must not match this
+    not_after: str | None = None    # the characters before must not end with this
+    after: str | None = None        # the characters before must end with this
+    reverse: bool = True            # says its standard form everywhere (robustness tests use it)
+
+
 @lru_cache(maxsize=1)
-def _negation_pattern() -> re.Pattern[str] | None:
-    """The dialect forms of 没有 (没得, 莫得 ...), read first: the variants that hold a 没有
-    (没有报销过 = 零报销) then match what was typed as 没得报销过 as well."""
-    variants = sorted((v for v, c in synonym_table().items() if c == NEGATION and v != c),
-                      key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, variants))) if variants else None
+def dialect_forms() -> tuple[DialectForm, ...]:
+    """The dialect lexicon, longest forms first (a form with a context before one without)."""
+    raw = load_yaml(DATA / "dialect.yaml") or {}
+    forms = [DialectForm.model_validate(e) for e in raw.get("entries") or []]
+    return tuple(sorted(forms, key=lambda f: (-len(f.form), f.before is None and f.not_before is None
+                                              and f.after is None)))
+
+
+@lru_cache(maxsize=1)
+def _dialect_pattern() -> tuple[re.Pattern[str], dict[str, list[tuple]]]:
+    """One alternation of every form, and per form its entries with their compiled contexts."""
+    def ending(rx: str | None) -> re.Pattern[str] | None:
+        return re.compile(f"(?:{rx})$") if rx else None
+
+    by_form: dict[str, list] = {}
+    for f in dialect_forms():
+        by_form.setdefault(f.form, []).append((
+            f, re.compile(f.before) if f.before else None,
+            re.compile(f.not_before) if f.not_before else None,
+            ending(f.not_after), ending(f.after)))
+    alternatives = sorted(by_form, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives))), by_form
+
+
+def read_dialect(text: str) -> str:
+    """Dialect and colloquial forms in their standard form, each in its context (dialect.yaml)."""
+    pattern, by_form = _dialect_pattern()
+
+    def standard(m: re.Match[str]) -> str:
+        rest, done = text[m.end():], text[:m.start()]
+        for form, before, not_before, not_after, after in by_form[m.group(0)]:
+            if before is not None and not before.match(rest):
+                continue
+            if not_before is not None and not_before.match(rest):
+                continue
+            if not_after is not None and not_after.search(done):
+                continue
+            if after is not None and not after.search(done):
+                continue
+            return form.standard
+        return m.group(0)
+
+    return pattern.sub(standard, text)
+
+
+def repair_terms() -> list[str]:
+    """The words a slip is repaired to: the domain dictionary and the synonym table's words."""
+    table = synonym_table()
+    return [*domain_words(), *table, *table.values()]
+
+
+@lru_cache(maxsize=1)
+def repairer() -> Repairer:
+    """The typo repairer of the domain terms, from the on-disk cache when its inputs are unchanged."""
+    terms = sorted(set(repair_terms()))
+    shapes = (DATA / "shapes.txt").read_text(encoding="utf-8")
+    code = (Path(__file__).parent / "sounds.py").read_bytes()
+    digest = hashlib.sha1("\n".join(terms).encode() + shapes.encode() + code).hexdigest()[:16]
+    name = f"sounds-{digest}.pickle"
+    cached = read_cached(name)
+    if isinstance(cached, Repairer):
+        return cached
+    built = Repairer.build(terms, shapes.splitlines())
+    write_cached(name, built, replaces="sounds-*.pickle")
+    return built
+
+
+def _is_word(word: str) -> bool:
+    tok = tokenizer()
+    tok.check_initialized()
+    return tok.FREQ.get(word, 0) > 0
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for _, start, end in tokenizer().tokenize(text, HMM=False)]
+
+
+def repair_slips(text: str) -> str:
+    """A one-character slip of a domain term (缴废, 断报, 封鼎线) read as the term (intents.sounds)."""
+    return repairer().repair(text, _is_word, _word_spans)
 
 
 def _needs_conversion(text: str) -> bool:
@@ -123,9 +215,7 @@ def to_simplified(text: str) -> str:
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
     text = to_simplified(text or "").lower()
-    negation = _negation_pattern()
-    if negation is not None:
-        text = negation.sub(NEGATION, text)
+    text = repair_slips(read_dialect(text))
     pattern = _synonym_pattern()
     if pattern is not None:
         table = synonym_table()

@@ -5,7 +5,10 @@ With no QUESTION, every line of standard input is one question, each answered on
 JSON fields: intent (null when out of scope or ambiguous), score, answer, sources (document,
 article, excerpt), options (label, value).
 
-FAQ and conversation intents are answered from bot.answers.replies. Personal questions (my_cap,
+FAQ and conversation intents are answered from bot.answers.replies; a figure the question wrongly
+assumes is corrected first (faq.premises), and a message asking several FAQ questions, each ending
+in a question mark, or comparing two things gets each part answered (bot.conversation.router
+.split_questions, .split_comparison). Personal questions (my_cap,
 my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.conversation.dialogue), as
 `yibao chat` would, in its one-shot mode (bot.conversation.oneshot.one_shot): when the one message holds
 every fact, the figures come back; otherwise the reply says what is still needed.
@@ -50,6 +53,9 @@ def _answer(text: str, today: dt.date) -> dict:
     from bot.conversation.router import understand
     from intents.catalogue import TASK_INTENTS
 
+    several = _several_questions(text)
+    if several is not None:
+        return several
     decision = understand(text)
     if decision.kind == "out_of_scope":
         return _as_json([out_of_scope_reply()], None, decision.score)
@@ -70,7 +76,45 @@ def _answer(text: str, today: dt.date) -> dict:
     reply = faq_reply_for(intent)
     if reply is None:
         return _as_json([out_of_scope_reply()], None, decision.score)
-    return _as_json([reply], intent, decision.score)
+    return _as_json([_corrected(text, reply)], intent, decision.score)
+
+
+def _corrected(question: str, reply):
+    """The reply, opened by the correction of a figure the question wrongly assumes
+    (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。")."""
+    from faq.premises import correction
+
+    fixed = correction(question, reply.text)
+    return reply.model_copy(update={"text": f"{fixed}{reply.text}"}) if fixed else reply
+
+
+def _several_questions(text: str) -> dict | None:
+    """A message asking several FAQ questions ("断保一年等多久？封顶线降多少？"), or comparing two
+    things of one subject ("固定等待期和变动等待期有什么区别"), answered part by part when every
+    part is understood as a FAQ entry (an entry both parts name, once; the two sides of a
+    comparison of one topic); else None (read as one question)."""
+    from bot.answers.replies import faq_reply_for
+    from bot.conversation.router import split_comparison, split_questions, understand
+
+    from faq import load
+
+    parts = split_questions(text)
+    comparison = not parts
+    parts = parts or split_comparison(text)
+    if not parts:
+        return None
+    decisions = [understand(p) for p in parts]
+    intents = list(dict.fromkeys(d.intent for d in decisions))   # two sides of one entry: once
+    if any(d.kind != "match" or _kind(d.intent or "") != "faq" for d in decisions):
+        return None
+    if comparison and len({load().entry(i).topic for i in intents if i}) != 1:
+        return None   # the two sides read as different subjects: the comparison is not ours
+    replies = [faq_reply_for(i) for i in intents]
+    if any(r is None for r in replies):
+        return None
+    asked = parts if len(intents) == len(parts) else [text] * len(intents)
+    return _as_json([_corrected(p, r) for p, r in zip(asked, replies)], intents[0],
+                    min(d.score for d in decisions))
 
 
 def task_replies(text: str, today: dt.date) -> list:

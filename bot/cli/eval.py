@@ -5,6 +5,13 @@ questions, never used for matching) is scored for yibao's matcher and for the cl
 baseline (TF-IDF character 1-3-grams + LinearSVC, trained on the same examples): accuracy,
 in-scope accuracy, off-topic refusal rate, per-intent precision / recall / F1 and the most
 confused pairs. scikit-learn is a test extra: `pip install -e '.[test]'`.
+
+`yibao eval --blind [--misses]`: the blind sets (bot/bench/data/blind-*.yaml, written by people who
+never saw the product) scored by facts through `yibao ask`'s own code: in-scope answers carrying
+the right facts, off-topic questions refused with 12393 (bot/bench/blind.py).
+`yibao eval --robustness [--misses]`: the invariance rate per perturbation kind (dialect, typo,
+traditional characters, keywords only, a personal story, polite padding) of every intent's
+canonical question (bot/bench/robustness.py).
 """
 from __future__ import annotations
 
@@ -21,6 +28,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="一行 JSON 输出")
     p.add_argument("--file", type=Path, default=HELDOUT, help="评测集（YAML，cases: [{q, intent}]）")
     p.add_argument("--misses", action="store_true", help="列出每个错误")
+    p.add_argument("--blind", action="store_true", help="盲测集：按事实评分（范围内答对、范围外拒答）")
+    p.add_argument("--robustness", action="store_true", help="稳健性：各类改写下意图不变的比例")
 
 
 def _cases(path: Path):
@@ -34,6 +43,10 @@ def _cases(path: Path):
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "blind", False) or getattr(args, "robustness", False):
+        from bot.cli.eval_blind import run_blind_and_robustness
+
+        return run_blind_and_robustness(args)
     cases = _cases(args.file)
     try:
         import sklearn  # noqa: F401

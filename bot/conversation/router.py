@@ -8,12 +8,14 @@ intents/data/intents.yaml. The matcher is built once per process and cached on d
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
-from intents.match import Decision, Match, Matcher, decide
+from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
 
-__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs"]
+__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
+           "split_comparison"]
 
 _CACHE_VERSION = 1
 
@@ -75,8 +77,74 @@ def rank(text: str, limit: int = 5) -> list[Match]:
     return matcher().rank(text, limit=limit)
 
 
+_QUESTION_END = re.compile(r"(?<=[？?])")
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message that asks several ("断保一年等多久？封顶线降多少？"): its
+    parts ending in a question mark (and the rest after the last one), when there are two or
+    more that each ask something; else [] (one question, however long)."""
+    parts = [p.strip(" ，,。；;") for p in _QUESTION_END.split(text or "")]
+    parts = [p for p in parts if len(p) >= 4]
+    asking = [p for p in parts if asks_something(p)]
+    return asking if len(asking) >= 2 and len(asking) == len(parts) else []
+
+
+_AND = r"(?:和|跟|与|同|还是|或者)"
+_DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?(?:什么|啥子|啥|哪些)?(?:区别|不同|不一样|差别|差异)")
+_WHICH = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:相比)?(?:选)?哪(?:个|种|样)(.+)$")
+
+
+def split_comparison(text: str) -> list[str]:
+    """The two sides of a comparison, each with what is compared: "12月交和1月交有什么区别" ->
+    ["12月交", "1月交"], "年底交和年初交哪个享受待遇早" -> ["年底交享受待遇早", "年初交享受待遇早"];
+    [] when the message compares nothing."""
+    clean = (text or "").strip(" ？?。！!")
+    m = _DIFFERENCE.match(clean)
+    if m:
+        return [m.group(1), m.group(2)]
+    m = _WHICH.match(clean)
+    if m:
+        return [m.group(1) + m.group(3), m.group(2) + m.group(3)]
+    return []
+
+
 def understand(text: str) -> Decision:
-    """match / ambiguous / out_of_scope for one message (never raises on any string)."""
+    """match / ambiguous / out_of_scope for one message (never raises on any string).
+
+    A question asking for a figure (报多少, 比例, 最高报 ...: intents.match.asks_for_figure)
+    matched to a FAQ entry whose answer states no figure of that kind is refused: it asks a
+    figure the sources do not give (门诊统筹一年最高报多少 is not answered by the policy basis
+    of the outpatient reform)."""
     text = text if isinstance(text, str) else ""
     m = matcher()
-    return decide(m.rank(text), fragment=m.is_fragment(text))
+    decision = decide(m.rank(text), fragment=m.is_fragment(text))
+    if decision.kind == "ambiguous":
+        decision = _by_topic(m, text, decision)
+    asked = asks_for_figure(text) if decision.kind == "match" and decision.intent else None
+    if asked and decision.intent in _figureless(asked):
+        return Decision(kind="out_of_scope", score=decision.score, candidates=decision.candidates)
+    return decision
+
+
+def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:
+    """A close call settled by the question's domain terms: when exactly one of the close
+    intents has wordings naming every domain term the question names (零报销 in "零报销是不是
+    也要等满4年"), it is the one meant."""
+    named = m.topics_of(m.query(text).text)
+    if not named:
+        return decision
+    covering = [c for c in decision.candidates if named <= m.intent_topics.get(c.intent, frozenset())]
+    if len(covering) != 1:
+        return decision
+    top = covering[0]
+    return Decision(kind="match", intent=top.intent, score=top.score, candidates=decision.candidates)
+
+
+@lru_cache(maxsize=2)
+def _figureless(kind: str) -> frozenset[str]:
+    """The FAQ entries whose answers state no figure of `kind` ("amount" or "any")."""
+    from faq import load
+    from faq.premises import states_a_figure
+
+    return frozenset(e.id for e in load().entries if not states_a_figure(e.answer, kind))

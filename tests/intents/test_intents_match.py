@@ -77,3 +77,22 @@ def test_real_catalogue_reads_dialect_typos_and_traditional_script(question, int
 def test_real_catalogue_refuses_the_unrelated_newspaper_articles():
     for question in ("奉节撂荒地整治", "荣昌玩具厂招工", "小游戏流水破千万"):
         assert understand(question).kind == "out_of_scope"
+
+
+def test_an_intent_naming_none_of_the_questions_domain_terms_scores_lower():
+    from bot.conversation.router import matcher
+    from intents.match import TOPIC_CLASH
+
+    m = matcher()
+    assert m.topics_of("怎么才算断保") == frozenset({"断保"})
+    assert "断保" not in m.intent_topics["zero_claim_what_counts"]
+    clash = m._similarities(m.query("怎么才算断保"))["zero_claim_what_counts"]
+    alike = m._similarities(m.query("怎么才算零报销"))["zero_claim_what_counts"]
+    assert alike - clash > TOPIC_CLASH
+
+def test_a_figure_of_another_benefit_is_refused_even_when_it_shares_the_words():
+    from bot.conversation.router import understand
+
+    assert understand("看门诊的起付线是多少").kind == "out_of_scope"
+    assert understand("医疗救助一年最高能给多少").kind == "out_of_scope"
+    assert understand("大病保险起付线是多少").intent == "critical_deductible"

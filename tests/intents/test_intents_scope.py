@@ -81,3 +81,54 @@ def test_a_bare_term_of_the_subject_is_answered_not_refused(term, intent):
 
 def test_a_what_if_is_told_by_its_hypothetical():
     assert understand("假如我后年接着交，封顶线会变成多少").intent == "what_if"
+
+
+def test_a_question_asking_an_amount_the_matched_entry_does_not_state_is_refused():
+    from intents.match import asks_for_figure
+
+    assert asks_for_figure("门诊统筹一年最高报多少") == "amount"
+    assert asks_for_figure("要连续交多少年") == "any"
+    assert asks_for_figure("断保有什么影响") is None
+    # the reform entries state no amount: an amount of the outpatient pool is not theirs to give
+    assert understand("职工医保门诊共济改革以后普通门诊最高报多少钱").kind == "out_of_scope"
+    # an entry that states the amount still answers
+    assert understand("二档一年交多少钱").intent == "fees_2026"
+    assert understand("连续参保激励每年加多少").kind == "match"
+
+
+def test_figures_of_an_answer_include_counts_and_hotlines_for_a_question_asking_any_figure():
+    from faq.premises import states_a_figure
+
+    assert states_a_figure("已有19项医保业务纳入", "any") and not states_a_figure("已有19项医保业务纳入", "amount")
+    assert states_a_figure("请拨打12366", "any")
+    assert states_a_figure("每年提高4000元", "amount") and states_a_figure("稳定在70%左右", "amount")
+
+
+def test_a_history_told_around_a_question_about_the_rule_goes_to_the_faq_not_the_calculation():
+    # the own years are background; what is asked is whether years elsewhere carry over
+    decision = understand("我2025年在成都参保，2026年回重庆交了，成都的年限能接着算吗")
+    assert decision.intent not in ("my_cap", "my_waiting", "my_benefit_start", "what_if")
+    # asking one's own figure after the same history is the calculation
+    assert understand("我2025年没交，2026年交了，我的等待期是多久").intent == "my_waiting"
+
+
+def test_a_close_call_goes_to_the_one_intent_whose_wordings_name_the_questions_domain_terms():
+    from bot.conversation.router import _by_topic, matcher
+    from intents.match import Decision, Match
+
+    m = matcher()
+    close = Decision(kind="ambiguous", score=0.6, candidates=[
+        Match(intent="continuous_incentive_first_year", score=0.6, raw=0.3),
+        Match(intent="zero_claim_incentive_what", score=0.6, raw=0.3)])
+    settled = _by_topic(m, "零报销是不是也要等几年才有", close)
+    assert settled.kind == "match" and settled.intent == "zero_claim_incentive_what"
+    # no domain term named: the close call stays a question back to the person
+    assert _by_topic(m, "这个要等几年", close).kind == "ambiguous"
+
+
+def test_what_one_pays_in_may_be_answered_without_an_amount():
+    # "只缴纳个人部分" answers 要交多少 for a veteran: no amount needed, no refusal
+    from intents.match import asks_for_figure
+
+    assert asks_for_figure("退役军人接续居民医保要交多少") == "any"
+    assert understand("退役军人接续居民医保要交多少").intent == "veterans_and_military_spouses"

@@ -362,3 +362,13 @@ def test_a_count_in_words_right_after_a_year_list_is_not_glued_to_it():
     slots = extract("2026、2027两年在公司交的职工医保，2028年又回来交居民医保，有等待期没", dt.date(2028, 11, 1))
     assert [(f.year, f.status) for f in slots.facts] == [(2026, "employee"), (2027, "employee"), (2028, "insured")]
     assert slots.target_year == 2028
+
+
+def test_a_range_whose_first_year_is_closed_by_nian_is_still_a_range():
+    import datetime as dt
+
+    from intents.slots import extract
+
+    slots = extract("2024年到2026年都没交", dt.date(2026, 12, 1))
+    assert slots.years == [2024, 2025, 2026]
+    assert {f.year for f in slots.facts if f.status == "uninsured"} == {2024, 2025, 2026}
