@@ -149,11 +149,12 @@ def _zero_claim_steps(tl: Timeline, rows: list[YearFigures], t: Trace) -> None:
                "resident_only", result=0, years=ignored_employee)
     cleared = [r for r in rows if r.year in h.reward_used]
     if cleared:
-        parts = "、".join(f"{r.year}年清零{r.cleared}元" for r in cleared)
+        parts = "、".join(f"{r.year}年用了{r.cleared}元，{r.year + 1}年起清零" for r in cleared)
         t.step("incentive.zero_claim_cleared", f"大病保险使用了奖励额度：{parts}（当年使用当年清零，次年重新计算），"
                "连续参保激励不受影响。", "zero_claim_cleared", result=target.zero_claim,
                reward_used=sorted(h.reward_used))
-        t.caveat("使用奖励额度的年度，本产品按“当年清零”显示该年度的零报销激励为0；连续参保激励不清零。")
+        t.caveat("“当年使用当年清零”按本产品的理解：使用奖励额度的年度仍按提高后的封顶线支付，"
+                 "从下一年度起零报销激励额度清零、重新计算；连续参保激励不清零。")
     gaps = [r.year for r in rows if earned and r.year > earned[0] + 1
             and r.coverage in (Coverage.none, Coverage.employee)]
     if target.zero_claim and gaps:
