@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from intents.text import normalise
 
 Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
-                 "reward_used"]
+                 "reward_used", "reward_unused"]
 Group = Literal["newborn", "low_income", "poverty_alleviated", "inmate", "student"]
 
 
@@ -101,10 +101,14 @@ def find_pii(text: str) -> tuple[str, list[str]]:
     return text, kinds
 
 
+_LIST_COUNT = re.compile(r"(?<=\d)(?:两|二|三|四|五|六|七|八|九|十)(?=个?年)")
+
+
 def prepare(text: str) -> tuple[str, list[str]]:
     """Normalised text, PII blanked, Chinese numerals before 年/月/日/号/个 as digits."""
     clean = normalise(text or "")[:5000]
     clean, pii = find_pii(clean)
+    clean = _LIST_COUNT.sub("", clean)  # 25、26两年: the count of the years just listed
     clean = _CN_NUMERAL.sub(_cn_to_digits, clean)
     return clean, pii
 
@@ -123,7 +127,8 @@ def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
 _Y = r"(?:\d{4}|\d{2})"
 _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
-_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
+# 年 may stand after every year of a list or range: "2027年到2030年", "2025年、2026年"
+_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年?\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
 _COUNT_BEFORE = set("了交缴续断补满共第近多")
 _NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
 
@@ -149,10 +154,10 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
     invalid: list[int] = []
     low, high = 2000, today.year + 20
     for m in _YEAR_SEQ.finditer(text):
-        seq, nian = m.group(1), bool(m.group(2))
+        seq, nian = m.group(1), bool(m.group(2)) or "年" in m.group(1)
         if not nian and _NOT_YEAR_AFTER.match(text, m.end()):
             continue
-        parts = re.split(rf"\s*({_SEP})\s*", seq)
+        parts = re.split(rf"\s*年?\s*({_SEP})\s*", seq)
         tokens, seps = parts[0::2], parts[1::2]
         if not nian and any(len(t) != 4 for t in tokens):
             continue      # bare numbers count as years only when written with four digits
@@ -322,6 +327,8 @@ def group_of(text: str) -> str | None:
 _CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|然后|不过|后来|而且")
 # A negation before the verb (没交, 未参保, 忘了交, 漏交, 没来得及交, 没顾上交) or after it (交漏了).
 _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)?|漏了?|没来得及|来不及|没顾上|顾不上|没时间)"
+# "从来没断过", "没有断保": never broken, every year insured
+_NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
     rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续")
@@ -333,11 +340,16 @@ _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和
 _ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|县)")
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
 _ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|奖励|大病)))|一次都没用|没产生报销")
+# "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
+_REWARD_UNUSED = re.compile(
+    r"(?:激励|奖励)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
+    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励)")
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
                      r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)")
 _CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
     r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|在交|上了医保|"
+    r"(?:才|又|重新|开始)(?:交|缴|买)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
 _ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|(?<!算|是|叫|于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
@@ -345,7 +357,7 @@ _NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|�
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _INSURED_COUNT = re.compile(
     r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了")
-_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
+_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)")
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
@@ -357,6 +369,9 @@ _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|�
 def _statuses(clause: str) -> list[str]:
     found: list[str] = []
     rest = _BACKPAY_WORDS.sub(" ", clause)  # 补缴了一年: a count of back-paid years, not a year paid
+    if _REWARD_UNUSED.search(rest):
+        found.append("reward_unused")
+        rest = _REWARD_UNUSED.sub(" ", rest)
     if _REWARD.search(rest):
         found.append("reward_used")
         rest = _REWARD.sub(" ", rest)
@@ -372,10 +387,13 @@ def _statuses(clause: str) -> list[str]:
     elif _ELSEWHERE.search(rest) and re.search(r"参保|交|缴|买|医保", rest):
         found.append("elsewhere")
         rest = _ELSEWHERE.sub(" ", rest)
+    if _NEVER_BROKEN.search(rest):
+        found.append("insured")
+        rest = _NEVER_BROKEN.sub(" ", rest)
     if _NEGATED_INSURED.search(rest) or _NONE.search(rest):
         found.append("uninsured")
         rest = _NONE.sub(" ", _NEGATED_INSURED.sub(" ", rest))
-    if "elsewhere" not in found and "employee" not in found and _INSURED.search(rest):
+    if not {"elsewhere", "employee", "insured"} & set(found) and _INSURED.search(rest):
         found.append("insured")
     return found
 
@@ -404,7 +422,7 @@ def extract(text: str, today: dt.date) -> Slots:
     if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
         slots.insured_count = int(m.group(1) or m.group(2))
     if m := _BACKPAID.search(undated):
-        slots.backpaid = int(m.group(1))
+        slots.backpaid = int(m.group(1) or m.group(2))
     elif _NO_BACKPAY.search(undated):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)

@@ -345,7 +345,37 @@ def test_a_negation_after_都_covers_the_whole_list(text):
 
 def test_an_incentive_used_is_not_a_year_without_claims():
     assert facts("2025年用过大病保险的激励额度") == [(2025, "reward_used")]
-    assert facts("2025年没用过激励额度") == []
+    assert facts("2025年没用过激励额度") == [(2025, "reward_unused")]
+
+
+@pytest.mark.parametrize("text", ["2028年报销过，激励额度没用过", "2028年报销过，没有用过激励的额度"])
+def test_a_negation_stays_in_its_clause_and_subject(text):
+    assert facts(text) == [(2028, "claimed"), (2028, "reward_unused")]
+
+
+def test_every_year_reimbursed_and_the_incentive_not_used_are_two_subjects():
+    slots = extract("每年都有报销，激励额度没用过", TODAY)
+    assert slots.statuses == ["claimed", "reward_unused"]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("2025、2026年都交了，2027年到2030年没交", [2027, 2028, 2029, 2030]),
+    ("二〇二六年到二〇三〇年都没交", [2026, 2027, 2028, 2029, 2030]),
+    ("27年至29年没交", [2027, 2028, 2029]),
+    ("25、26两年其实没交，27年才交", [2025, 2026]),
+])
+def test_a_range_or_list_with_年_on_each_year_covers_every_year(text, years):
+    assert sorted(f.year for f in extract(text, TODAY).facts if f.status == "uninsured") == years
+
+
+@pytest.mark.parametrize("text", ["以前从来没断过", "没有断过，一直在交"])
+def test_never_broken_is_enrolment_not_a_break(text):
+    slots = extract(text, TODAY)
+    assert slots.all_insured and slots.statuses == ["insured"]
+
+
+def test_a_count_before_the_back_payment_verb_is_the_years_back_paid():
+    assert extract("两年都补缴了", TODAY).backpaid == 2
 
 
 @pytest.mark.parametrize("text, expected", [
