@@ -6,9 +6,10 @@ JSON fields: intent (null when out of scope or ambiguous), score, answer, source
 article, excerpt), options (label, value).
 
 FAQ and conversation intents are answered from bot.answers.replies. Personal questions (my_cap,
-my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.conversation.dialogue), as
-`yibao chat` would, in its one-shot mode (bot.conversation.oneshot.one_shot): when the one message holds
-every fact, the figures come back; otherwise the reply says what is still needed.
+my_waiting, my_benefit_start, what_if) go through the same router as `yibao chat`
+(bot.conversation.dialogue.respond with once=True): when the one message holds every fact, the
+figures come back, with the steps and the year table (an agent's look-up may stay long); otherwise
+the reply says what is still needed.
 """
 from __future__ import annotations
 
@@ -65,9 +66,10 @@ def answer(question: str, today: dt.date) -> dict:
 def task_replies(text: str, today: dt.date) -> list:
     """A personal question through the dialogue manager's one-shot mode: the summary and the
     figures when the message holds every fact, else what the answer still needs."""
-    from bot.conversation.oneshot import one_shot
+    from bot.conversation.dialogue import respond
 
-    return one_shot(text, today)
+    replies, _ = respond(None, text, today, once=True)
+    return [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
 
 
 def _kind(intent: str) -> str | None:

@@ -28,6 +28,7 @@ FIRST_YEAR = 2025
 ADULT_AGE = 18
 LAST_YEAR = 2100
 RESIDENT = ("insured", "elsewhere")
+INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
 NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
 GROUP_NAMES = {
     "general": "普通居民", "newborn": "新生儿", "low_income": "低保等困难人员",
@@ -86,8 +87,9 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
         return []
     if group == "newborn" and facts.born:
         paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
-        if paid is None or (paid - facts.born).days < 730:
+        if (paid or dt.date(target, 1, 1)) - facts.born < dt.timedelta(days=730):
             return []  # 五.1: enrolled before two years of age, no broken years counted
+        # a child first insured at two or older: the years since birth are asked about
     return list(range(start, target))
 
 
@@ -150,7 +152,15 @@ def next_need(state: State, today: dt.date) -> Need | None:
         paid = _paid(facts)
         if paid is None or not _month_is_enough(paid, target, facts):
             return Need(slot="paid_on")
+    if task == "my_waiting" and _paid(facts) is None and group not in NO_NEW_WAITING \
+            and (today > collection_end(target) or group == "newborn"):
+        return Need(slot="paid_on")  # paid in the collection period or not: it changes the months
     return None
+
+
+def collection_end(target: int) -> dt.date:
+    """The last day of the collection period for an insured year (the end of its February)."""
+    return dt.date(target, 3, 1) - dt.timedelta(days=1)
 
 
 def _month_is_enough(paid: tuple[int, int], target: int, facts: Facts) -> bool:
@@ -200,6 +210,8 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         elif status == "claimed":
             facts.zero_claim[year] = False
             facts.years.setdefault(year, "insured")
+        elif status == "reward_unused":
+            facts.reward_used = sorted(set(facts.reward_used or []) - {year})
         elif status == "reward_used":
             facts.reward_used = sorted(set(facts.reward_used or []) | {year})
             facts.years.setdefault(year, "insured")  # a payout that year: insured that year

@@ -32,8 +32,9 @@ def chat(env, lines, *args, today="2026-11-22"):
 def test_each_reply_is_one_json_line_with_text_options_sources_and_intent(env):
     out = chat(env, ["我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？", "对"])
     assert all({"text", "options", "sources", "intent"} <= set(o) for o in out)
-    answer = out[-1]
+    answer = next(o for o in out if o["figures"])  # told whole: the result comes straight away
     assert "204,000" in answer["text"] and answer["figures"]["cap"] == 204000
+    assert "逐年封顶线" in answer["details"] and "逐年封顶线" not in answer["text"]
     assert answer["sources"][0]["document"] and answer["sources"][0]["article"]
 
 

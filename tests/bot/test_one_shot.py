@@ -6,9 +6,13 @@ import json
 import subprocess
 import sys
 
-from bot.conversation.oneshot import one_shot
+from bot.conversation.dialogue import respond
 
 TODAY = dt.date(2026, 11, 22)
+
+
+def one_shot(message: str, today: dt.date):
+    return respond(None, message, today, once=True)[0]
 
 
 def test_every_fact_in_one_message_gives_the_figure_and_the_facts_used():
