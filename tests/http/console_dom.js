@@ -122,12 +122,12 @@ async function againstTheServer() {
   seen.search = text("search-results");
   seen.marked = body.querySelectorAll("#search-results mark").map(m => m.textContent);
 
-  // 对话: the history in one message, then the 对 option
+  // 对话: the history told whole in one message gives the answer, then its 依据 option
   document.getElementById("chat-input").value = HISTORY;
   document.getElementById("chat-form").fire("submit");
-  await until(() => button("对"), "the summary's options");
-  button("对").fire("click");
-  await until(() => text("chat-log").includes("依据"), "the answer");
+  await until(() => button("依据"), "the answer's options");
+  button("依据").fire("click");
+  await until(() => text("chat-log").includes("逐年封顶线"), "the steps of the answer");
   seen.chat = text("chat-log");
   seen.session = text("chat-session");
 

@@ -32,42 +32,43 @@ def option(replies: list[dict], label: str) -> str:
     return next(o["value"] for r in replies for o in r["options"] if o["label"] == label)
 
 
-def test_a_history_confirmed_with_its_option_gives_the_cap(client):
-    summary = say(client, "desk-1", HISTORY)
-    assert summary[-1]["text"].startswith("我理解的是")
-    answer = say(client, "desk-1", option(summary, "对"))
-    assert "204,000元" in answer[0]["text"]
-    assert "医保经办机构" in answer[0]["text"]
-    assert answer[0]["sources"] and answer[0]["sources"][0]["excerpt"]
+def test_a_history_told_whole_gives_the_cap_and_its_steps_on_request(client):
+    summary, answer = say(client, "desk-1", HISTORY)
+    assert summary["text"].startswith("按您说的情况")
+    assert "204,000元" in answer["text"]
+    assert "医保经办机构" in answer["text"]
+    assert answer["sources"] and answer["sources"][0]["excerpt"]
+    steps = say(client, "desk-1", option([answer], "依据"))
+    assert "逐年封顶线" in steps[0]["text"]
 
 
 def test_a_conversation_continues_in_a_second_app_on_the_same_file(db):
     first_store = SQLiteStore(db)
     with TestClient(create_app(first_store)) as first:
-        summary = say(first, "desk-2", HISTORY)
+        answer = say(first, "desk-2", HISTORY)
     first_store.close()
     second_store = SQLiteStore(db)
     with TestClient(create_app(second_store)) as second:
-        answer = say(second, "desk-2", option(summary, "对"))
+        steps = say(second, "desk-2", option(answer, "依据"))
     second_store.close()
-    assert "204,000元" in answer[0]["text"]
+    assert "逐年封顶线" in steps[0]["text"] and "204000" in steps[0]["text"]
 
 
 def test_two_sessions_do_not_share_what_was_said(client):
-    summary = say(client, "caller-a", HISTORY)
-    other = say(client, "caller-b", option(summary, "对"))
-    assert not any("204,000元" in r["text"] for r in other)
+    answer = say(client, "caller-a", HISTORY)
+    other = say(client, "caller-b", option(answer, "依据"))
+    assert not any("204000" in r["text"] for r in other)
 
 
 def test_forgetting_a_session_deletes_its_record_and_starts_afresh(client, store):
-    summary = say(client, "desk-3", HISTORY)
+    answer = say(client, "desk-3", HISTORY)
     assert store.raw("http:desk-3") is not None
     response = client.delete("/api/chat/desk-3")
     assert response.status_code == 200
     assert response.json() == {"session": "desk-3", "forgotten": True}
     assert store.raw("http:desk-3") is None
-    after = say(client, "desk-3", option(summary, "对"))
-    assert not any("204,000元" in r["text"] for r in after)
+    after = say(client, "desk-3", option(answer, "依据"))
+    assert not any("204000" in r["text"] for r in after)
 
 
 def test_an_id_card_and_a_phone_number_are_neither_stored_nor_logged(client, store, caplog):
