@@ -195,8 +195,9 @@ def random_truth(rng: random.Random) -> Truth:
             broken.append(y)
         backpaid = rng.randint(1, len(broken)) if broken and rng.random() < 0.4 else 0
         paid = _paid(rng, target, group)
-        if paid.year == target - 1 and paid.month >= 9 and rng.random() < 0.15 and paid > dt.date(target - 1, 9, 5):
-            planned = True  # asked before paying, paying by December
+        if paid.year == target - 1 and paid.month >= 9 and rng.random() < 0.15 and paid > dt.date(target - 1, 9, 5) \
+                and group != "student":
+            planned = True  # asked before paying, paying by December (any day of it gives the same figures)
             today = _day(rng, dt.date(target - 1, 9, 1), paid - dt.timedelta(days=1))
         else:
             today = paid + dt.timedelta(days=rng.randint(0, 150))
@@ -263,6 +264,8 @@ class Agent:
         self.asked_again = 0
         self.plain = Speech(Voice(today=member.truth.today), self.rng)  # after being misread twice
         self.seen: dict[str, int] = {}
+        self.asks: dict[str, int] = {}  # how often each kind of question came
+        self.repeated = False
 
     # the agenda: each item is a fact kind to tell, the top of the stack is the end of the list
     def opening(self) -> str:
@@ -324,7 +327,12 @@ class Agent:
             return say.planned(t.target) if t.planned else say.paid(t.target, h.paid_on)
         return ""
 
+    def taps_now(self) -> bool:
+        return not self.repeated and self.rng.random() < self.m.persona.taps
+
     def tap(self, reply: Reply, value: str) -> bool:
+        if self.repeated:
+            return False  # the button did not take: type instead
         return any(o.value == value for o in reply.options) and self.rng.random() < self.m.persona.taps
 
     # --- answering what is asked -------------------------------------------------------------
@@ -332,6 +340,9 @@ class Agent:
     def answer(self, reply: Reply) -> str:
         kind = asked(reply)
         years = asked_years(reply)
+        key = kind if kind not in ("none", "confirm", "resume") else reply.text
+        self.asks[key] = self.asks.get(key, 0) + 1
+        self.repeated = self.asks[key] > 1
         if kind == "confirm":
             return self.confirm(reply.text)
         if kind == "amend":
@@ -357,13 +368,15 @@ class Agent:
             used = sorted(self.t.history.reward_used)
             if self.tap(reply, "yes" if used else "no"):
                 return "yes" if used else "no"
+            if self.repeated:
+                return self.say.reward(used)
             if not used:
                 return self.rng.choice(["没用过", "没有", "没有用到过", "莫得用过"] if self.m.persona.voice.dialect
                                        else ["没用过", "没有", "没有用到过", "没用到"])
             return self.rng.choice(["用到过", self.say.reward(used)])
         if kind == "reward_years":
             used = sorted(self.t.history.reward_used)
-            if used and self.m.persona.taps and self.rng.random() < self.m.persona.taps:
+            if used and self.taps_now():
                 return "years:" + ",".join(map(str, used))
             return self.say.years(used) if used else "没用过"
         if kind == "zero_claim":
@@ -410,7 +423,7 @@ class Agent:
         if kinds <= {"chongqing", "none"}:
             paid = [y for y in years if statuses[y] == "chongqing"]
             value = "years:" + ",".join(map(str, paid))
-            if self.m.persona.taps and self.rng.random() < self.m.persona.taps:
+            if self.taps_now():
                 return value
         return self.say.statuses(statuses)
 
@@ -425,7 +438,7 @@ class Agent:
                 return self.say.zero_claims(years, zero)
             return self.say.pick(["没报销过", "一次都没报销过"], ["莫得报销过", "没得报过"]) if none_ else \
                 self.say.pick(["报销过", "有报销"], ["报过的", "报销过的"])
-        if self.m.persona.taps and self.rng.random() < self.m.persona.taps:
+        if self.taps_now():
             if not none_:
                 return "years:none"
             if len(none_) == len(years):
@@ -476,7 +489,7 @@ class Agent:
         wrong_zero = sorted(y for y in s.zero if y not in h.zero_claim) + \
             sorted(y for y in s.claimed if y in h.zero_claim)
         if wrong_zero and t.task == "my_cap":
-            parts.append(say.zero_claims(wrong_zero, set(h.zero_claim)))
+            parts.append(say.zero_claims(wrong_zero, set(h.zero_claim), named=True))
         if s.reward_used is not None and t.task == "my_cap" and s.reward_used != set(h.reward_used):
             parts.append(say.reward(sorted(h.reward_used)))
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":

@@ -149,17 +149,20 @@ class Speech:
         every = len(groups) == 1
         return "，".join(self.status(groups[s], s, every) for s in order)
 
-    def zero_claims(self, years: list[int], zero: set[int]) -> str:
+    def zero_claims(self, years: list[int], zero: set[int], named: bool = False) -> str:
+        """Which of `years` had no reimbursement at all; `named` names the years even when all agree."""
         none_ = sorted(set(years) & zero)
         some = sorted(set(years) - zero)
-        if not none_:
+        if not none_ and not named:
             return self.pick(["每年都报销过", "每年都有报销", "每年看病都用医保报过"],
                              ["每年都报过的", "年年都报销过"])
-        if not some:
+        if not some and not named:
             return self.pick(["一次都没报销过", "从来没用医保报销过"], ["一次都莫得报销过", "从来没得报过"])
-        parts = [self.pick([f"{self.years(none_)}一次都没报销过", f"{self.years(none_)}没有用医保报销过"],
-                           [f"{self.years(none_)}莫得报销过", f"{self.years(none_)}一分钱都没得报过"])]
-        if self.rng.random() < 0.8:
+        parts = []
+        if none_:
+            parts.append(self.pick([f"{self.years(none_)}一次都没报销过", f"{self.years(none_)}没有用医保报销过"],
+                                   [f"{self.years(none_)}莫得报销过", f"{self.years(none_)}一分钱都没得报过"]))
+        if some and (named or not parts or self.rng.random() < 0.8):
             parts.append(self.pick([f"{self.years(some)}报销过", f"{self.years(some)}有报销"],
                                    [f"{self.years(some)}报过的"]))
         return "，".join(parts)
@@ -192,8 +195,8 @@ class Speech:
                          [f"娃儿是{self.date(d)}生的", f"我家娃儿{self.date(d)}出生的"])
 
     def group(self, group: str, born: dt.date | None = None) -> str:
-        if group == "newborn" and born and self.rng.random() < 0.5:
-            return self.born(born)
+        if group == "newborn" and born and (self.rng.random() < 0.5 or (self.voice.today - born).days > 180):
+            return self.born(born)  # a child no longer just born is told by the birth day
         return {
             "newborn": self.pick(["我家宝宝刚出生", "给刚出生的孩子问"], ["我家娃儿才生"]),
             "student": self.pick(["我是在重庆读大学的学生", "我在重庆上大学"], ["我在重庆读大学"]),
