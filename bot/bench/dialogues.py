@@ -33,6 +33,9 @@ class DialogueReport(BaseModel):
     summaries_corrected: int
     wrong_summaries_confirmed: int
     kinds: dict[str, int]
+    second_asked: int  # conversations where a second question followed the first figure
+    second_right_share: float
+    second_kinds: dict[str, int]
     by_task: dict[str, float]
     failures: list[Conversation]
 
@@ -54,6 +57,7 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
     reached = [c.turns for c in talks if c.outcome != "none"]
     tasks = Counter(c.task for c in talks)
     failures = [c for c in talks if c.outcome != "right" or c.internal_error]
+    seconds = [c for c in talks if c.second_kind is not None]
     return DialogueReport(
         mode=mode, seed=seed, count=len(talks), right=len(right),
         right_share=round(len(right) / len(talks), 4) if talks else 0.0,
@@ -63,6 +67,9 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
         summaries_corrected=sum(c.corrected for c in talks),
         wrong_summaries_confirmed=sum(c.confirmed_wrong for c in talks),
         kinds=dict(Counter(c.kind for c in talks).most_common()),
+        second_asked=len(seconds),
+        second_right_share=round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0,
+        second_kinds=dict(Counter(c.second_kind for c in seconds).most_common()),
         by_task={t: round(sum(c.outcome == "right" for c in talks if c.task == t) / k, 4) for t, k in tasks.items()},
         failures=failures[:samples])
 
@@ -79,6 +86,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"  到数字的轮数：中位 {r.median_turns:g}，p90 {r.p90_turns:g}；纠正摘要 {r.summaries_corrected} 次，"
               f"确认了错误摘要 {r.wrong_summaries_confirmed} 次")
         print("  结果类别：" + "，".join(f"{k} {v}" for k, v in r.kinds.items()))
+        print(f"  同一对话里的第二个问题：{r.second_asked} 次，正确 {r.second_right_share:.1%}；"
+              + "，".join(f"{k} {v}" for k, v in r.second_kinds.items()))
         print("  各问题正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_task.items()))
         for c in r.failures:
             print(f"  --- {c.seed} {c.task} {c.style} → {c.kind}；真实 {c.truth}；所答 {c.stated}")

@@ -23,7 +23,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.bench.member_reading import Figures, Summary, asked, asked_years, figures, internal_error, read_summary
+from bot.bench.member_reading import (
+    Figures,
+    Summary,
+    asked,
+    asked_years,
+    dates_of,
+    figures,
+    internal_error,
+    read_summary,
+)
 from bot.bench.member_speech import Speech, Status, Voice
 from bot.models import Reply
 from rules import Coverage, History, evaluate
@@ -44,7 +53,9 @@ class Truth(BaseModel):
 
     task: Task
     history: History
-    planned: bool = False  # not paid yet on `today`: will pay by 31 December before the year asked about
+    planned: bool = False  # not paid yet on `today`: will pay on a day between plan_from and plan_to
+    plan_from: dt.date | None = None  # any payment day in this window gives the same figures
+    plan_to: dt.date | None = None
     cap: int
     waiting_months: int
     benefits_from: dt.date | None
@@ -89,6 +100,7 @@ class Persona(BaseModel):
     taps: float = Field(ge=0, le=1)  # the chance of tapping an offered option that fits
     says_target: bool = True
     slip: bool = False  # tells one year wrong at first, and corrects it at the summary
+    second: Task | None = None  # after the first figure, asks this in the same conversation
 
 
 class Member(BaseModel):
@@ -158,31 +170,37 @@ def _paid(rng: random.Random, target: int, group: str) -> dt.date:
 
 def _newborn(rng: random.Random) -> dict:
     """A child: born, then first enrolled within 90 days, before two, or at two or older."""
-    kind = rng.choices(["days", "under_two", "over_two"], [55, 30, 15])[0]
-    lag = {"days": (0, 90), "under_two": (91, 700), "over_two": (740, 1400)}[kind]
+    kind = rng.choices(["days", "under_two", "over_two", "not_yet"], [45, 27, 13, 15])[0]
+    lag = {"days": (0, 90), "under_two": (91, 700), "over_two": (740, 1400), "not_yet": (3, 60)}[kind]
+    days = int(p.value("newborn_days", FIRST_YEAR))
     while True:
-        born = _day(rng, dt.date(2025, 1, 1), dt.date(LAST_TARGET, 10, 1))
+        born = _day(rng, dt.date(2025, 1, 1), dt.date(LAST_TARGET, 12, 20))
         paid = born + dt.timedelta(days=rng.randint(*lag))
-        if paid.year <= LAST_TARGET:
+        if paid.year <= LAST_TARGET and (kind != "not_yet" or paid.year == born.year):
             break
     target = paid.year
     coverage = {y: Coverage.none for y in range(born.year, target)}
     coverage[target] = Coverage.chongqing
-    return {"target_year": target, "coverage": coverage, "group": "newborn", "born": born, "paid_on": paid}
+    out = {"target_year": target, "coverage": coverage, "group": "newborn", "born": born, "paid_on": paid}
+    if kind == "not_yet":  # asked a few days after the birth, paying within the 90 days, in the birth year
+        today = _day(rng, born, paid - dt.timedelta(days=1))
+        out["plan"] = (today, min(born + dt.timedelta(days=days), dt.date(born.year, 12, 31)))
+    return out
 
 
 def random_truth(rng: random.Random) -> Truth:
     task: Task = rng.choice(["my_cap", "my_waiting", "my_benefit_start"])
     group = rng.choices(["general", "newborn", "student", "low_income", "poverty_alleviated"],
                         [72, 12, 8, 4, 4])[0]
-    planned = False
+    plan: tuple[dt.date, dt.date] | None = None
     if group == "newborn":
         kw = _newborn(rng)
         zero: set[int] = set()
         used: set[int] = set()
         backpaid = 0
         paid = kw.pop("paid_on")
-        today = paid + dt.timedelta(days=rng.randint(0, 120))
+        plan = kw.pop("plan", None)
+        today = plan[0] if plan else paid + dt.timedelta(days=rng.randint(0, 120))
     else:
         target = rng.randint(FIRST_YEAR, LAST_TARGET)
         coverage = _years_before(rng, target, FIRST_YEAR)
@@ -197,14 +215,15 @@ def random_truth(rng: random.Random) -> Truth:
         paid = _paid(rng, target, group)
         if paid.year == target - 1 and paid.month >= 9 and rng.random() < 0.15 and paid > dt.date(target - 1, 9, 5) \
                 and group != "student":
-            planned = True  # asked before paying, paying by December (any day of it gives the same figures)
             today = _day(rng, dt.date(target - 1, 9, 1), paid - dt.timedelta(days=1))
+            plan = (today, dt.date(target - 1, 12, 31))  # asked before paying, paying by December
         else:
-            today = paid + dt.timedelta(days=rng.randint(0, 150))
+            today = paid + dt.timedelta(days=0 if rng.random() < 0.1 else rng.randint(0, 150))  # 0: paid today
         kw = {"target_year": target, "coverage": coverage, "group": group}
     history = History(today=today, zero_claim=zero, reward_used=used, backpaid=backpaid, paid_on=paid, **kw)
     result = evaluate(history)
-    return Truth(task=task, history=history, planned=planned, cap=result.cap.effective,
+    return Truth(task=task, history=history, planned=plan is not None, plan_from=plan[0] if plan else None,
+                 plan_to=plan[1] if plan else None, cap=result.cap.effective,
                  waiting_months=result.waiting.months, benefits_from=result.benefits_from)
 
 
@@ -220,8 +239,11 @@ def random_member(seed: str, mode: Mode) -> Member:
     # a person names no year only when they tell no years at first and mean the coming year
     says_target = telling != "piecemeal" or rng.random() < 0.7 or truth.target != coming_year(truth.today)
     slip = mode == "correct" and telling != "piecemeal" and bool(truth.before()) and rng.random() < 0.2
+    later = random.Random(seed + ":second")  # its own draws: the first question's population stays as it is
+    second = later.choice([t for t in ("my_cap", "my_waiting", "my_benefit_start") if t != truth.task]) \
+        if later.random() < 0.3 else None
     persona = Persona(telling=telling, voice=voice, taps=rng.choice([0.0, 0.5, 0.9]), says_target=says_target,
-                      slip=slip)
+                      slip=slip, second=second)
     return Member(seed=seed, truth=truth, persona=persona)
 
 
@@ -243,6 +265,9 @@ class Conversation(BaseModel):
     turns: int
     corrected: int  # summaries the member had to correct
     confirmed_wrong: int  # wrong summaries the member confirmed (mode confirm)
+    second_task: Task | None = None  # a second question in the same conversation, after the first figure
+    second_kind: str | None = None
+    second_outcome: Literal["right", "wrong", "none"] | None = None
     truth: dict
     stated: dict
     transcript: list[Turn]
@@ -324,7 +349,7 @@ class Agent:
         if item == "paid":
             if t.task == "my_cap":
                 return ""
-            return say.planned(t.target) if t.planned else say.paid(t.target, h.paid_on)
+            return say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on)
         return ""
 
     def taps_now(self) -> bool:
@@ -356,9 +381,18 @@ class Agent:
             return self.say.born(self.t.history.born)
         if kind == "paid_on":
             if self.t.planned:
-                return "paid:collection" if self.tap(reply, "paid:collection") else self.say.planned(self.t.target)
+                offered = next((o for o in reply.options if o.value == "paid:collection"), None)
+                by = dates_of(offered.label) if offered else []
+                fits = bool(by) and self.fits_plan(by[0])
+                if offered and (fits or self.rng.random() < 0.5) and self.tap(reply, "paid:collection"):
+                    return "paid:collection"  # "还没交…" tapped, half the time without reading the day offered
+                if self.repeated:
+                    return "还没交"  # asked again: the shortest answer the question allows
+                return self.say.planned(self.t.target, self.t.history.born is not None)
             d = self.t.history.paid_on
             assert d is not None
+            if d == self.t.today and self.rng.random() < 0.7:
+                return self.say.today_paid()
             return self.say.date(d, with_year=self.rng.random() < 0.7) + self.rng.choice(["", "交的", "交了的"])
         if kind == "backpaid":
             n = self.t.history.backpaid
@@ -384,6 +418,15 @@ class Agent:
         if kind == "years":
             return self.years_answer(reply, years or self.t.before())
         return self.more()
+
+    def follow_up(self, reply: Reply, task: Task) -> str:
+        """The second question, after a figure: a tap on the offered next step, or a short follow-up."""
+        self.t = self.t.model_copy(update={"task": task})
+        self.asks.clear()
+        self.seen.clear()
+        if self.tap(reply, f"task:{task}"):
+            return f"task:{task}"
+        return self.say.follow_up(task)
 
     def more(self) -> str:
         """Not a question the member recognises: tell the next thing on the agenda, or ask again."""
@@ -495,18 +538,22 @@ class Agent:
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
             parts.append(say.backpaid(h.backpaid))
         if t.task != "my_cap" and self.paid_wrong(s):
-            parts.append(say.planned(t.target) if t.planned else say.paid(t.target, h.paid_on))
+            parts.append(say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on))
         if not parts:
             return ""
         head = "" if bare else self.rng.choice(["不对，", "不对，", "不是，", "错了，"])
         return head + "，".join(parts)
+
+    def fits_plan(self, day: dt.date) -> bool:
+        assert self.t.plan_from and self.t.plan_to
+        return self.t.plan_from <= day <= self.t.plan_to
 
     def paid_wrong(self, s: Summary) -> bool:
         d = self.t.history.paid_on
         assert d is not None
         if self.t.planned:
             said = s.paid_on or (dt.date(*s.paid_month, 1) if s.paid_month else None)
-            return said is not None and not dt.date(self.t.target - 1, 9, 1) <= said <= dt.date(self.t.target - 1, 12, 31)
+            return said is not None and not self.fits_plan(said)
         if s.paid_on is not None:
             return s.paid_on != d
         if s.paid_month is not None:
@@ -536,7 +583,8 @@ def judge(truth: Truth, stated: Figures) -> str:
 
 
 def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversation:
-    """Talk to the bot through session.turn with a memory store until a figure or the turn limit."""
+    """Talk to the bot through session.turn with a memory store until a figure or the turn limit;
+    a member with a second question asks it after the first figure, in the same conversation."""
     from bot.conversation.session import turn
     from bot.conversation.store import MemoryStore
 
@@ -545,10 +593,12 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
     transcript: list[Turn] = []
     message = agent.opening()
     error = False
+    legs: list[tuple[str, Figures, int]] = []  # (kind, figures stated, member turns) per question
     stated = Figures()
     kind = "turn_limit"
-    turns = 0
-    for turns in range(1, max_turns + 1):
+    turns = start = 0
+    tasks = [member.truth.task] + ([member.persona.second] if member.persona.second else [])
+    for turns in range(1, max_turns * len(tasks) + 1):
         transcript.append(Turn(who="member", text=message))
         replies = turn(store, key, message, today)
         for r in replies:
@@ -557,23 +607,36 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
             found = figures(r)
             if found.any():
                 stated = found
-        if stated.any():
-            kind = judge(member.truth, stated)
-            break
         if not replies:
             kind = "no_reply"
+        elif stated.any():
+            kind = judge(member.truth.model_copy(update={"task": tasks[len(legs)]}), stated)
+        elif turns - start < max_turns:
+            message = agent.answer(replies[-1])
+            continue
+        legs.append((kind, stated, turns - start))
+        if len(legs) == len(tasks) or kind in ("no_reply", "turn_limit"):
             break
-        message = agent.answer(replies[-1])
-    outcome = "right" if kind == "right" else ("none" if kind in ("turn_limit", "no_reply") or
-                                               kind.startswith("missing") else "wrong")
+        message = agent.follow_up(replies[-1], tasks[len(legs)])
+        stated, kind, start = Figures(), "turn_limit", turns
+    kind, stated, first_turns = legs[0] if legs else (kind, stated, turns)
+    second = (legs[1][0] if len(legs) > 1 else "turn_limit") if len(tasks) > 1 and kind != "turn_limit" else None
     t = member.truth
     p_ = member.persona
     style = f"{p_.telling}/{p_.voice.years}" + ("/dialect" if p_.voice.dialect else "") + \
         ("/slip" if p_.slip else "") + f"/taps{p_.taps}"
     return Conversation(
-        seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome, kind=kind, internal_error=error,
-        turns=turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,
+        seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome_of(kind), kind=kind,
+        internal_error=error, turns=first_turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,
+        second_task=p_.second if second else None, second_kind=second,
+        second_outcome=outcome_of(second) if second else None,
         truth=truth_of(t), stated=stated.model_dump(mode="json"), transcript=transcript)
+
+
+def outcome_of(kind: str) -> Literal["right", "wrong", "none"]:
+    if kind == "right":
+        return "right"
+    return "none" if kind in ("turn_limit", "no_reply") or kind.startswith("missing") else "wrong"
 
 
 def truth_of(t: Truth) -> dict:

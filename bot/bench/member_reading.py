@@ -43,6 +43,10 @@ def years_of(text: str) -> list[int]:
     return sorted(found)
 
 
+def dates_of(text: str) -> list[dt.date]:
+    return [dt.date(int(y), int(m), int(d)) for y, m, d in _DATE.findall(text)]
+
+
 def asked(reply: Reply) -> Asked:
     """What the bot waits for, from its words and options."""
     text = reply.text

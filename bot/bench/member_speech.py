@@ -146,7 +146,7 @@ class Speech:
             return self.pick([f"除了{gone}没交，其他年份都交了", f"只有{gone}没交，别的年份都交了"],
                              [f"除了{gone}莫得交，其他年都是交了的"])
         order = sorted(groups, key=lambda s: min(groups[s]))
-        every = len(groups) == 1
+        every = len(groups) == 1 and len(years) > 1
         return "，".join(self.status(groups[s], s, every) for s in order)
 
     def zero_claims(self, years: list[int], zero: set[int], named: bool = False) -> str:
@@ -182,11 +182,18 @@ class Speech:
         return self.pick([f"补缴了{count}年", f"后来补交了{count}年"], [f"补了{count}年的"])
 
     def paid(self, target: int, d: dt.date) -> str:
+        if d == self.voice.today and self.rng.random() < 0.7:
+            return self.today_paid()
         return self.pick([f"{self.year(target)}的医保是{self.date(d)}交的", f"{self.date(d)}交的{self.year(target)}的钱",
                           f"{self.year(target)}的保费{self.date(d)}交的"],
                          [f"{self.year(target)}的医保{self.date(d)}交了的"])
 
-    def planned(self, target: int) -> str:
+    def today_paid(self) -> str:
+        return self.pick(["今天刚交的", "今天交的", "就是今天交的"], ["今天才交的", "今天刚交了的"])
+
+    def planned(self, target: int, child: bool = False) -> str:
+        if child:
+            return self.pick(["还没交，这几天就去交", "还没去交，过几天就交"], ["还莫得交，这几天去交", "还没得交，过两天去"])
         return self.pick([f"{self.year(target)}的还没交，年底前会交", "还没交，12月底之前去交"],
                          ["还莫得交，年底前交", "还没得交，过几天去交"])
 
@@ -204,6 +211,17 @@ class Speech:
             "poverty_alleviated": self.pick(["我是脱贫户", "我家是脱贫人口"], ["我屋头是脱贫户"]),
             "general": self.pick(["我就是普通居民，不是特殊人群"], ["我就是一般的居民，不是啥子特殊人群"]),
         }.get(group, "")
+
+    def follow_up(self, task: str) -> str:
+        """A second question right after a figure, leaning on what was said before."""
+        if task == "my_cap":
+            return self.pick(["那我的封顶线是多少？", "那大病保险最高能报多少呢？", "再帮我算一下封顶线"],
+                             ["那封顶线是好多嘛？", "那大病保险最多报好多？"])
+        if task == "my_waiting":
+            return self.pick(["那我要等多久才能报销？", "那等待期有几个月？", "帮我算一下我的等待期"],
+                             ["那要等好久嘛？", "那我要等好久才能报销哦？"])
+        return self.pick(["那我从哪天开始能报销？", "那什么时候开始享受待遇？"],
+                         ["那我啥子时候能报销嘛？", "那哪天起才能报销？"])
 
     def task(self, task: str, target: int | None, child: bool = False) -> str:
         who = "孩子" if child and not self.voice.dialect else ("娃儿" if child else "我")
