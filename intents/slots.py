@@ -73,7 +73,8 @@ class Slots(BaseModel):
 
 _ID_CARD = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9x](?![0-9x])", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
-_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
+_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+"
+                         r"(?=年|月|日|号|个|岁|周岁|天|(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+年)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -161,7 +162,8 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
         tokens, seps = parts[0::2], parts[1::2]
         if not nian and any(len(t) != 4 for t in tokens):
             continue      # bare numbers count as years only when written with four digits
-        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE:
+        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE \
+                and not text.endswith("除了", 0, m.start()):  # 除了30年没交: a year
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
             names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start())
             if not (near_now and names_year):
@@ -305,7 +307,7 @@ def yes_no(text: str) -> bool | None:
 
 
 _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("newborn", re.compile(r"新生儿|刚出生|刚生|满月|婴儿")),
+    ("newborn", re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
     ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
     ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
     ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
@@ -342,8 +344,8 @@ _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴
 _ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|奖励|大病)))|一次都没用|没产生报销")
 # "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
 _REWARD_UNUSED = re.compile(
-    r"(?:激励|奖励)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
-    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励)")
+    r"(?:激励|奖励|额度)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
+    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励|额度)")
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
                      r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)")
 _CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
@@ -361,6 +363,7 @@ _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|�
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
+_OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
 _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
                        r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
@@ -457,7 +460,9 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if groups and _BROKEN.search(bare[:groups[0].start]):
             lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
-            if not (clause_dates and set(lead) <= {"insured"}):
+            if _OTHERS.search(bare):
+                carried = []  # "其他年份都交了": the years not named, not the ones just said
+            elif not (clause_dates and set(lead) <= {"insured"}):
                 note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)
         else:
             pending = lead if _pays_for(bare, groups[0]) or not carried else []

@@ -40,6 +40,7 @@ LIKELY_TASK = 0.2  # a task intent this close is taken when the message states o
 _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
 _DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
                       r"展开|更多)[？?。！!]?$")
+_NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|其实|应该是|改一下|更正|纠正|不是")
 FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
@@ -158,7 +159,7 @@ def _answers_pending(st: State, msg: Message, today: dt.date) -> bool:
     """Whether a message answers the question the bot is waiting on (tried on a copy)."""
     if st.task is None or st.pending not in FILL:
         return False
-    if _asks(re.sub(r"[呢吧哦][。！!~]*$", "", msg.text)) and not _answers_despite_asking(st, msg):
+    if _asks(_NOT_ASKING.sub("", msg.text)) and not _answers_despite_asking(st, msg):
         return False  # "还没交呢" answers; "集中参保期是什么时候？" asks something else
     if _correcting(msg.text, msg.slots) or _relevant_facts(st, msg.slots):
         return True
@@ -206,7 +207,8 @@ def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
     figure, with the history already told."""
     if not st.facts.known() or msg.intent in CONVERSATION:
         return False
-    if _is_faq(msg.intent) and len(msg.text) > 12 and not FIRST_PERSON.search(msg.text) and not st.task:
+    follow_up = st.last_task is not None or st.task is not None or msg.text.startswith("那")
+    if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
         return False  # a policy question of its own
     named = tasks_named(msg.text)
     return len(named) == 1 and named[0] != st.task and bool(OWN_FIGURE.search(msg.text)) \
@@ -308,7 +310,9 @@ def _handle_task(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 
 def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
-    guess = _fresh_topic(st) or _likely_task(msg.decision) or (_menu_task(msg.text) if msg.asks else None)
+    named = tasks_named(msg.text) if msg.asks else []
+    guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or _likely_task(msg.decision) \
+        or (_menu_task(msg.text) if msg.asks else None)
     if guess:
         return _start_task(st, guess, msg.slots, msg.text, today)
     conflicts = hist.apply_slots(st.facts, msg.slots, today)
@@ -365,14 +369,18 @@ _MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting":
                "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
 
 
-TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
+TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
               "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
               "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
 
 
 def tasks_named(text: str) -> list[str]:
-    """The personal questions whose words a message uses."""
-    return [task for task, words in TASK_WORDS.items() if words.search(text)]
+    """The personal questions whose words a message uses (as typed or as the pipeline reads it:
+    啥子时候 -> 什么时候)."""
+    from intents.text import normalise
+
+    said = text + "\n" + normalise(text)
+    return [task for task, words in TASK_WORDS.items() if words.search(said)]
 
 
 OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
@@ -389,8 +397,8 @@ def _task_by_words(text: str, decision: Decision, intent: str | None) -> str | N
     if len(said) != 1 or said[0] == intent:
         return intent
     scores = {c.intent: c.score for c in decision.candidates[:3]}
-    if intent in TASK_WORDS and said[0] in scores:
-        return said[0]
+    if intent in TASK_WORDS:
+        return said[0]  # two personal questions: the one the message names
     if intent == "what_if" and said[0] != "my_cap" and "补" not in text:
         return said[0]
     if _is_faq(intent) and said[0] in scores and FIRST_PERSON.search(text) \
@@ -456,6 +464,7 @@ def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
     st.what_if = _what_if(slots, text) if intent == "what_if" else None
     st.pending = None
     st.pending_years = []
+    st.plan_asked = False
     backpaid = st.facts.backpaid
     conflicts = _file(st, slots, text, today, correcting=correcting)
     if st.what_if is not None and st.what_if.kind == "backpay":

@@ -91,11 +91,12 @@ def said_value(value: str) -> Said:
 
 _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
 _NEGATIVE = re.compile(r"没|不|未|无|莫得|木有")
-_REWARD_POSITIVE = re.compile(r"用(?:到|过|了)|^有(?:的|过|用)?$|^用$|超过|超了", re.M)
+_REWARD_POSITIVE = re.compile(r"用(?:到|过|了)|^有(?:的|过|用)?$|^用$|超过|超了", re.MULTILINE)
 _ALL = re.compile(r"都|每年|全部|全都|年年|一直")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
 _NOT_PAID = re.compile(r"^(?:还|暂时)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|打算交|还没去|"
-                       r"还没有?缴费|过几天|下个月交|月底交|年底交", re.M)
+                       r"还没有?缴费|过几天|下个月交|月底交|年底交", re.MULTILINE)
+_BY_YEAR_END = re.compile(r"年底|年前|12月底|12月31|十二月底|月底前")
 _PAYING_NOW = re.compile(r"现在|马上|这就|今天|刚刚|刚才|刚(?:交|缴)")
 
 
@@ -256,7 +257,15 @@ def fill_paid_on(st: State, said: Said, today: dt.date) -> list[Reply] | None:
         y, m = said.slots.months[-1]
         st.facts.paid_month, st.facts.paid_on = f"{y:04d}-{m:02d}", None
         return FILLED
+    end = dt.date(target - 1, 12, 31)
+    if _BY_YEAR_END.search(said.words) and today <= end:
+        st.facts.paid_on, st.facts.paid_month = end, None
+        return FILLED
     if said.yes is False or _NOT_PAID.search(said.words):
+        if st.plan_asked:  # asked once already: the earliest day it can still be paid
+            st.facts.paid_on, st.facts.paid_month = max(end, today), None
+            return FILLED
+        st.plan_asked = True
         return [Reply(text=w.PAID_ON_PLAN.format(target=target), intent="ask:paid_on",
                       options=paid_options(st, today))]
     if said.yes is True:
@@ -279,18 +288,22 @@ def insured_year_of(day: dt.date, group: str | None) -> int:
 
 
 def _payment_for(st: State, day: dt.date, today: dt.date) -> list[Reply] | None:
-    """A payment day that is not for the year asked about: the year follows the payment when the
-    person did not name one; when they did, ask which year they mean."""
+    """A payment day read against the year asked about. When the person named no year, the year
+    follows the payment (from September on, the next year: 37号 五.3). When they named one, a day
+    from its collection period (September before) to its end is a payment for it (from March on,
+    outside the collection period); any other day is asked about, never filed."""
     facts = st.facts
     target = hist.target_of(facts, today)
-    year = insured_year_of(day, facts.group)
-    if year == target or (hist.norm_group(facts.group) == "newborn") or (year < target and day.month >= 3):
-        return FILLED  # (a payment from March on for the same year is outside the collection period)
+    if hist.norm_group(facts.group) == "newborn":
+        return FILLED
     if facts.target_year is None or facts.target_inferred:
-        facts.target_year, facts.target_inferred = year, True
+        facts.target_year, facts.target_inferred = insured_year_of(day, facts.group), True
+        return FILLED
+    if dt.date(target - 1, 9, 1) <= day <= dt.date(target, 12, 31):
         return FILLED
     facts.paid_on = None
-    return [Reply(text=w.PAID_OTHER_YEAR.format(day=w.date_text(day), year=year, target=target),
+    return [Reply(text=w.PAID_OTHER_YEAR.format(day=w.date_text(day), year=insured_year_of(day, facts.group),
+                                                 target=target),
                   intent="ask:paid_on", options=paid_options(st, today))]
 
 

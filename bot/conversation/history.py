@@ -27,6 +27,7 @@ from bot.conversation.state import Facts, State
 FIRST_YEAR = 2025
 ADULT_AGE = 18
 LAST_YEAR = 2100
+TWO_YEARS = dt.timedelta(days=730)
 RESIDENT = ("insured", "elsewhere")
 INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
 NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
@@ -87,7 +88,7 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
         return []
     if group == "newborn" and facts.born:
         paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
-        if (paid or dt.date(target, 1, 1)) - facts.born < dt.timedelta(days=730):
+        if (paid or dt.date(target, 1, 1)) - facts.born < TWO_YEARS:
             return []  # 五.1: enrolled before two years of age, no broken years counted
         # a child first insured at two or older: the years since birth are asked about
     return list(range(start, target))
@@ -133,6 +134,9 @@ def next_need(state: State, today: dt.date) -> Need | None:
     group = norm_group(facts.group)
     if group == "newborn" and facts.born is None:
         return Need(slot="born")
+    if group == "newborn" and facts.born and _paid(facts) is None \
+            and dt.date(target, 1, 1) - facts.born < TWO_YEARS <= dt.date(target, 12, 31) - facts.born:
+        return Need(slot="paid_on")  # first insured before two years of age or not (五.1): the day decides
     years = span(facts, target, task)
     missing = [y for y in years if y not in facts.years]
     if missing:
@@ -254,8 +258,8 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         if facts.group is None:
             facts.group = "newborn"
     group = norm_group(_get(slots, "group"))
-    if group and (group != "newborn" or child or facts.born):
-        facts.group = group
+    if group and (group != "newborn" or child or facts.born or born is None):
+        facts.group = group  # (a newborn's birth date is asked for; an adult's is no newborn)
     return conflicts
 
 
