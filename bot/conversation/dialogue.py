@@ -41,6 +41,7 @@ _CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算
 _DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
                       r"展开|更多)[？?。！!]?$")
 _NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
+_ASKS_OWN = re.compile(r"算一下|算算|帮我算|计算一下|我的|我家")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|其实|应该是|改一下|更正|纠正|不是")
 FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
@@ -128,6 +129,9 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
         tasks = [c.intent for c in decision.candidates if c.intent in TASKS]
         if tasks and (facts_said or _personal(text)):
             intent = tasks[0]  # a close call between a general and a personal question, asked personally
+    named = tasks_named(text)
+    if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
+        intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
     intent = _task_by_words(text, decision, intent)
     return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
                    asks=_asks(text))
@@ -194,8 +198,9 @@ def _relevant_facts(st: State, slots: Slots) -> bool:
 
 def _is_correction(st: State, msg: Message, today: dt.date) -> bool:
     """Facts told after a result, of the history just used: a correction of it."""
-    return st.task is None and st.last_task is not None and msg.facts_said and not _is_faq_question(msg) \
-        and (bool(_CORRECTION.search(msg.text)) or not msg.asks) and _of_oneself(msg.text, msg.slots)
+    if st.task is not None or st.last_task is None or not msg.facts_said or _is_faq_question(msg):
+        return False
+    return bool(_CORRECTION.search(msg.text)) or (not msg.asks and _of_oneself(msg.text, msg.slots))
 
 
 def _is_faq_question(msg: Message) -> bool:
@@ -205,7 +210,7 @@ def _is_faq_question(msg: Message) -> bool:
 def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
     """"那要等好久嘛？" after a cap, "要等好久才能报销哦" in a newborn's conversation: one's own
     figure, with the history already told."""
-    if not st.facts.known() or msg.intent in CONVERSATION:
+    if not (st.facts.known() or st.last_task) or msg.intent in CONVERSATION:
         return False
     follow_up = st.last_task is not None or st.task is not None or msg.text.startswith("那")
     if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
@@ -640,6 +645,7 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
                       options=[Option(label="重新开始", value="restart")])]
     replies = answer(st, result, today, baseline)
     st.last_details = replies[-1].details if replies else ""
+    st.last_sources = list(replies[-1].sources) if replies else []
     st.last_task = st.task
     st.pending = None
     st.pending_years = []
@@ -678,7 +684,7 @@ def _baseline(st: State, today: dt.date, evaluate):
 def _details(st: State) -> list[Reply]:
     if not st.last_details:
         return [Reply(text=w.NO_DETAILS, intent="details")]
-    return [Reply(text=st.last_details, intent="details")]
+    return [Reply(text=st.last_details, sources=list(st.last_sources), intent="details")]
 
 
 # --- values sent back by option buttons ----------------------------------------------------

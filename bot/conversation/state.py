@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.models import Option
+from bot.models import Option, Source
 
 STATE_VERSION = 1
 
@@ -78,6 +78,7 @@ class State(BaseModel):
     paused: bool = False  # a detour was answered; the bot offered to continue the calculation
     last_task: Task | None = None  # the form last computed: a correction after its result reopens it
     last_details: str = ""         # the steps, year table and caveats of the last result (依据)
+    last_sources: list[Source] = Field(default_factory=list)  # ... and its cited excerpts
     plan_asked: bool = False  # "还没交": asked once when it will be paid
     whole: bool = False   # this turn's message told the whole history a form needed
     forget: bool = False  # set by "忘记我": the session layer deletes the stored record

@@ -213,3 +213,15 @@ def test_a_history_the_rules_refuse_becomes_a_question_about_the_facts():
     reply = talk.say("对")[-1]
     assert "validation" not in reply.text and "Value error" not in reply.text
     assert reply.intent in ("conflict", "my_cap")
+
+
+def test_a_correction_after_a_straight_result_reopens_the_same_question():
+    talk = Talk("2028-11-06")
+    first = talk.say("我2025、2027、2028年都交了，2026年没交，2025年没报销过，2027、2028年有报销，激励额度没用过，"
+                     "2029年封顶线多少")
+    assert first[0].text.startswith("按您说的情况") and first[-1].figures["cap"] == 200000
+    reply = talk.say("不是，2026年在重庆交了城乡居民医保")[-1]
+    assert reply.intent in ("ask:zero_claim", "confirm") and "大病保险最高支付限额" in talk.seen()
+    if reply.intent == "ask:zero_claim":
+        talk.say("2026年报销过")
+    assert "208,000" in talk.text("对")  # 2025 zero claim +4,000; 2025-2028 four years, 2029 the fifth +4,000
