@@ -5,11 +5,11 @@ With no QUESTION, every line of standard input is one question, each answered on
 JSON fields: intent (null when out of scope or ambiguous), score, answer, sources (document,
 article, excerpt), options (label, value).
 
-FAQ and conversation intents are answered from bot.answers.replies. Personal questions (my_cap,
-my_waiting, my_benefit_start, what_if) go through the same router as `yibao chat`
-(bot.conversation.dialogue.respond with once=True): when the one message holds every fact, the
-figures come back, with the steps and the year table (an agent's look-up may stay long); otherwise
-the reply says what is still needed.
+Every question goes through the same router as `yibao chat` (bot.conversation.dialogue.respond
+with once=True): FAQ and conversation intents get their answer from bot.answers.replies; a
+personal question (my_cap, my_waiting, my_benefit_start, what_if) gets its figures when the one
+message holds every fact, with the steps and the year table (an agent's look-up may stay long),
+otherwise the reply says what is still needed.
 """
 from __future__ import annotations
 
@@ -30,52 +30,27 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def answer(question: str, today: dt.date) -> dict:
-    """One question -> {intent, score, answer, sources, options}."""
+    """One question -> {intent, score, answer, sources, options}, routed as `yibao chat` routes a
+    first message (bot.conversation.dialogue.respond with once=True)."""
+    from bot.conversation.dialogue import TASKS, respond
+    from bot.conversation.router import understand
     from bot.models import Reply
 
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-    from bot.conversation.router import understand
-    from intents.catalogue import TASK_INTENTS
-
     decision = understand(text)
-    if decision.kind == "out_of_scope":
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    if decision.kind == "ambiguous":
-        if any(c.intent in TASK_INTENTS for c in decision.candidates):
-            # the manager takes a close call as the personal question when asked personally
-            replies = task_replies(text, today)
-            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
-            if chosen:
-                return _as_json(replies, chosen, decision.score)
-        return _as_json([clarify_reply(decision.candidates)], None, decision.score)
-    intent = decision.intent or ""
-    if intent in TASK_INTENTS:
-        return _as_json(task_replies(text, today), intent, decision.score)
-    spec_kind = _kind(intent)
-    if spec_kind == "conversation":
-        return _as_json([conversation_reply(intent)], intent, decision.score)
-    reply = faq_reply_for(intent)
-    if reply is None:
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    return _as_json([reply], intent, decision.score)
-
-
-def task_replies(text: str, today: dt.date) -> list:
-    """A personal question through the dialogue manager's one-shot mode: the summary and the
-    figures when the message holds every fact, else what the answer still needs."""
-    from bot.conversation.dialogue import respond
-
     replies, _ = respond(None, text, today, once=True)
-    return [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
+    replies = [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
+    tasks = [r.intent for r in replies if r.intent in TASKS]
+    intent = tasks[-1] if tasks else (replies[0].intent if replies and _kind(replies[0].intent) else None)
+    return _as_json(replies, intent, decision.score)
 
 
-def _kind(intent: str) -> str | None:
+def _kind(intent: str | None) -> str | None:
     from bot.conversation.router import catalogue
 
-    spec = catalogue().get(intent)
+    spec = catalogue().get(intent or "")
     return spec.kind if spec else None
 
 

@@ -76,7 +76,7 @@ def respond(state: State | None, message: str, today: dt.date, once: bool = Fals
     st.turns += 1
     st.forget = False
     st.whole = False
-    replies = _turn(st, message if isinstance(message, str) else "", today)
+    replies = _turn(st, message if isinstance(message, str) else "", today, once)
     if once:
         replies = _once(st, replies, message, today)
     elif st.whole and st.pending == "confirm":
@@ -89,7 +89,7 @@ def respond(state: State | None, message: str, today: dt.date, once: bool = Fals
     return replies, st
 
 
-def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
+def _turn(st: State, message: str, today: dt.date, once: bool = False) -> list[Reply]:
     text = re.sub(r"\s+", " ", message).strip()
     if not text:
         return [Reply(text=w.EMPTY_TEXT, intent="empty")] + _reminder(st, today)
@@ -112,7 +112,7 @@ def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
     if far and not slots.years:
         return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
     msg = _message(text, slots, decision)
-    for rule in RULES:
+    for rule in (ONCE_RULES + RULES) if once else RULES:
         if rule.applies(st, msg, today):
             replies = rule.handle(st, msg, today)
             if replies is not None:
@@ -365,6 +365,26 @@ RULES: tuple[Rule, ...] = (
     Rule("conversation", lambda st, m, t: m.intent in CONVERSATION, _handle_conversation),
     Rule("FAQ", lambda st, m, t: m.intent is not None, _handle_faq),
     Rule("clarify", lambda st, m, t: m.decision.kind == "ambiguous", _handle_clarify),
+)
+
+
+def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    """One message only (yibao ask), not a personal question: the policy answer as it stands,
+    a conversation reply, "您是想问…", or what yibao covers."""
+    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for
+
+    if msg.intent in CONVERSATION:
+        return [conversation_reply(msg.intent or "")]
+    reply = faq_reply_for(msg.intent) if msg.intent else None
+    if reply is not None:
+        return [reply]
+    if msg.decision.kind == "ambiguous":
+        return [clarify_reply(msg.decision.candidates)]
+    return [_out_of_scope()]
+
+
+ONCE_RULES: tuple[Rule, ...] = (
+    Rule("one message: not a personal question", lambda st, m, t: m.intent not in TASKS, _handle_once_general),
 )
 
 
