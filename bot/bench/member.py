@@ -101,6 +101,8 @@ class Persona(BaseModel):
     says_target: bool = True
     slip: bool = False  # tells one year wrong at first, and corrects it at the summary
     second: Task | None = None  # after the first figure, asks this in the same conversation
+    late: bool = False  # a slip noticed only after the figure: corrected then, the figure asked again
+    detour: bool = False  # asks a policy question in the middle, then goes on
 
 
 class Member(BaseModel):
@@ -242,8 +244,10 @@ def random_member(seed: str, mode: Mode) -> Member:
     later = random.Random(seed + ":second")  # its own draws: the first question's population stays as it is
     second = later.choice([t for t in ("my_cap", "my_waiting", "my_benefit_start") if t != truth.task]) \
         if later.random() < 0.3 else None
+    late = slip and later.random() < 0.4
+    detour = later.random() < 0.15
     persona = Persona(telling=telling, voice=voice, taps=rng.choice([0.0, 0.5, 0.9]), says_target=says_target,
-                      slip=slip, second=second)
+                      slip=slip, second=second, late=late, detour=detour)
     return Member(seed=seed, truth=truth, persona=persona)
 
 
@@ -284,6 +288,9 @@ class Agent:
         self.say = Speech(member.persona.voice, self.rng)
         self.agenda: list[str] = []
         self.slipped: int | None = None
+        self.slipped_as: Status | None = None  # what the member said of that year
+        self.late_done = False
+        self.detoured = False
         self.corrected = 0
         self.confirmed_wrong = 0
         self.asked_again = 0
@@ -328,16 +335,19 @@ class Agent:
             if not years:
                 return ""
             told = {y: t.status(y) for y in years}
-            if self.m.persona.slip and self.slipped is None:
-                self.slipped = self.rng.choice(years)
+            plain = [y for y in years if y not in h.zero_claim and y not in h.reward_used]
+            if self.m.persona.slip and self.slipped is None and plain:  # a year no other told fact is about
+                self.slipped = self.rng.choice(plain)
                 told[self.slipped] = "none" if told[self.slipped] != "none" else "chongqing"
+                self.slipped_as = told[self.slipped]
             if child:
                 told = {y: s for y, s in told.items() if s != "none"} or told
             return say.statuses(told)
         if item == "zero":
-            if t.task != "my_cap" or not t.resident():
+            told = [y for y in t.resident() if y != self.slipped]  # a year misremembered as unpaid is left out
+            if t.task != "my_cap" or not told:
                 return ""
-            return say.zero_claims(t.resident(), set(h.zero_claim))
+            return say.zero_claims(told, set(h.zero_claim))
         if item == "reward":
             if t.task != "my_cap" or not h.zero_claim:
                 return ""
@@ -368,6 +378,8 @@ class Agent:
         key = kind if kind not in ("none", "confirm", "resume") else reply.text
         self.asks[key] = self.asks.get(key, 0) + 1
         self.repeated = self.asks[key] > 1
+        if self.m.persona.detour and not self.detoured and kind not in ("none", "resume", "amend"):
+            return self.detour()
         if kind == "confirm":
             return self.confirm(reply.text)
         if kind == "amend":
@@ -418,6 +430,23 @@ class Agent:
         if kind == "years":
             return self.years_answer(reply, years or self.t.before())
         return self.more()
+
+    def owes_late(self) -> bool:
+        return self.m.persona.late and self.slipped is not None and not self.late_done
+
+    def late_correction(self) -> str:
+        """After the figure: the slipped year put right ("不对，我记错了，2026年其实没交")."""
+        assert self.slipped is not None
+        self.late_done = True
+        self.seen.clear()
+        head = self.say.pick(["不对，我记错了，", "等一下，我说错了，", "刚才说错了，"], ["不对哦，我记错了，"])
+        return head + self.say.statuses({self.slipped: self.t.status(self.slipped)})
+
+    def detour(self) -> str:
+        self.detoured = True
+        return self.say.pick(["顺便问一下，集中参保期是哪几个月？", "对了，断保了补缴要去哪里交？",
+                              "先问一下，2026年居民医保一年交多少钱？"],
+                             ["先问哈，集中参保期是啥子时候？", "对了，居民医保一年要交好多钱？"])
 
     def follow_up(self, reply: Reply, task: Task) -> str:
         """The second question, after a figure: a tap on the offered next step, or a short follow-up."""
@@ -523,6 +552,8 @@ class Agent:
         wrong_years: dict[int, Status] = {}
         for y, status in s.statuses.items():
             truth = t.status(y) if y >= t.first() else "none"
+            if y == self.slipped and self.owes_late():
+                truth = self.slipped_as or truth  # not noticed yet: the summary matches what was said
             if y > t.target:
                 continue
             if status != truth:
@@ -609,6 +640,9 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
                 stated = found
         if not replies:
             kind = "no_reply"
+        elif stated.any() and agent.owes_late():
+            message, stated = agent.late_correction(), Figures()  # the figure for what was misremembered
+            continue
         elif stated.any():
             kind = judge(member.truth.model_copy(update={"task": tasks[len(legs)]}), stated)
         elif turns - start < max_turns:
@@ -624,7 +658,7 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
     t = member.truth
     p_ = member.persona
     style = f"{p_.telling}/{p_.voice.years}" + ("/dialect" if p_.voice.dialect else "") + \
-        ("/slip" if p_.slip else "") + f"/taps{p_.taps}"
+        ("/late" if p_.late else "/slip" if p_.slip else "") + ("/detour" if p_.detour else "") + f"/taps{p_.taps}"
     return Conversation(
         seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome_of(kind), kind=kind,
         internal_error=error, turns=first_turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,

@@ -204,6 +204,40 @@ def test_the_member_corrects_exactly_what_the_summary_got_wrong():
     assert confirming.confirm(wrong) == "对" and confirming.confirmed_wrong == 1
 
 
+def test_a_late_slip_is_confirmed_first_and_put_right_after_the_figure():
+    member = random_member("fixed", "correct")
+    member = member.model_copy(update={"truth": _truth(
+        target_year=2028, today=TODAY, coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing,
+                                                 2027: Coverage.chongqing}, paid_on=dt.date(2027, 11, 1)),
+        "persona": member.persona.model_copy(update={"slip": True, "late": True, "telling": "partial"})})
+    agent = Agent(member, "correct")
+    agent.tell("years")
+    slipped = agent.slipped
+    assert slipped in (2025, 2026, 2027) and agent.slipped_as == "none"
+    as_told = (f"我理解的是：您想知道2028年的大病保险最高支付限额；{slipped}年没有参保，"
+               f"{'、'.join(str(y) for y in (2025, 2026, 2027, 2028) if y != slipped)}年在重庆参加居民医保。对吗？")
+    assert agent.confirm(as_told) in ("对", "对的", "是的", "yes") and agent.owes_late()
+    late = agent.late_correction()
+    assert ("记错" in late or "说错" in late) and _told(late.split("，", 1)[1], TODAY, [slipped]) == \
+        {slipped: "chongqing"}
+    assert not agent.owes_late() and agent.confirm(as_told).startswith(("不对", "不是", "错了"))
+
+
+def test_a_member_on_a_detour_asks_a_policy_question_once_then_answers():
+    member = random_member("fixed", "correct")
+    member = member.model_copy(update={
+        "persona": member.persona.model_copy(update={"detour": True}),
+        "truth": _truth(target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing},
+                        paid_on=dt.date(2026, 11, 1))})
+    agent = Agent(member, "correct")
+    question = Reply(text="2026年您参加了医保吗？", options=[Option(label="没交", value="no")])
+    detour = agent.answer(question)
+    assert detour.endswith("？") and agent.detoured
+    answer = agent.answer(question)
+    assert answer == "no" or _told(answer if "26" in answer or "二六" in answer else "2026年" + answer,
+                                   TODAY, [2026]) == {2026: "none"}, answer
+
+
 def test_figures_are_read_from_the_reply_text():
     cap = figures(Reply(text="2027年您的大病保险最高支付限额是204,000元（20.4万元）。"))
     assert (cap.cap, cap.year) == (204000, 2027)
@@ -239,13 +273,13 @@ def test_a_seeded_run_repeats_exactly_and_another_seed_differs():
     assert run(15, "correct", seed=4).model_dump() != first
 
 
-@pytest.mark.parametrize("mode,floor", [("correct", 0.94), ("confirm", 0.89)])
+@pytest.mark.parametrize("mode,floor", [("correct", 0.925), ("confirm", 0.88)])
 def test_simulated_members_get_the_right_figures_and_never_see_an_internal_error(mode, floor):
-    """300 seeded members per mode (seed 0). Measured on this branch: 96.7% right when the member
-    corrects a wrong summary, 91.7% when the member confirms every summary with 对; no internal error
-    at this seed (seeds 2 and 7 each show "1 validation error for History" to a parent who taps
+    """300 seeded members per mode (seed 0). Measured on this branch: 95.0% right when the member
+    corrects a wrong summary, 90.7% when the member confirms every summary with 对; no internal error
+    at this seed (seeds 2 and 7 show "1 validation error for History" to a parent who taps
     "还没交，会在…12月31日前交" for a child born that year, the issue's kind). The floors sit about
-    2.7 points below; raise them, and add seeds, as the dialogue improves."""
+    2.5 points below; raise them, and add seeds, as the dialogue improves."""
     report = run(300, mode, seed=0)
     assert report.internal_errors == 0, [c.transcript for c in report.failures if c.internal_error]
     assert report.right_share >= floor, report.kinds
