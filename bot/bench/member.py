@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -269,6 +270,7 @@ class Conversation(BaseModel):
     turns: int
     corrected: int  # summaries the member had to correct
     confirmed_wrong: int  # wrong summaries the member confirmed (mode confirm)
+    summary_errors: list[str] = []  # the kinds of fact its summaries got wrong (target, years, paid_on ...)
     second_task: Task | None = None  # a second question in the same conversation, after the first figure
     second_kind: str | None = None
     second_outcome: Literal["right", "wrong", "none"] | None = None
@@ -292,6 +294,7 @@ class Agent:
         self.late_done = False
         self.detoured = False
         self.corrected = 0
+        self.summary_errors: Counter[str] = Counter()  # the kinds of fact the summaries got wrong
         self.confirmed_wrong = 0
         self.asked_again = 0
         self.plain = Speech(Voice(today=member.truth.today), self.rng)  # after being misread twice
@@ -342,7 +345,8 @@ class Agent:
                 self.slipped_as = told[self.slipped]
             if child:
                 told = {y: s for y, s in told.items() if s != "none"} or told
-            return say.statuses(told)
+            story = say.story(told) if self.rng.random() < 0.3 else None
+            return story or say.statuses(told)
         if item == "zero":
             told = [y for y in t.resident() if y != self.slipped]  # a year misremembered as unpaid is left out
             if t.task != "my_cap" or not told:
@@ -536,19 +540,28 @@ class Agent:
 
     def correction(self, s: Summary, bare: bool = False) -> str:
         """What the member says to put a wrong summary right ("" when nothing is wrong)."""
+        parts = self.wrong_facts(s)
+        self.summary_errors.update(kind for kind, _ in parts)
+        if not parts:
+            return ""
+        head = "" if bare else self.rng.choice(["不对，", "不对，", "不是，", "错了，"])
+        return head + "，".join(text for _, text in parts)
+
+    def wrong_facts(self, s: Summary) -> list[tuple[str, str]]:
+        """Each fact the summary states wrongly (its kind), with the words that put it right."""
         t, h = self.t, self.t.history
         again = self.seen.get(self.last_summary, 0) >= 2  # the same summary again: say it plainly, in full
         say = self.plain if again else self.say
-        parts: list[str] = []
+        parts: list[tuple[str, str]] = []
         if s.target is not None and s.target != t.target:
-            parts.append(say.task(t.task, t.target, h.group.value == "newborn") if again
-                         else f"我问的是{say.year(t.target)}")
+            parts.append(("target", say.task(t.task, t.target, h.group.value == "newborn") if again
+                          else f"我问的是{say.year(t.target)}"))
         group = h.group.value
         said_group = s.group or ("newborn" if s.born else "general")
         if said_group != group and (group != "general" or said_group != "general"):
-            parts.append(say.born(h.born) if group == "newborn" and h.born else say.group(group))
+            parts.append(("group", say.born(h.born) if group == "newborn" and h.born else say.group(group)))
         if h.born and s.born and s.born != h.born:
-            parts.append(say.born(h.born))
+            parts.append(("born", say.born(h.born)))
         wrong_years: dict[int, Status] = {}
         for y, status in s.statuses.items():
             truth = t.status(y) if y >= t.first() else "none"
@@ -559,21 +572,19 @@ class Agent:
             if status != truth:
                 wrong_years[y] = truth
         if wrong_years:
-            parts.append(say.statuses(wrong_years))
+            parts.append(("years", say.statuses(wrong_years)))
         wrong_zero = sorted(y for y in s.zero if y not in h.zero_claim) + \
             sorted(y for y in s.claimed if y in h.zero_claim)
         if wrong_zero and t.task == "my_cap":
-            parts.append(say.zero_claims(wrong_zero, set(h.zero_claim), named=True))
+            parts.append(("zero_claim", say.zero_claims(wrong_zero, set(h.zero_claim), named=True)))
         if s.reward_used is not None and t.task == "my_cap" and s.reward_used != set(h.reward_used):
-            parts.append(say.reward(sorted(h.reward_used)))
+            parts.append(("reward_used", say.reward(sorted(h.reward_used))))
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
-            parts.append(say.backpaid(h.backpaid))
+            parts.append(("backpaid", say.backpaid(h.backpaid)))
         if t.task != "my_cap" and self.paid_wrong(s):
-            parts.append(say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on))
-        if not parts:
-            return ""
-        head = "" if bare else self.rng.choice(["不对，", "不对，", "不是，", "错了，"])
-        return head + "，".join(parts)
+            parts.append(("paid_on", say.planned(t.target, h.born is not None) if t.planned
+                          else say.paid(t.target, h.paid_on)))
+        return parts
 
     def fits_plan(self, day: dt.date) -> bool:
         assert self.t.plan_from and self.t.plan_to
@@ -662,7 +673,7 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
     return Conversation(
         seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome_of(kind), kind=kind,
         internal_error=error, turns=first_turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,
-        second_task=p_.second if second else None, second_kind=second,
+        summary_errors=sorted(agent.summary_errors), second_task=p_.second if second else None, second_kind=second,
         second_outcome=outcome_of(second) if second else None,
         truth=truth_of(t), stated=stated.model_dump(mode="json"), transcript=transcript)
 

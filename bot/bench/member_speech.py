@@ -149,6 +149,34 @@ class Speech:
         every = len(groups) == 1 and len(years) > 1
         return "，".join(self.status(groups[s], s, every) for s in order)
 
+    def story(self, by_year: dict[int, Status]) -> str | None:
+        """The years as a story in order ("2025年开始交的，2027年断了一年，2028年又接着交"), for a span of
+        consecutive years paid in Chongqing or not at all; None when the years do not fit one."""
+        years = sorted(by_year)
+        if len(years) < 3 or years[-1] - years[0] != len(years) - 1 or \
+                not set(by_year.values()) <= {"chongqing", "none"} or len(set(by_year.values())) < 2:
+            return None
+        runs_: list[tuple[Status, int, int]] = []
+        for y in years:
+            if runs_ and runs_[-1][0] == by_year[y]:
+                runs_[-1] = (runs_[-1][0], runs_[-1][1], y)
+            else:
+                runs_.append((by_year[y], y, y))
+        clauses = []
+        for i, (status, a, b) in enumerate(runs_):
+            n = b - a + 1
+            count = "一两三四五六七八"[n - 1] if n <= 8 else str(n)
+            if status == "none":
+                span = self.years(range(a, b + 1))
+                clauses.append(self.pick([f"{self.year(a)}断了一年", f"{self.year(a)}没交"] if n == 1 else
+                                         [f"{span}断了{count}年", f"{span}都没交"],
+                                         [f"{self.year(a)}莫得交"] if n == 1 else [f"{span}断了{count}年的"]))
+            else:
+                start = self.pick([f"{self.year(a)}又接着交", f"{self.year(a)}又开始交"]) if i > 1 else \
+                    f"{self.year(a)}开始交的" if i == 0 else f"{self.year(a)}才开始交"
+                clauses.append(start + (f"，一直交到{self.year(b)}" if n > 1 else ""))
+        return "，".join(clauses)
+
     def zero_claims(self, years: list[int], zero: set[int], named: bool = False) -> str:
         """Which of `years` had no reimbursement at all; `named` names the years even when all agree."""
         none_ = sorted(set(years) & zero)

@@ -129,6 +129,30 @@ def test_ranges_negations_and_the_exceptions_form_read_back():
     assert forms == {"range", "exceptions", "list"}
 
 
+def _story(text: str, today: dt.date, years: list[int]) -> dict[int, str]:
+    """A story in order: each year not named goes on as the year named before it."""
+    named = _told(text, today, years)
+    out: dict[int, str] = {}
+    for y in years:
+        out[y] = named.get(y, out.get(y - 1, "chongqing"))
+    return out
+
+
+@pytest.mark.parametrize("style", ["arabic", "short", "chinese", "relative"])
+def test_a_history_told_as_a_story_in_order_reads_back(style):
+    today = dt.date(2031, 4, 1)
+    truths = [{2025: "chongqing", 2026: "chongqing", 2027: "none", 2028: "none", 2029: "chongqing", 2030: "chongqing"},
+              {2025: "none", 2026: "chongqing", 2027: "none", 2028: "chongqing", 2029: "chongqing"},
+              {2025: "chongqing", 2026: "none", 2027: "none", 2028: "none", 2029: "chongqing"}]
+    for i in range(20):
+        for truth in truths:
+            speech = Speech(Voice(years=style, dialect=bool(i % 2), today=today), random.Random(i))
+            said = speech.story(truth)
+            assert said and "交" in said and _story(said, today, sorted(truth)) == truth, said
+    assert Speech(Voice(today=today), random.Random(0)).story({2025: "chongqing", 2026: "elsewhere",
+                                                                2027: "none"}) is None
+
+
 def test_years_in_chinese_numerals_and_relative_words():
     speech = Speech(Voice(years="chinese", today=TODAY), random.Random(1))
     assert speech.year(2026) == "二〇二六年"
@@ -275,9 +299,9 @@ def test_a_seeded_run_repeats_exactly_and_another_seed_differs():
 
 @pytest.mark.parametrize("mode,floor", [("correct", 0.925), ("confirm", 0.88)])
 def test_simulated_members_get_the_right_figures_and_never_see_an_internal_error(mode, floor):
-    """300 seeded members per mode (seed 0). Measured on this branch: 95.0% right when the member
-    corrects a wrong summary, 90.7% when the member confirms every summary with 对; no internal error
-    at this seed (seeds 2 and 7 show "1 validation error for History" to a parent who taps
+    """300 seeded members per mode (seed 0). Measured on this branch: 94.7% right when the member
+    corrects a wrong summary, 90.3% when the member confirms every summary with 对; no internal error
+    at this seed (seeds 2 and 7 each show once "1 validation error for History" to a parent who taps
     "还没交，会在…12月31日前交" for a child born that year, the issue's kind). The floors sit about
     2.5 points below; raise them, and add seeds, as the dialogue improves."""
     report = run(300, mode, seed=0)
