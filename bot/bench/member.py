@@ -553,7 +553,10 @@ class Agent:
         again = self.seen.get(self.last_summary, 0) >= 2  # the same summary again: say it plainly, in full
         say = self.plain if again else self.say
         parts: list[tuple[str, str]] = []
-        if s.target is not None and s.target != t.target:
+        if s.task is not None and s.task != t.task:
+            asked = say.task(t.task, t.target, h.group.value == "newborn")
+            parts.append(("task", asked if again else self.rng.choice(["我问的是", "我是想问"]) + asked))
+        if s.target is not None and s.target != t.target and not (parts and again):
             parts.append(("target", say.task(t.task, t.target, h.group.value == "newborn") if again
                           else f"我问的是{say.year(t.target)}"))
         group = h.group.value
@@ -610,6 +613,8 @@ def judge(truth: Truth, stated: Figures) -> str:
     """"right", or why not: every figure the question needs is stated and right, no stated one wrong."""
     if stated.year is not None and stated.year != truth.target:
         return "wrong_year"
+    if stated.disagree:
+        return "text_disagrees_" + stated.disagree[0]  # the words say one figure, the structured field another
     needs = {"my_cap": ("cap",), "my_waiting": ("waiting_months",),
              "my_benefit_start": ("benefits_from",)}[truth.task]
     for name in ("cap", "waiting_months", "benefits_from"):
