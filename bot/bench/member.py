@@ -345,6 +345,11 @@ class Agent:
                 self.slipped_as = told[self.slipped]
             if child:
                 told = {y: s for y, s in told.items() if s != "none"} or told
+            broken = t.broken_before_target()
+            by_count = not child and broken and set(told.values()) <= {"chongqing", "none"} and \
+                [y for y, s in told.items() if s == "none"] == broken and self.rng.random() < 0.25
+            if by_count:  # "前面2年都交了，后来断了两年": counts, not years
+                return say.broken_count(len(years) - len(broken), len(broken), t.target)
             story = say.story(told) if self.rng.random() < 0.3 else None
             return story or say.statuses(told)
         if item == "zero":
@@ -359,7 +364,7 @@ class Agent:
         if item == "backpaid":
             if t.task == "my_cap" or not t.broken_before_target() or h.group.former_rules:
                 return ""
-            return say.backpaid(h.backpaid)
+            return say.backpaid(h.backpaid, len(t.broken_before_target()))
         if item == "paid":
             if t.task == "my_cap":
                 return ""
@@ -413,7 +418,7 @@ class Agent:
         if kind == "backpaid":
             n = self.t.history.backpaid
             value = f"backpaid:{n}"
-            return value if self.tap(reply, value) else self.say.backpaid(n)
+            return value if self.tap(reply, value) else self.say.backpaid(n, len(self.t.broken_before_target()))
         if kind == "reward_used":
             used = sorted(self.t.history.reward_used)
             if self.tap(reply, "yes" if used else "no"):
@@ -583,7 +588,7 @@ class Agent:
         if s.reward_used is not None and t.task == "my_cap" and s.reward_used != set(h.reward_used):
             parts.append(("reward_used", say.reward(sorted(h.reward_used))))
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
-            parts.append(("backpaid", say.backpaid(h.backpaid)))
+            parts.append(("backpaid", say.backpaid(h.backpaid, len(t.broken_before_target()))))
         if t.task != "my_cap" and self.paid_wrong(s):
             parts.append(("paid_on", say.planned(t.target, h.born is not None) if t.planned
                           else say.paid(t.target, h.paid_on)))
