@@ -33,6 +33,8 @@ class DialogueReport(BaseModel):
     summaries_corrected: int
     wrong_summaries_confirmed: int
     kinds: dict[str, int]
+    summary_errors: dict[str, int]  # conversations whose summaries got this kind of fact wrong
+    wrong_after_summary_error: dict[str, int]  # ... and ended with a wrong figure
     second_asked: int  # conversations where a second question followed the first figure
     second_right_share: float
     second_kinds: dict[str, int]
@@ -67,6 +69,9 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
         summaries_corrected=sum(c.corrected for c in talks),
         wrong_summaries_confirmed=sum(c.confirmed_wrong for c in talks),
         kinds=dict(Counter(c.kind for c in talks).most_common()),
+        summary_errors=dict(Counter(k for c in talks for k in c.summary_errors).most_common()),
+        wrong_after_summary_error=dict(Counter(k for c in talks if c.outcome == "wrong"
+                                               for k in c.summary_errors).most_common()),
         second_asked=len(seconds),
         second_right_share=round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0,
         second_kinds=dict(Counter(c.second_kind for c in seconds).most_common()),
@@ -86,6 +91,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"  到数字的轮数：中位 {r.median_turns:g}，p90 {r.p90_turns:g}；纠正摘要 {r.summaries_corrected} 次，"
               f"确认了错误摘要 {r.wrong_summaries_confirmed} 次")
         print("  结果类别：" + "，".join(f"{k} {v}" for k, v in r.kinds.items()))
+        print("  摘要里说错的事实（对话数）：" + "，".join(f"{k} {v}" for k, v in r.summary_errors.items())
+              + "；其中数字错了的：" + "，".join(f"{k} {v}" for k, v in r.wrong_after_summary_error.items()))
         print(f"  同一对话里的第二个问题：{r.second_asked} 次，正确 {r.second_right_share:.1%}；"
               + "，".join(f"{k} {v}" for k, v in r.second_kinds.items()))
         print("  各问题正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_task.items()))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -101,6 +102,8 @@ class Persona(BaseModel):
     says_target: bool = True
     slip: bool = False  # tells one year wrong at first, and corrects it at the summary
     second: Task | None = None  # after the first figure, asks this in the same conversation
+    late: bool = False  # a slip noticed only after the figure: corrected then, the figure asked again
+    detour: bool = False  # asks a policy question in the middle, then goes on
 
 
 class Member(BaseModel):
@@ -242,8 +245,10 @@ def random_member(seed: str, mode: Mode) -> Member:
     later = random.Random(seed + ":second")  # its own draws: the first question's population stays as it is
     second = later.choice([t for t in ("my_cap", "my_waiting", "my_benefit_start") if t != truth.task]) \
         if later.random() < 0.3 else None
+    late = slip and later.random() < 0.4
+    detour = later.random() < 0.15
     persona = Persona(telling=telling, voice=voice, taps=rng.choice([0.0, 0.5, 0.9]), says_target=says_target,
-                      slip=slip, second=second)
+                      slip=slip, second=second, late=late, detour=detour)
     return Member(seed=seed, truth=truth, persona=persona)
 
 
@@ -265,6 +270,7 @@ class Conversation(BaseModel):
     turns: int
     corrected: int  # summaries the member had to correct
     confirmed_wrong: int  # wrong summaries the member confirmed (mode confirm)
+    summary_errors: list[str] = []  # the kinds of fact its summaries got wrong (target, years, paid_on ...)
     second_task: Task | None = None  # a second question in the same conversation, after the first figure
     second_kind: str | None = None
     second_outcome: Literal["right", "wrong", "none"] | None = None
@@ -284,7 +290,11 @@ class Agent:
         self.say = Speech(member.persona.voice, self.rng)
         self.agenda: list[str] = []
         self.slipped: int | None = None
+        self.slipped_as: Status | None = None  # what the member said of that year
+        self.late_done = False
+        self.detoured = False
         self.corrected = 0
+        self.summary_errors: Counter[str] = Counter()  # the kinds of fact the summaries got wrong
         self.confirmed_wrong = 0
         self.asked_again = 0
         self.plain = Speech(Voice(today=member.truth.today), self.rng)  # after being misread twice
@@ -328,16 +338,25 @@ class Agent:
             if not years:
                 return ""
             told = {y: t.status(y) for y in years}
-            if self.m.persona.slip and self.slipped is None:
-                self.slipped = self.rng.choice(years)
+            plain = [y for y in years if y not in h.zero_claim and y not in h.reward_used]
+            if self.m.persona.slip and self.slipped is None and plain:  # a year no other told fact is about
+                self.slipped = self.rng.choice(plain)
                 told[self.slipped] = "none" if told[self.slipped] != "none" else "chongqing"
+                self.slipped_as = told[self.slipped]
             if child:
                 told = {y: s for y, s in told.items() if s != "none"} or told
-            return say.statuses(told)
+            broken = t.broken_before_target()
+            by_count = not child and broken and set(told.values()) <= {"chongqing", "none"} and \
+                [y for y, s in told.items() if s == "none"] == broken and self.rng.random() < 0.25
+            if by_count:  # "前面2年都交了，后来断了两年": counts, not years
+                return say.broken_count(len(years) - len(broken), len(broken), t.target)
+            story = say.story(told) if self.rng.random() < 0.3 else None
+            return story or say.statuses(told)
         if item == "zero":
-            if t.task != "my_cap" or not t.resident():
+            told = [y for y in t.resident() if y != self.slipped]  # a year misremembered as unpaid is left out
+            if t.task != "my_cap" or not told:
                 return ""
-            return say.zero_claims(t.resident(), set(h.zero_claim))
+            return say.zero_claims(told, set(h.zero_claim))
         if item == "reward":
             if t.task != "my_cap" or not h.zero_claim:
                 return ""
@@ -345,7 +364,7 @@ class Agent:
         if item == "backpaid":
             if t.task == "my_cap" or not t.broken_before_target() or h.group.former_rules:
                 return ""
-            return say.backpaid(h.backpaid)
+            return say.backpaid(h.backpaid, len(t.broken_before_target()))
         if item == "paid":
             if t.task == "my_cap":
                 return ""
@@ -368,6 +387,8 @@ class Agent:
         key = kind if kind not in ("none", "confirm", "resume") else reply.text
         self.asks[key] = self.asks.get(key, 0) + 1
         self.repeated = self.asks[key] > 1
+        if self.m.persona.detour and not self.detoured and kind not in ("none", "resume", "amend"):
+            return self.detour()
         if kind == "confirm":
             return self.confirm(reply.text)
         if kind == "amend":
@@ -397,7 +418,7 @@ class Agent:
         if kind == "backpaid":
             n = self.t.history.backpaid
             value = f"backpaid:{n}"
-            return value if self.tap(reply, value) else self.say.backpaid(n)
+            return value if self.tap(reply, value) else self.say.backpaid(n, len(self.t.broken_before_target()))
         if kind == "reward_used":
             used = sorted(self.t.history.reward_used)
             if self.tap(reply, "yes" if used else "no"):
@@ -418,6 +439,23 @@ class Agent:
         if kind == "years":
             return self.years_answer(reply, years or self.t.before())
         return self.more()
+
+    def owes_late(self) -> bool:
+        return self.m.persona.late and self.slipped is not None and not self.late_done
+
+    def late_correction(self) -> str:
+        """After the figure: the slipped year put right ("不对，我记错了，2026年其实没交")."""
+        assert self.slipped is not None
+        self.late_done = True
+        self.seen.clear()
+        head = self.say.pick(["不对，我记错了，", "等一下，我说错了，", "刚才说错了，"], ["不对哦，我记错了，"])
+        return head + self.say.statuses({self.slipped: self.t.status(self.slipped)})
+
+    def detour(self) -> str:
+        self.detoured = True
+        return self.say.pick(["顺便问一下，集中参保期是哪几个月？", "对了，断保了补缴要去哪里交？",
+                              "先问一下，2026年居民医保一年交多少钱？"],
+                             ["先问哈，集中参保期是啥子时候？", "对了，居民医保一年要交好多钱？"])
 
     def follow_up(self, reply: Reply, task: Task) -> str:
         """The second question, after a figure: a tap on the offered next step, or a short follow-up."""
@@ -507,42 +545,54 @@ class Agent:
 
     def correction(self, s: Summary, bare: bool = False) -> str:
         """What the member says to put a wrong summary right ("" when nothing is wrong)."""
+        parts = self.wrong_facts(s)
+        self.summary_errors.update(kind for kind, _ in parts)
+        if not parts:
+            return ""
+        head = "" if bare else self.rng.choice(["不对，", "不对，", "不是，", "错了，"])
+        return head + "，".join(text for _, text in parts)
+
+    def wrong_facts(self, s: Summary) -> list[tuple[str, str]]:
+        """Each fact the summary states wrongly (its kind), with the words that put it right."""
         t, h = self.t, self.t.history
         again = self.seen.get(self.last_summary, 0) >= 2  # the same summary again: say it plainly, in full
         say = self.plain if again else self.say
-        parts: list[str] = []
-        if s.target is not None and s.target != t.target:
-            parts.append(say.task(t.task, t.target, h.group.value == "newborn") if again
-                         else f"我问的是{say.year(t.target)}")
+        parts: list[tuple[str, str]] = []
+        if s.task is not None and s.task != t.task:
+            asked = say.task(t.task, t.target, h.group.value == "newborn")
+            parts.append(("task", asked if again else self.rng.choice(["我问的是", "我是想问"]) + asked))
+        if s.target is not None and s.target != t.target and not (parts and again):
+            parts.append(("target", say.task(t.task, t.target, h.group.value == "newborn") if again
+                          else f"我问的是{say.year(t.target)}"))
         group = h.group.value
         said_group = s.group or ("newborn" if s.born else "general")
         if said_group != group and (group != "general" or said_group != "general"):
-            parts.append(say.born(h.born) if group == "newborn" and h.born else say.group(group))
+            parts.append(("group", say.born(h.born) if group == "newborn" and h.born else say.group(group)))
         if h.born and s.born and s.born != h.born:
-            parts.append(say.born(h.born))
+            parts.append(("born", say.born(h.born)))
         wrong_years: dict[int, Status] = {}
         for y, status in s.statuses.items():
             truth = t.status(y) if y >= t.first() else "none"
+            if y == self.slipped and self.owes_late():
+                truth = self.slipped_as or truth  # not noticed yet: the summary matches what was said
             if y > t.target:
                 continue
             if status != truth:
                 wrong_years[y] = truth
         if wrong_years:
-            parts.append(say.statuses(wrong_years))
+            parts.append(("years", say.statuses(wrong_years)))
         wrong_zero = sorted(y for y in s.zero if y not in h.zero_claim) + \
             sorted(y for y in s.claimed if y in h.zero_claim)
         if wrong_zero and t.task == "my_cap":
-            parts.append(say.zero_claims(wrong_zero, set(h.zero_claim), named=True))
+            parts.append(("zero_claim", say.zero_claims(wrong_zero, set(h.zero_claim), named=True)))
         if s.reward_used is not None and t.task == "my_cap" and s.reward_used != set(h.reward_used):
-            parts.append(say.reward(sorted(h.reward_used)))
+            parts.append(("reward_used", say.reward(sorted(h.reward_used))))
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
-            parts.append(say.backpaid(h.backpaid))
+            parts.append(("backpaid", say.backpaid(h.backpaid, len(t.broken_before_target()))))
         if t.task != "my_cap" and self.paid_wrong(s):
-            parts.append(say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on))
-        if not parts:
-            return ""
-        head = "" if bare else self.rng.choice(["不对，", "不对，", "不是，", "错了，"])
-        return head + "，".join(parts)
+            parts.append(("paid_on", say.planned(t.target, h.born is not None) if t.planned
+                          else say.paid(t.target, h.paid_on)))
+        return parts
 
     def fits_plan(self, day: dt.date) -> bool:
         assert self.t.plan_from and self.t.plan_to
@@ -568,6 +618,8 @@ def judge(truth: Truth, stated: Figures) -> str:
     """"right", or why not: every figure the question needs is stated and right, no stated one wrong."""
     if stated.year is not None and stated.year != truth.target:
         return "wrong_year"
+    if stated.disagree:
+        return "text_disagrees_" + stated.disagree[0]  # the words say one figure, the structured field another
     needs = {"my_cap": ("cap",), "my_waiting": ("waiting_months",),
              "my_benefit_start": ("benefits_from",)}[truth.task]
     for name in ("cap", "waiting_months", "benefits_from"):
@@ -609,6 +661,9 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
                 stated = found
         if not replies:
             kind = "no_reply"
+        elif stated.any() and agent.owes_late():
+            message, stated = agent.late_correction(), Figures()  # the figure for what was misremembered
+            continue
         elif stated.any():
             kind = judge(member.truth.model_copy(update={"task": tasks[len(legs)]}), stated)
         elif turns - start < max_turns:
@@ -624,11 +679,11 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
     t = member.truth
     p_ = member.persona
     style = f"{p_.telling}/{p_.voice.years}" + ("/dialect" if p_.voice.dialect else "") + \
-        ("/slip" if p_.slip else "") + f"/taps{p_.taps}"
+        ("/late" if p_.late else "/slip" if p_.slip else "") + ("/detour" if p_.detour else "") + f"/taps{p_.taps}"
     return Conversation(
         seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome_of(kind), kind=kind,
         internal_error=error, turns=first_turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,
-        second_task=p_.second if second else None, second_kind=second,
+        summary_errors=sorted(agent.summary_errors), second_task=p_.second if second else None, second_kind=second,
         second_outcome=outcome_of(second) if second else None,
         truth=truth_of(t), stated=stated.model_dump(mode="json"), transcript=transcript)
 

@@ -23,9 +23,10 @@ _DATE = re.compile(r"(20\d\d)年(\d{1,2})月(\d{1,2})[日号]")
 _MONTH = re.compile(r"(20\d\d)年(\d{1,2})月(?!\d{1,2}[日号])")
 _CAP = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d{1,3}(?:,\d{3})+|\d{5,7})\s*元")
 _CAP_WAN = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d+(?:\.\d+)?)\s*万")
-_WAIT = re.compile(r"等待期(?:是|为|共|一共)?\s*(\d+)\s*个月")
-_NO_WAIT = re.compile(r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期")
-_START = re.compile(r"从?(20\d\d)年(\d{1,2})月(\d{1,2})日起(?:可以|就可以|能|开始)?(?:享受|报销)")
+_WAIT = re.compile(r"等待期(?:是|为|共|一共|：|:)?\s*(\d+)\s*个月")
+_NO_WAIT = re.compile(r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期|等待期(?:是|为|：|:)?\s*0\s*个月")
+_START = re.compile(r"(20\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:起|开始)(?!算)[^。\n\d]{0,8}?(?:享受|报销|生效)")
+_START_AFTER = re.compile(r"(?:享受待遇|待遇开始|开始享受)(?:的日期|日期)?(?:是|为|：|:)\s*(20\d\d)年(\d{1,2})月(\d{1,2})日")
 
 
 def internal_error(reply: Reply) -> bool:
@@ -91,6 +92,7 @@ class Figures(BaseModel):
     waiting_months: int | None = None
     benefits_from: dt.date | None = None
     year: int | None = None
+    disagree: list[str] = []  # figures whose text and structured field differ
 
     def any(self) -> bool:
         return self.cap is not None or self.waiting_months is not None or self.benefits_from is not None
@@ -113,18 +115,24 @@ def figures(reply: Reply) -> Figures:
         out.waiting_months = int(m.group(1))
     elif _NO_WAIT.search(text):
         out.waiting_months = 0
-    m = _START.search(text)
+    m = _START.search(text) or _START_AFTER.search(text)
     if m:
         out.benefits_from = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     head = re.search(r"(20\d\d)年您", text)
     out.year = int(head.group(1)) if head else reply.figures.get("target_year")
-    if not out.any() and reply.figures:  # a face that words figures differently: the structured fields
-        f = reply.figures
-        out.cap = f.get("cap")
-        out.waiting_months = f.get("waiting_months")
-        if f.get("benefits_from"):
-            out.benefits_from = dt.date.fromisoformat(f["benefits_from"])
+    carried = _structured(reply.figures)
+    if not out.any():  # a face that words figures differently: the structured fields
+        return carried.model_copy(update={"year": out.year})
+    out.disagree = [name for name in ("cap", "waiting_months", "benefits_from")
+                    if getattr(out, name) is not None and getattr(carried, name) is not None
+                    and getattr(out, name) != getattr(carried, name)]
     return out
+
+
+def _structured(f: dict) -> Figures:
+    start = f.get("benefits_from")
+    return Figures(cap=f.get("cap"), waiting_months=f.get("waiting_months"),
+                   benefits_from=dt.date.fromisoformat(start) if isinstance(start, str) else start)
 
 
 # --- the summary -------------------------------------------------------------------------------
@@ -133,6 +141,7 @@ class Summary(BaseModel):
     """What a "我理解的是…对吗？" sentence says; None / empty where it says nothing."""
 
     target: int | None = None
+    task: str | None = None  # the question the bot took: my_cap, my_waiting or my_benefit_start
     statuses: dict[int, str] = {}
     zero: set[int] = set()
     claimed: set[int] = set()
@@ -156,6 +165,12 @@ def read_summary(text: str) -> Summary:
     m = re.search(r"(?:想知道|想问|问的是)(20\d\d)年", text)
     if m:
         s.target = int(m.group(1))
+    asked_part = text.split("；", 1)[0] if "；" in text else ""
+    for words, task in (("最高支付限额|封顶线", "my_cap"), ("哪天开始|开始享受|待遇开始|什么时候开始", "my_benefit_start"),
+                        ("等待期|等多久", "my_waiting")):
+        if re.search(words, asked_part):
+            s.task = task
+            break
     body = text.split("；", 1)[1] if "想知道" in text and "；" in text else text.split("：", 1)[-1]
     for clause in re.split(r"[，,；;。]", body):
         _clause(s, clause)

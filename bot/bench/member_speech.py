@@ -149,6 +149,46 @@ class Speech:
         every = len(groups) == 1 and len(years) > 1
         return "，".join(self.status(groups[s], s, every) for s in order)
 
+    def story(self, by_year: dict[int, Status]) -> str | None:
+        """The years as a story in order ("2025年开始交的，2027年断了一年，2028年又接着交"), for a span of
+        consecutive years paid in Chongqing or not at all; None when the years do not fit one."""
+        years = sorted(by_year)
+        if len(years) < 3 or years[-1] - years[0] != len(years) - 1 or \
+                not set(by_year.values()) <= {"chongqing", "none"} or len(set(by_year.values())) < 2:
+            return None
+        runs_: list[tuple[Status, int, int]] = []
+        for y in years:
+            if runs_ and runs_[-1][0] == by_year[y]:
+                runs_[-1] = (runs_[-1][0], runs_[-1][1], y)
+            else:
+                runs_.append((by_year[y], y, y))
+        clauses = []
+        for i, (status, a, b) in enumerate(runs_):
+            n = b - a + 1
+            count = "一两三四五六七八"[n - 1] if n <= 8 else str(n)
+            if status == "none":
+                span = self.years(range(a, b + 1))
+                clauses.append(self.pick([f"{self.year(a)}断了一年", f"{self.year(a)}没交"] if n == 1 else
+                                         [f"{span}断了{count}年", f"{span}都没交"],
+                                         [f"{self.year(a)}莫得交"] if n == 1 else [f"{span}断了{count}年的"]))
+            else:
+                start = self.pick([f"{self.year(a)}又接着交", f"{self.year(a)}又开始交"]) if i > 1 else \
+                    f"{self.year(a)}开始交的" if i == 0 else f"{self.year(a)}才开始交"
+                clauses.append(start + (f"，一直交到{self.year(b)}" if n > 1 else ""))
+        return "，".join(clauses)
+
+    def broken_count(self, paid: int, broken: int, target: int) -> str:
+        """The years as counts, not named: paid `paid` years, then `broken` years not paid right before
+        the year asked about ("前面3年都交了，后来断了两年")."""
+        n = self.count(broken)
+        again = self.pick([f"{self.year(target)}又交了", f"{self.year(target)}又接着交"], [f"{self.year(target)}又交了的"])
+        if not paid:
+            return self.pick([f"断了{n}年没交，{again}"], [f"断了{n}年莫得交，{again}"])
+        if paid == 1:
+            return self.pick([f"交了一年后断了{n}年", f"交了一年，后来断了{n}年，{again}"], [f"交了一年后头断了{n}年"])
+        return self.pick([f"前面{self.count(paid)}年都交了，后来断了{n}年，{again}", f"交了{self.count(paid)}年后断了{n}年"],
+                         [f"前面{self.count(paid)}年都是交了的，后头断了{n}年"])
+
     def zero_claims(self, years: list[int], zero: set[int], named: bool = False) -> str:
         """Which of `years` had no reimbursement at all; `named` names the years even when all agree."""
         none_ = sorted(set(years) & zero)
@@ -175,10 +215,16 @@ class Speech:
         return self.pick([f"{ys}住院用到了激励增加的额度", f"{ys}大病保险用过激励额度"],
                          [f"{ys}住院把增加的额度用了的"])
 
-    def backpaid(self, n: int) -> str:
+    def count(self, n: int) -> str:
+        return self.rng.choice([str(n), "一两三四五六七八"[min(n, 8) - 1]])
+
+    def backpaid(self, n: int, broken: int = 0) -> str:
+        """How many broken years were back-paid; all of them may be said as 都补缴了."""
         if not n:
             return self.pick(["没有补缴", "断的年份没补交"], ["莫得补缴", "没得补交"])
-        count = self.rng.choice([str(n), "一两三四五"[min(n, 5) - 1]])
+        if n == broken > 1 and self.rng.random() < 0.4:
+            return self.pick([f"断的{self.count(n)}年都补缴了", f"{self.count(n)}年都补交了"], [f"{self.count(n)}年都补了的"])
+        count = self.count(n)
         return self.pick([f"补缴了{count}年", f"后来补交了{count}年"], [f"补了{count}年的"])
 
     def paid(self, target: int, d: dt.date) -> str:

@@ -129,6 +129,46 @@ def test_ranges_negations_and_the_exceptions_form_read_back():
     assert forms == {"range", "exceptions", "list"}
 
 
+def _story(text: str, today: dt.date, years: list[int]) -> dict[int, str]:
+    """A story in order: each year not named goes on as the year named before it."""
+    named = _told(text, today, years)
+    out: dict[int, str] = {}
+    for y in years:
+        out[y] = named.get(y, out.get(y - 1, "chongqing"))
+    return out
+
+
+@pytest.mark.parametrize("style", ["arabic", "short", "chinese", "relative"])
+def test_a_history_told_as_a_story_in_order_reads_back(style):
+    today = dt.date(2031, 4, 1)
+    truths = [{2025: "chongqing", 2026: "chongqing", 2027: "none", 2028: "none", 2029: "chongqing", 2030: "chongqing"},
+              {2025: "none", 2026: "chongqing", 2027: "none", 2028: "chongqing", 2029: "chongqing"},
+              {2025: "chongqing", 2026: "none", 2027: "none", 2028: "none", 2029: "chongqing"}]
+    for i in range(20):
+        for truth in truths:
+            speech = Speech(Voice(years=style, dialect=bool(i % 2), today=today), random.Random(i))
+            said = speech.story(truth)
+            assert said and "交" in said and _story(said, today, sorted(truth)) == truth, said
+    assert Speech(Voice(today=today), random.Random(0)).story({2025: "chongqing", 2026: "elsewhere",
+                                                                2027: "none"}) is None
+
+
+def test_broken_years_told_as_counts_and_all_back_paid_read_back():
+    counts = {"一": 1, "两": 2, "三": 3, "四": 4, "五": 5}
+    for i in range(20):
+        speech = Speech(Voice(dialect=bool(i % 2), today=TODAY), random.Random(i))
+        said = speech.broken_count(3, 2, 2030)
+        paid = re.search(r"(\d|[一两三四五])年(?:都是?交了|后断)", said)
+        gone = re.search(r"断了(\d|[一两三四五])年", said)
+        assert paid and gone, said
+        assert [int(counts.get(x, x)) for x in (paid.group(1), gone.group(1))] == [3, 2], said
+        back = speech.backpaid(2, 2)
+        assert "补" in back and ("都" in back or re.search("[2两]年", back)), back
+    assert "没" in Speech(Voice(today=TODAY), random.Random(0)).backpaid(0, 2)
+    one = Speech(Voice(today=TODAY), random.Random(0)).broken_count(1, 2, 2028)
+    assert "交了一年" in one and "都" not in one and re.search("断了[2两]年", one), one
+
+
 def test_years_in_chinese_numerals_and_relative_words():
     speech = Speech(Voice(years="chinese", today=TODAY), random.Random(1))
     assert speech.year(2026) == "二〇二六年"
@@ -171,13 +211,14 @@ def test_a_summary_is_read_fact_by_fact():
     s = read_summary("我理解的是：您想知道2028年的大病保险最高支付限额；2025、2026年在重庆参加居民医保，"
                      "2027年没有参保，2025年一次都没有用医保报销，2026年有过报销，大病保险没有用过激励额度，"
                      "补缴了1年，2028年的保费是2027年12月10日交的。对吗？")
-    assert s.target == 2028
+    assert (s.target, s.task) == (2028, "my_cap")
     assert s.statuses == {2025: "chongqing", 2026: "chongqing", 2027: "none"}
     assert (s.zero, s.claimed, s.reward_used, s.backpaid) == ({2025}, {2026}, set(), 1)
     assert s.paid_on == dt.date(2027, 12, 10)
     kid = read_summary("我理解的是：您想知道2027年从哪天开始享受待遇；孩子2026年11月20日出生，"
                        "2027年的保费在集中参保期内缴纳。对吗？")
-    assert kid.born == dt.date(2026, 11, 20) and kid.paid_in_period
+    assert kid.born == dt.date(2026, 11, 20) and kid.paid_in_period and kid.task == "my_benefit_start"
+    assert read_summary("我理解的是：您想知道2027年参保的等待期；2026年没有参保。对吗？").task == "my_waiting"
 
 
 def _truth(**kw) -> Truth:
@@ -204,6 +245,40 @@ def test_the_member_corrects_exactly_what_the_summary_got_wrong():
     assert confirming.confirm(wrong) == "对" and confirming.confirmed_wrong == 1
 
 
+def test_a_late_slip_is_confirmed_first_and_put_right_after_the_figure():
+    member = random_member("fixed", "correct")
+    member = member.model_copy(update={"truth": _truth(
+        target_year=2028, today=TODAY, coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing,
+                                                 2027: Coverage.chongqing}, paid_on=dt.date(2027, 11, 1)),
+        "persona": member.persona.model_copy(update={"slip": True, "late": True, "telling": "partial"})})
+    agent = Agent(member, "correct")
+    agent.tell("years")
+    slipped = agent.slipped
+    assert slipped in (2025, 2026, 2027) and agent.slipped_as == "none"
+    as_told = (f"我理解的是：您想知道2028年的大病保险最高支付限额；{slipped}年没有参保，"
+               f"{'、'.join(str(y) for y in (2025, 2026, 2027, 2028) if y != slipped)}年在重庆参加居民医保。对吗？")
+    assert agent.confirm(as_told) in ("对", "对的", "是的", "yes") and agent.owes_late()
+    late = agent.late_correction()
+    assert ("记错" in late or "说错" in late) and _told(late.split("，", 1)[1], TODAY, [slipped]) == \
+        {slipped: "chongqing"}
+    assert not agent.owes_late() and agent.confirm(as_told).startswith(("不对", "不是", "错了"))
+
+
+def test_a_member_on_a_detour_asks_a_policy_question_once_then_answers():
+    member = random_member("fixed", "correct")
+    member = member.model_copy(update={
+        "persona": member.persona.model_copy(update={"detour": True}),
+        "truth": _truth(target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing},
+                        paid_on=dt.date(2026, 11, 1))})
+    agent = Agent(member, "correct")
+    question = Reply(text="2026年您参加了医保吗？", options=[Option(label="没交", value="no")])
+    detour = agent.answer(question)
+    assert detour.endswith("？") and agent.detoured
+    answer = agent.answer(question)
+    assert answer == "no" or _told(answer if "26" in answer or "二六" in answer else "2026年" + answer,
+                                   TODAY, [2026]) == {2026: "none"}, answer
+
+
 def test_figures_are_read_from_the_reply_text():
     cap = figures(Reply(text="2027年您的大病保险最高支付限额是204,000元（20.4万元）。"))
     assert (cap.cap, cap.year) == (204000, 2027)
@@ -212,6 +287,13 @@ def test_figures_are_read_from_the_reply_text():
                               "2027年您的等待期是4个月（固定3个月，断保多出的1个月）。"))
     assert (wait.waiting_months, wait.benefits_from) == (4, dt.date(2027, 5, 1))
     assert figures(Reply(text="2027年您没有等待期。")).waiting_months == 0
+    terse = figures(Reply(text="您的等待期：4个月，2027年5月1日起可以报销。", figures={"waiting_months": 4}))
+    assert (terse.waiting_months, terse.benefits_from, terse.disagree) == (4, dt.date(2027, 5, 1), [])
+    assert figures(Reply(text="您的等待期是3个月。", figures={"waiting_months": 4})).disagree == ["waiting_months"]
+    assert figures(Reply(text="已算好。", figures={"cap": 204000})).cap == 204000
+    assert figures(Reply(text="您的待遇开始日期：2027年4月1日。")).benefits_from == dt.date(2027, 4, 1)
+    counting = figures(Reply(text="等待期从2027年1月1日起算，您从2027年4月1日起可以享受医保待遇。"))
+    assert counting.benefits_from == dt.date(2027, 4, 1)
     assert not figures(Reply(text="现在重庆居民大病保险最高支付限额是20万元，封顶线最高可达24万元。")).any()
 
 
@@ -239,13 +321,13 @@ def test_a_seeded_run_repeats_exactly_and_another_seed_differs():
     assert run(15, "correct", seed=4).model_dump() != first
 
 
-@pytest.mark.parametrize("mode,floor", [("correct", 0.94), ("confirm", 0.89)])
+@pytest.mark.parametrize("mode,floor", [("correct", 0.94), ("confirm", 0.88)])
 def test_simulated_members_get_the_right_figures_and_never_see_an_internal_error(mode, floor):
-    """300 seeded members per mode (seed 0). Measured on this branch: 96.7% right when the member
-    corrects a wrong summary, 91.7% when the member confirms every summary with 对; no internal error
-    at this seed (seeds 2 and 7 each show "1 validation error for History" to a parent who taps
+    """300 seeded members per mode (seed 0). Measured on this branch: 96.3% right when the member
+    corrects a wrong summary, 90.0% when the member confirms every summary with 对; no internal error
+    at this seed (seeds 2 and 7 each show once "1 validation error for History" to a parent who taps
     "还没交，会在…12月31日前交" for a child born that year, the issue's kind). The floors sit about
-    2.7 points below; raise them, and add seeds, as the dialogue improves."""
+    2.5 points below; raise them, and add seeds, as the dialogue improves."""
     report = run(300, mode, seed=0)
     assert report.internal_errors == 0, [c.transcript for c in report.failures if c.internal_error]
     assert report.right_share >= floor, report.kinds
