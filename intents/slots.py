@@ -363,6 +363,8 @@ _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|�
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
+_FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
+_UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
 _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
@@ -418,8 +420,7 @@ def extract(text: str, today: dt.date) -> Slots:
     undated = _blank(clean, [(h.start, h.end) for h in hits])
     year_hits, slots.invalid_years = years_in(undated, today)
     slots.years = sorted({y for _, y in year_hits})
-    slots.all_insured = bool(_ALL.search(undated)) and not _NONE.search(undated)
-    slots.none_insured = bool(_NONE.search(undated))
+    slots.all_insured, slots.none_insured = _all_or_none(undated, today)
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
     if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
@@ -429,7 +430,38 @@ def extract(text: str, today: dt.date) -> Slots:
     elif _NO_BACKPAY.search(undated):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
+    _until(undated, today, slots)
     return slots
+
+
+def _all_or_none(undated: str, today: dt.date) -> tuple[bool, bool]:
+    """一直交 / 都没交 said of the years not named: a clause whose 都 covers the years it lists
+    ("2025到2026年都没交") says nothing of the others; "从2025年起每年都交了" opens a range."""
+    all_, none = False, False
+    for clause in _CLAUSE_SPLIT.split(undated):
+        if not clause or not clause.strip():
+            continue
+        open_ended = not year_spans(clause, today)[0] or bool(_FROM.search(clause))
+        none = none or (bool(_NONE.search(clause)) and open_ended)
+        all_ = all_ or (bool(_ALL.search(clause)) and not _NONE.search(clause) and open_ended)
+    return all_ and not none, none
+
+
+def _until(undated: str, today: dt.date, slots: Slots) -> None:
+    """"2025年开始交的，一直交到2029年": every year from the first (2025 when none is said) to
+    the last is insured, unless the message says otherwise of a year."""
+    told = {f.year for f in slots.facts if f.status in ("uninsured", "elsewhere", "employee")}
+    for m in _UNTIL.finditer(undated):
+        last = _year_value(m.group(1), True)
+        starts = [_year_value(f.group(1), True) for f in _FROM.finditer(undated, 0, m.start())]
+        first = starts[-1] if starts else 2025
+        if last is None or first is None or not first <= last <= today.year + 20:
+            continue
+        for year in range(first, last + 1):
+            if year not in told and not any(f.year == year and f.status == "insured" for f in slots.facts):
+                slots.facts.append(YearFact(year=year, status="insured"))
+                if year not in slots.years:
+                    slots.years = sorted(set(slots.years) | {year})
 
 
 def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:

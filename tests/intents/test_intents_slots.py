@@ -76,8 +76,9 @@ def test_clause_facts_give_each_year_its_status(text, expected):
 @pytest.mark.parametrize("text, all_insured, none_insured", [
     ("一直都在交", True, False),
     ("每年都交了", True, False),
-    ("2025和2026年都交了", True, False),
-    ("2025和2026年都没交", False, True),
+    ("2025和2026年都交了", False, False),  # 都 covers the years listed, not the years not named
+    ("2025和2026年都没交", False, False),
+    ("从2025年起每年都交了", True, False),  # a range open to the year asked about
     ("一直没参保", False, True),
     ("2025年交了", False, False),
     ("25年在成都参保的", False, False),
@@ -329,7 +330,8 @@ def test_asking_whether_it_counts_as_continuous_is_not_saying_so():
 
 def test_not_even_one_year_is_not_a_count_of_one():
     slots = extract("2025到2027年我一年都没交过", TODAY)
-    assert slots.broken_count is None and slots.none_insured
+    assert slots.broken_count is None
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured"), (2027, "uninsured")]
 
 
 def test_two_years_without_a_claim_said_with_a_count():
@@ -339,7 +341,7 @@ def test_two_years_without_a_claim_said_with_a_count():
 @pytest.mark.parametrize("text", ["2025年和2026年我都忘了交", "25、26年都漏交了", "2025到2026年都没顾上交"])
 def test_a_negation_after_都_covers_the_whole_list(text):
     slots = extract(text, TODAY)
-    assert slots.none_insured and not slots.all_insured
+    assert not slots.none_insured and not slots.all_insured  # nothing said of the other years
     assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured")]
 
 
@@ -372,6 +374,15 @@ def test_a_range_or_list_with_年_on_each_year_covers_every_year(text, years):
 def test_never_broken_is_enrolment_not_a_break(text):
     slots = extract(text, TODAY)
     assert slots.all_insured and slots.statuses == ["insured"]
+
+
+@pytest.mark.parametrize("text, insured", [
+    ("2025年开始交的，一直交到2029年，2030、2031年都没交", [2025, 2026, 2027, 2028, 2029]),
+    ("2027年才开始交，一直交到2029年", [2027, 2028, 2029]),
+    ("一直交到2027年", [2025, 2026, 2027]),
+])
+def test_paying_until_a_year_covers_every_year_from_the_first(text, insured):
+    assert sorted(f.year for f in extract(text, TODAY).facts if f.status == "insured") == insured
 
 
 def test_a_count_before_the_back_payment_verb_is_the_years_back_paid():
