@@ -74,7 +74,7 @@ class Slots(BaseModel):
 _ID_CARD = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9x](?![0-9x])", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
 _CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+"
-                         r"(?=年|月|日|号|个|岁|周岁|天|(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+年)")
+                         r"(?=年|月|日|号|个|岁|周岁|天|(?:(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+)+年)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -358,13 +358,15 @@ _ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年�
 _NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _INSURED_COUNT = re.compile(
-    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了")
+    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了|"
+    r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)")
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
 _UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
+_NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
 _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
@@ -424,7 +426,7 @@ def extract(text: str, today: dt.date) -> Slots:
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
     if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
-        slots.insured_count = int(m.group(1) or m.group(2))
+        slots.insured_count = int(m.group(1) or m.group(2) or m.group(3))
     if m := _BACKPAID.search(undated):
         slots.backpaid = int(m.group(1) or m.group(2))
     elif _NO_BACKPAY.search(undated):
@@ -492,7 +494,9 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if groups and _BROKEN.search(bare[:groups[0].start]):
             lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
-            if _OTHERS.search(bare):
+            if _NOT_YET.search(bare):
+                pass  # "还没交": the payment to come, not a year before
+            elif _OTHERS.search(bare):
                 carried = []  # "其他年份都交了": the years not named, not the ones just said
             elif not (clause_dates and set(lead) <= {"insured"}):
                 note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)
@@ -507,7 +511,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
                     pending, own = own, []   # 今年交了明年的: the verb pays for the next group
                 note(group.years, list(dict.fromkeys(current + own)))
-            carried = clause_years
+            carried = [] if _QUESTION.search(bare) else clause_years  # (the year a question asks about)
         _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
             before, _ = years_in(bare[:m.start() + 1], today)

@@ -216,8 +216,10 @@ def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
     if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
         return False  # a policy question of its own
     named = tasks_named(msg.text)
-    return len(named) == 1 and named[0] != st.task and bool(OWN_FIGURE.search(msg.text)) \
-        and not _HYPOTHETICAL.search(msg.text)
+    if len(named) != 1 or named[0] == st.task or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
+        return False
+    # a policy question on another topic ("集中参保期是哪几个月") is a detour, not one's own figure
+    return not (_is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]))
 
 
 def _handle_correction(st: State, msg: Message, today: dt.date) -> list[Reply]:

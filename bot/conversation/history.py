@@ -281,8 +281,8 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
     "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
     n = _get(slots, "broken_count")
     target = target_of(facts, today)
-    if any(int(f.year) < target for f in _get(slots, "facts", [])):
-        return
+    if any(int(f.year) < target and f.status in INSURANCE for f in _get(slots, "facts", [])):
+        return  # the years are named: the count says nothing more
     kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
         or [k for k in _get(slots, "statuses", []) if k == "insured"]
     counted = _get(slots, "insured_count")
@@ -292,6 +292,9 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
         return
     if not n:
         return
+    if counted and int(counted) + int(n) <= len(span(facts, target, task)):
+        for y in span(facts, target, task)[:int(counted)]:  # "前面四年都交了，后来断了3年"
+            facts.years.setdefault(y, "insured")
     years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
     for y in years:
         facts.years[y] = "uninsured"

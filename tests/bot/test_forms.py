@@ -225,3 +225,28 @@ def test_a_correction_after_a_straight_result_reopens_the_same_question():
     if reply.intent == "ask:zero_claim":
         talk.say("2026年报销过")
     assert "208,000" in talk.text("对")  # 2025 zero claim +4,000; 2025-2028 four years, 2029 the fifth +4,000
+
+
+def test_a_policy_question_on_another_topic_mid_form_is_a_detour_not_a_new_question():
+    talk = Talk("2030-10-28")
+    talk.say("2031年我的大病保险封顶线是好多嘛")
+    detour = talk.say("顺便问一下，集中参保期是哪几个月？")
+    assert "9月" in detour[0].text and detour[-1].text.startswith("要继续")
+    talk.say("继续")
+    reply = talk.say("都是交了的")[-1]
+    assert reply.intent == "ask:zero_claim"  # still the cap, not a waiting period
+
+
+def test_counts_of_years_told_in_order_fill_the_years_before_and_the_break():
+    talk = Talk("2031-11-18")
+    text = "\n".join(r.text for r in talk.say(
+        "我二〇三二年的大病保险最高支付限额是多少，前面四年都交了，后来断了3年，二〇三二年又交了，"
+        "二〇二七年一次都没报销过，二〇二五、二〇二六、二〇二八年有报销，激励额度没用过。"))
+    assert "2029至2031年没有参保" in text and "192,000" in text
+
+
+def test_not_paid_yet_in_a_story_is_the_payment_to_come_not_a_year_before():
+    talk = Talk("2029-09-11")
+    reply = talk.say("2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，我2030年从哪天开始能报销。")
+    text = "\n".join(r.text for r in reply)
+    assert "2029年没有参保" not in text and "2027至2030年在重庆参加居民医保" in text
