@@ -235,6 +235,12 @@ def _handle_pending(st: State, msg: Message, today: dt.date) -> list[Reply]:
 def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
     """At the summary: 对 computes; 不对 asks what is wrong; facts are filed and confirmed anew."""
     before = st.facts.model_copy(deep=True)
+    named = tasks_named(msg.text)
+    if len(named) == 1 and named[0] != st.task and st.task != "what_if":
+        st.task = named[0]  # type: ignore[assignment]  # "不对，我是想问要等多久"
+        st.pending = None
+        conflicts = _file(st, msg.slots, msg.text, today) if msg.facts_said else []
+        return _conflict(st, conflicts) if conflicts else advance(st, today)
     if msg.facts_said or _statuses_fill(st, msg.slots, today):
         conflicts = _file(st, msg.slots, msg.text, today)
         if st.facts != before or msg.slots.target_year:

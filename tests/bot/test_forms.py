@@ -250,3 +250,12 @@ def test_not_paid_yet_in_a_story_is_the_payment_to_come_not_a_year_before():
     reply = talk.say("2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，我2030年从哪天开始能报销。")
     text = "\n".join(r.text for r in reply)
     assert "2029年没有参保" not in text and "2027至2030年在重庆参加居民医保" in text
+
+
+def test_the_question_named_at_the_summary_replaces_the_one_understood():
+    talk = Talk("2025-05-23")
+    talk.say("宝宝2025年1月9号生的，什么时候能报销")
+    talk.say("2月6号交的")
+    reply = talk.say("不对，我是想问孩子2025年参保要等多久")[-1]
+    assert reply.intent == "confirm" and "2025年参保的等待期" in reply.text
+    assert "没有等待期" in talk.text("对")
