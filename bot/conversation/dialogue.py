@@ -37,10 +37,13 @@ CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", 
 MAX_CHARS = 500
 LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
 
-_CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
+_CONTINUE = re.compile(r"^(?:好的?|嗯|行)?[，,]?(?:继续|接着)(?:吧|来|算|计算|算吧)?[。！!.]?$")
 _DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
                       r"展开|更多)[？?。！!]?$")
 _NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
+# "集中参保期是什么时候": a policy term asked about, not one's own figure
+_TERM_ASKED = re.compile(r"([\u4e00-\u9fff]{2,})(?:是|在)(?:什么时候|哪几个月|哪个月|几月|多少|多久|什么)")
+_CHILD = re.compile(r"孩子|娃|宝宝|小孩|新生儿")
 _ASKS_OWN = re.compile(r"算一下|算算|帮我算|计算一下|我的|我家")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|其实|应该是|改一下|更正|纠正|不是")
@@ -163,6 +166,8 @@ def _answers_pending(st: State, msg: Message, today: dt.date) -> bool:
     """Whether a message answers the question the bot is waiting on (tried on a copy)."""
     if st.task is None or st.pending not in FILL:
         return False
+    if st.paused and not msg.facts_said and (msg.slots.yes is not None or _CONTINUE.match(msg.text)):
+        return False  # "好，接着算" after a detour: continue, not an answer to the question
     if _asks(_NOT_ASKING.sub("", msg.text)) and not _answers_despite_asking(st, msg):
         return False  # "还没交呢" answers; "集中参保期是什么时候？" asks something else
     if _correcting(msg.text, msg.slots) or _relevant_facts(st, msg.slots):
@@ -215,11 +220,25 @@ def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
     follow_up = st.last_task is not None or st.task is not None or msg.text.startswith("那")
     if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
         return False  # a policy question of its own
+    named = _own_task_named(msg)
+    return named is not None and named != st.task
+
+
+def _own_task_named(msg: Message) -> str | None:
+    """The personal question a message names as one's own figure; None for a question about a
+    policy term ("集中参保期是哪几个月？" names a wait in months, but of the calendar)."""
+    from intents.text import normalise
+
     named = tasks_named(msg.text)
-    if len(named) != 1 or named[0] == st.task or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
-        return False
-    # a policy question on another topic ("集中参保期是哪几个月") is a detour, not one's own figure
-    return not (_is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]))
+    if len(named) != 1 or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
+        return None
+    said = msg.text + "\n" + normalise(msg.text)
+    term = _TERM_ASKED.search(said)
+    if term and not tasks_named(term.group(1)) and not FIRST_PERSON.search(msg.text) and not _CHILD.search(msg.text):
+        return None  # (封顶线是多少 asks the figure itself)
+    if _is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]):
+        return None  # a policy question on another topic
+    return named[0]
 
 
 def _handle_correction(st: State, msg: Message, today: dt.date) -> list[Reply]:
@@ -235,9 +254,9 @@ def _handle_pending(st: State, msg: Message, today: dt.date) -> list[Reply]:
 def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
     """At the summary: 对 computes; 不对 asks what is wrong; facts are filed and confirmed anew."""
     before = st.facts.model_copy(deep=True)
-    named = tasks_named(msg.text)
-    if len(named) == 1 and named[0] != st.task and st.task != "what_if":
-        st.task = named[0]  # type: ignore[assignment]  # "不对，我是想问要等多久"
+    named = _own_task_named(msg)
+    if named is not None and named != st.task and st.task != "what_if":
+        st.task = named  # type: ignore[assignment]  # "不对，我是想问要等多久"
         st.pending = None
         conflicts = _file(st, msg.slots, msg.text, today) if msg.facts_said else []
         return _conflict(st, conflicts) if conflicts else advance(st, today)
@@ -363,7 +382,7 @@ RULES: tuple[Rule, ...] = (
     Rule("after a detour", lambda st, m, t: st.paused, _handle_paused),
     Rule("correction", _is_correction, _handle_correction),
     Rule("own figure, history known", _own_figure_follow_up,
-         lambda st, m, t: _start_task(st, tasks_named(m.text)[0], m.slots, m.text, t)),
+         lambda st, m, t: _start_task(st, _own_task_named(m) or "my_cap", m.slots, m.text, t)),
     Rule("policy question with one's history",
          lambda st, m, t: _is_faq(m.intent) and not st.task and m.facts_said and _of_oneself(m.text, m.slots),
          _handle_own_history_question),
@@ -463,8 +482,8 @@ def _menu_task(text: str) -> str | None:
 def _of_oneself(text: str, slots: Slots) -> bool:
     """Facts said about one's own history ("我…", several years, a year not paid), not the
     year a policy question names ("2026年度个人缴费标准是多少")."""
-    if slots.born or slots.paid_on or slots.paid_month:
-        return True  # a child's birth date, the day one paid: always one's own history
+    if slots.born or slots.paid_on or slots.paid_month or slots.group:
+        return True  # a child's birth date, the day one paid, a group: always one's own history
     return bool(FIRST_PERSON.search(text)) or len({f.year for f in slots.facts}) > 1 \
         or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used", "reward_unused")
                for f in slots.facts)

@@ -259,3 +259,28 @@ def test_the_question_named_at_the_summary_replaces_the_one_understood():
     reply = talk.say("不对，我是想问孩子2025年参保要等多久")[-1]
     assert reply.intent == "confirm" and "2025年参保的等待期" in reply.text
     assert "没有等待期" in talk.text("对")
+
+
+@pytest.mark.parametrize("question", ["顺便问一下，集中参保期是哪几个月？", "先问哈，集中参保期是啥子时候？"])
+def test_a_policy_term_asked_about_at_the_summary_is_answered_not_taken_as_a_new_question(question):
+    talk = Talk("2025-08-16")
+    talk.say("25年我的大病保险封顶线是多少")
+    detour = talk.say(question)
+    assert "9月" in detour[0].text and talk.state.task == "my_cap"
+
+
+def test_after_a_detour_a_bare_yes_continues_and_does_not_answer_the_question():
+    talk = Talk("2026-03-05")
+    talk.say("我在重庆上大学，我2026年什么时候开始享受医保待遇。")
+    talk.say("对了，断保了补缴要去哪里交？")
+    reply = talk.say("好，接着算")[-1]
+    assert reply.intent == "ask:years" and 2025 not in talk.state.facts.years
+
+
+def test_the_cap_asked_after_a_result_is_ones_own():
+    talk = Talk("2031-10-20")
+    talk.say("我明年的等待期是好久")
+    talk.say("2025年和2027到2030年都交了的，2026年莫得交，今年参加的职工医保")
+    talk.say("对")
+    reply = talk.say("那封顶线是好多嘛？")[-1]
+    assert reply.intent == "ask:zero_claim"
