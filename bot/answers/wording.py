@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.models import Option
+
 PRIVACY_TEXT = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
                 "只要告诉我哪几年参保、有没有报销这类情况就够了。")
 EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
@@ -58,3 +60,10 @@ FACT_NAMES = {
 
 def date_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+CONFIRM_OPTIONS = (Option(label="对", value="yes"), Option(label="不对，改一下", value="no"))
+AMEND_OPTIONS = (Option(label="其实没问题", value="yes"), Option(label="重新开始", value="restart"))
+CONFLICT_OPTIONS = (Option(label="交了", value="yes"), Option(label="没交", value="no"))
+RESTART_OPTIONS = (Option(label="重新开始", value="restart"),)
+RESUME_OPTIONS = (Option(label="继续", value="continue"), Option(label="不用了", value="cancel"))

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot.answers import wording as w
 from bot.answers.questions import TASK_NAMES, ask, ask_task
+from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation import privacy
 from bot.conversation.fill import FILL, Said, said_value
@@ -271,7 +272,7 @@ def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     if yes is False or _is_amend(msg.text):
         st.pending = "amend"
         return [Reply(text=w.AMEND_TEXT, intent="amend",
-                      options=[Option(label="其实没问题", value="yes"), Option(label="重新开始", value="restart")])]
+                      options=list(w.AMEND_OPTIONS))]
     return None
 
 
@@ -617,8 +618,7 @@ def advance(st: State, today: dt.date) -> list[Reply]:
         return notes + [ask(need, st, today)]
     st.pending = "confirm"
     st.pending_years = []
-    return notes + [Reply(text=hist.summary(st, today), intent="confirm",
-                  options=[Option(label="对", value="yes"), Option(label="不对，改一下", value="no")])]
+    return notes + [Reply(text=summary(st, today), intent="confirm", options=list(w.CONFIRM_OPTIONS))]
 
 
 def _before_birth(st: State) -> list[Reply]:
@@ -676,7 +676,7 @@ def _conflict(st: State, years: list[int]) -> list[Reply]:
     st.pending = "years"
     st.pending_years = years
     return [Reply(text=w.CONFLICT_TEXT.format(years=shown), intent="conflict",
-                  options=[Option(label="交了", value="yes"), Option(label="没交", value="no")])]
+                  options=list(w.CONFLICT_OPTIONS))]
 
 
 def _compute(st: State, today: dt.date) -> list[Reply]:
@@ -689,7 +689,7 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
     except (RulesError, ValidationError, ValueError) as exc:
         st.pending = "amend"
         return [Reply(text=w.CONFLICTING_FACTS.format(why=_why(exc)), intent="conflict",
-                      options=[Option(label="重新开始", value="restart")])]
+                      options=list(w.RESTART_OPTIONS))]
     replies = answer(st, result, today, baseline)
     st.last_details = replies[-1].details if replies else ""
     st.last_sources = list(replies[-1].sources) if replies else []
@@ -775,7 +775,7 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
         if kind == "no":
             st.pending = "amend"
             return [Reply(text=w.AMEND_TEXT, intent="amend",
-                          options=[Option(label="其实没问题", value="yes"), Option(label="重新开始", value="restart")])]
+                          options=list(w.AMEND_OPTIONS))]
     if st.pending in FILL:
         return _answer(st, said_value(value), today)
     return advance(st, today)
@@ -828,7 +828,7 @@ def _reminder(st: State, today: dt.date) -> list[Reply]:
         return []
     st.paused = True
     return [Reply(text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume",
-                  options=[Option(label="继续", value="continue"), Option(label="不用了", value="cancel")])]
+                  options=list(w.RESUME_OPTIONS))]
 
 
 def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
