@@ -74,7 +74,7 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
                                                for k in c.summary_errors).most_common()),
         second_asked=len(seconds),
         second_right_share=round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0,
-        second_kinds=dict(Counter(c.second_kind for c in seconds).most_common()),
+        second_kinds=dict(Counter(c.second_kind for c in seconds if c.second_kind).most_common()),
         by_task={t: round(sum(c.outcome == "right" for c in talks if c.task == t) / k, 4) for t, k in tasks.items()},
         failures=failures[:samples])
 
