@@ -39,6 +39,7 @@ class DialogueReport(BaseModel):
     second_right_share: float
     second_kinds: dict[str, int]
     by_task: dict[str, float]
+    by_style: dict[str, float]  # the share right per way of telling (oneshot, chinese, dialect, late ...)
     failures: list[Conversation]
 
 
@@ -74,9 +75,19 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
                                                for k in c.summary_errors).most_common()),
         second_asked=len(seconds),
         second_right_share=round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0,
-        second_kinds=dict(Counter(c.second_kind for c in seconds).most_common()),
+        second_kinds=dict(Counter(c.second_kind for c in seconds if c.second_kind).most_common()),
         by_task={t: round(sum(c.outcome == "right" for c in talks if c.task == t) / k, 4) for t, k in tasks.items()},
+        by_style=_by_style(talks),
         failures=failures[:samples])
+
+
+def _by_style(talks: list[Conversation]) -> dict[str, float]:
+    tags: dict[str, list[bool]] = {}
+    for c in talks:
+        for tag in c.style.split("/"):
+            if not tag.startswith("taps"):
+                tags.setdefault(tag, []).append(c.outcome == "right")
+    return {t: round(sum(v) / len(v), 4) for t, v in sorted(tags.items())}
 
 
 def main(args: argparse.Namespace) -> int:
@@ -96,6 +107,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"  同一对话里的第二个问题：{r.second_asked} 次，正确 {r.second_right_share:.1%}；"
               + "，".join(f"{k} {v}" for k, v in r.second_kinds.items()))
         print("  各问题正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_task.items()))
+        print("  各说法正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_style.items()))
         for c in r.failures:
             print(f"  --- {c.seed} {c.task} {c.style} → {c.kind}；真实 {c.truth}；所答 {c.stated}")
             for t in c.transcript:

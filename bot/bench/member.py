@@ -34,7 +34,8 @@ from bot.bench.member_reading import (
     internal_error,
     read_summary,
 )
-from bot.bench.member_speech import Speech, Status, Voice
+from bot.bench.member_speech import Speech, Status, Voice, YearStyle
+from bot.conversation.history import coming_year
 from bot.models import Reply
 from rules import Coverage, History, evaluate
 from rules import parameters as p
@@ -42,6 +43,9 @@ from rules import parameters as p
 Task = Literal["my_cap", "my_waiting", "my_benefit_start"]
 Mode = Literal["correct", "confirm"]
 Telling = Literal["oneshot", "partial", "piecemeal"]
+TASKS: list[Task] = ["my_cap", "my_waiting", "my_benefit_start"]
+TELLINGS: list[Telling] = ["oneshot", "partial", "piecemeal"]
+YEAR_STYLES: list[YearStyle] = ["arabic", "short", "chinese", "relative"]
 MAX_TURNS = 20
 FIRST_YEAR = 2025
 LAST_TARGET = 2032
@@ -192,7 +196,7 @@ def _newborn(rng: random.Random) -> dict:
 
 
 def random_truth(rng: random.Random) -> Truth:
-    task: Task = rng.choice(["my_cap", "my_waiting", "my_benefit_start"])
+    task: Task = rng.choice(TASKS)
     group = rng.choices(["general", "newborn", "student", "low_income", "poverty_alleviated"],
                         [72, 12, 8, 4, 4])[0]
     plan: tuple[dt.date, dt.date] | None = None
@@ -233,18 +237,15 @@ def random_truth(rng: random.Random) -> Truth:
 def random_member(seed: str, mode: Mode) -> Member:
     rng = random.Random(seed)
     truth = random_truth(rng)
-    telling = rng.choices(["oneshot", "partial", "piecemeal"], [35, 25, 40])[0]
-    voice = Voice(years=rng.choices(["arabic", "short", "chinese", "relative"], [45, 20, 15, 20])[0],
+    telling: Telling = rng.choices(TELLINGS, [35, 25, 40])[0]
+    voice = Voice(years=rng.choices(YEAR_STYLES, [45, 20, 15, 20])[0],
                   dialect=rng.random() < 0.3, ranges=rng.random() < 0.6, short_chinese=rng.random() < 0.4,
                   today=truth.today)
-    from bot.conversation.history import coming_year  # the year a person means when they name none
-
     # a person names no year only when they tell no years at first and mean the coming year
     says_target = telling != "piecemeal" or rng.random() < 0.7 or truth.target != coming_year(truth.today)
     slip = mode == "correct" and telling != "piecemeal" and bool(truth.before()) and rng.random() < 0.2
     later = random.Random(seed + ":second")  # its own draws: the first question's population stays as it is
-    second = later.choice([t for t in ("my_cap", "my_waiting", "my_benefit_start") if t != truth.task]) \
-        if later.random() < 0.3 else None
+    second: Task | None = later.choice([t for t in TASKS if t != truth.task]) if later.random() < 0.3 else None
     late = slip and later.random() < 0.4
     detour = later.random() < 0.15
     persona = Persona(telling=telling, voice=voice, taps=rng.choice([0.0, 0.5, 0.9]), says_target=says_target,
@@ -353,10 +354,10 @@ class Agent:
             story = say.story(told) if self.rng.random() < 0.3 else None
             return story or say.statuses(told)
         if item == "zero":
-            told = [y for y in t.resident() if y != self.slipped]  # a year misremembered as unpaid is left out
-            if t.task != "my_cap" or not told:
+            resident = [y for y in t.resident() if y != self.slipped]  # a year misremembered as unpaid: left out
+            if t.task != "my_cap" or not resident:
                 return ""
-            return say.zero_claims(told, set(h.zero_claim))
+            return say.zero_claims(resident, set(h.zero_claim))
         if item == "reward":
             if t.task != "my_cap" or not h.zero_claim:
                 return ""
@@ -368,6 +369,7 @@ class Agent:
         if item == "paid":
             if t.task == "my_cap":
                 return ""
+            assert h.paid_on is not None
             return say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on)
         return ""
 
@@ -589,7 +591,7 @@ class Agent:
             parts.append(("reward_used", say.reward(sorted(h.reward_used))))
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
             parts.append(("backpaid", say.backpaid(h.backpaid, len(t.broken_before_target()))))
-        if t.task != "my_cap" and self.paid_wrong(s):
+        if t.task != "my_cap" and self.paid_wrong(s) and h.paid_on is not None:
             parts.append(("paid_on", say.planned(t.target, h.born is not None) if t.planned
                           else say.paid(t.target, h.paid_on)))
         return parts

@@ -70,7 +70,7 @@ class Speech:
     def year(self, y: int) -> str:
         if self.voice.years == "relative" and y - self.voice.today.year in RELATIVE:
             return RELATIVE[y - self.voice.today.year]
-        style = None if self.voice.years != "relative" else "arabic"
+        style: YearStyle | None = None if self.voice.years != "relative" else "arabic"
         return self.bare(y, style) + "年"
 
     def years(self, years: Iterable[int]) -> str:

@@ -340,3 +340,4 @@ def test_yibao_eval_dialogues_prints_the_report_as_json():
     reports = json.loads(out)
     assert [r["mode"] for r in reports] == ["correct", "confirm"]
     assert all(r["count"] == 12 and 0 <= r["right_share"] <= 1 for r in reports)
+    assert all(r["by_style"] and all(0 <= v <= 1 for v in r["by_style"].values()) for r in reports)
