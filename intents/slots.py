@@ -366,6 +366,7 @@ _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
 _UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
+_EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:用|报)|都(?:有)?报")
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
@@ -494,7 +495,9 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if groups and _BROKEN.search(bare[:groups[0].start]):
             lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
-            if _NOT_YET.search(bare):
+            if _EVERY.search(bare) and set(lead) & {"zero_claim", "claimed"}:
+                note([], lead)  # "从来没用医保报销过": every year, not the year just said
+            elif _NOT_YET.search(bare):
                 pass  # "还没交": the payment to come, not a year before
             elif _OTHERS.search(bare):
                 carried = []  # "其他年份都交了": the years not named, not the ones just said

@@ -42,8 +42,9 @@ def summary(state: State, today: dt.date) -> str:
     for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
         parts.append(hist.years_text(by_status[status]) + names[status])
     if hist.cap_task(state):
-        zero = [y for y in years if facts.zero_claim.get(y)]
-        claimed = [y for y in years if facts.zero_claim.get(y) is False]
+        resident = [y for y in years if facts.years.get(y) in hist.RESIDENT]  # (reimbursed only when insured)
+        zero = [y for y in resident if facts.zero_claim.get(y)]
+        claimed = [y for y in resident if facts.zero_claim.get(y) is False]
         if zero:
             parts.append(hist.years_text(zero) + "一次都没有用医保报销")
         if claimed:
@@ -63,7 +64,7 @@ def summary(state: State, today: dt.date) -> str:
     elif facts.paid_month:
         y, m = facts.paid_month.split("-")
         parts.append(f"{target}年的保费是{int(y)}年{int(m)}月交的")
-    elif not hist.cap_task(state) and task != "my_benefit_start":
+    elif not hist.cap_task(state) and task != "my_benefit_start" and group not in hist.NO_NEW_WAITING:
         parts.append(f"{target}年的保费在集中参保期内缴纳")
     head = f"您想知道{question}；" if question else ""
     return "我理解的是：" + head + "，".join(parts or ["还没有您的参保情况"]) + "。对吗？"

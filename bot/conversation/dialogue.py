@@ -572,8 +572,8 @@ def _statuses_fill(st: State, slots: Slots, today: dt.date) -> bool:
     """Said with no year ("没交", "在外地交的", "报销过", "都没报销过", "激励额度没用过"): about
     the years of the question asked (at the summary, only the insured years' reimbursements)."""
     statuses = slots.statuses
-    if not statuses or slots.facts:
-        return False
+    if not statuses or (slots.facts and not {"zero_claim", "claimed"} & set(statuses)):
+        return False  # (with years told, only "每年都报销过" speaks of every year)
     if st.pending in ("years", "zero_claim"):
         years = list(st.pending_years)
     elif st.pending in ("confirm", "amend", None):
@@ -585,14 +585,15 @@ def _statuses_fill(st: State, slots: Slots, today: dt.date) -> bool:
         st.facts.reward_used = []
         applied = True
     kinds = [k for k in statuses if k in hist.INSURANCE]
-    if st.pending == "years" and len(kinds) == 1:
+    if st.pending == "years" and len(kinds) == 1 and not slots.facts:
         for y in years:
             st.facts.years[y] = kinds[0]  # type: ignore[assignment]
         applied = True
     claims = [k for k in statuses if k in ("zero_claim", "claimed")]
+    named = {f.year for f in slots.facts if f.status in ("zero_claim", "claimed")}
     if len(claims) == 1:
         for y in years:
-            if st.facts.years.get(y) in hist.RESIDENT:
+            if st.facts.years.get(y) in hist.RESIDENT and y not in named:  # "其他年都报销了"
                 st.facts.zero_claim[y] = claims[0] == "zero_claim"
                 applied = True
     return applied

@@ -284,3 +284,20 @@ def test_the_cap_asked_after_a_result_is_ones_own():
     talk.say("对")
     reply = talk.say("那封顶线是好多嘛？")[-1]
     assert reply.intent == "ask:zero_claim"
+
+
+def test_never_reimbursed_said_of_every_year_is_not_said_of_a_year_without_insurance():
+    talk = Talk("2030-01-04")
+    reply = talk.say("我29年的大病保险最高支付限额是多少，25、26年断了两年的，27年才开始交，28年断了一年，"
+                     "从来没用医保报销过，没用过激励额度？")
+    text = "\n".join(r.text for r in reply)
+    assert "2027年一次都没有用医保报销" in text and "2028年一次都没有" not in text and "2027、2028年" not in text
+
+
+def test_other_years_reimbursed_leave_the_year_named_without_a_claim():
+    talk = Talk("2028-11-22")
+    talk.say("2029年封顶线多少")
+    talk.say("都交了")
+    reply = talk.say("2025年没报销过，其他年都报销了")[-1]
+    assert reply.intent == "ask:reward_used" and talk.state.facts.zero_claim == {
+        2025: True, 2026: False, 2027: False, 2028: False}
