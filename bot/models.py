@@ -34,3 +34,4 @@ class Reply(BaseModel):
     score: float | None = None
     figures: dict = Field(default_factory=dict)
     multi_select: bool = False  # options may be toggled several at a time (years), then confirmed
+    details: str = ""  # what follows on request: steps, the year-by-year table, caveats (依据)

@@ -32,7 +32,7 @@ from intents.text import normalise
 from rules import policy
 
 Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
-                 "reward_used"]
+                 "reward_used", "reward_unused"]
 Group = Literal["newborn", "low_income", "poverty_alleviated", "inmate", "student"]
 
 
@@ -77,7 +77,8 @@ class Slots(BaseModel):
 _ID_CARD = re.compile(r"(?<![0-9])[1-9](?:[ -]?\d){16}[ -]?[0-9x](?![ -]?[0-9x])"
                       r"|(?<![0-9])[1-9](?:[ -]?\d){14}(?![ -]?[0-9x])", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
-_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+(?=年|月|日|号|个|岁|周岁|天)")
+_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+"
+                         r"(?=年|月|日|号|个|岁|周岁|天|(?:(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+)+年)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -110,10 +111,14 @@ def pii_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_ID_CARD, _PHONE) for m in pattern.finditer(text)]
 
 
+_LIST_COUNT = re.compile(r"(?<=\d)(?:两|二|三|四|五|六|七|八|九|十)(?=个?年)")
+
+
 def prepare(text: str) -> tuple[str, list[str]]:
     """Normalised text, PII blanked, Chinese numerals before 年/月/日/号/个 as digits."""
     clean = normalise(text or "")[:5000]
     clean, pii = find_pii(clean)
+    clean = _LIST_COUNT.sub("", clean)  # 25、26两年: the count of the years just listed
     clean = _CN_NUMERAL.sub(_cn_to_digits, clean)
     return clean, pii
 
@@ -132,9 +137,8 @@ def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
 _Y = r"(?:\d{4}|\d{2})"
 _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
-_RANGE = r"(?:到|至|-|~|～|—|－)"
-# "2025到2027年" and "2025年到2027年" are one range: a 年 may close a year before a range sign
-_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年\s*{_RANGE}\s*{_Y}|\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
+# 年 may stand after every year of a list or range: "2027年到2030年", "2025年、2026年"
+_YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年?\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
 _COUNT_BEFORE = set("了交缴续断补满共第近多")
 _NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
 
@@ -160,14 +164,15 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
     invalid: list[int] = []
     low, high = 2000, today.year + 20
     for m in _YEAR_SEQ.finditer(text):
-        seq, nian = m.group(1), bool(m.group(2))
+        seq, nian = m.group(1), bool(m.group(2)) or "年" in m.group(1)
         if not nian and _NOT_YEAR_AFTER.match(text, m.end()):
             continue
         parts = re.split(rf"\s*年?\s*({_SEP})\s*", seq)
         tokens, seps = parts[0::2], parts[1::2]
         if not nian and any(len(t) != 4 for t in tokens):
             continue      # bare numbers count as years only when written with four digits
-        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE:
+        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE \
+                and not text.endswith("除了", 0, m.start()):  # 除了30年没交: a year
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
             names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start())
             if not (near_now and names_year):
@@ -311,7 +316,7 @@ def yes_no(text: str) -> bool | None:
 
 
 _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("newborn", re.compile(r"新生儿|刚出生|刚生|满月|婴儿")),
+    ("newborn", re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
     ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
     ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
     ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
@@ -333,6 +338,8 @@ def group_of(text: str) -> str | None:
 _CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|然后|不过|后来|而且")
 # A negation before the verb (没交, 未参保, 忘了交, 漏交, 没来得及交, 没顾上交) or after it (交漏了).
 _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)?|漏了?|没来得及|来不及|没顾上|顾不上|没时间)"
+# "从来没断过", "没有断保": never broken, every year insured
+_NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
     rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续")
@@ -344,22 +351,33 @@ _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和
 _ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|县)")
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
 _ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|奖励|大病)))|一次都没用|没产生报销")
+# "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
+_REWARD_UNUSED = re.compile(
+    r"(?:激励|奖励|额度)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
+    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励|额度)")
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
                      r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)")
 _CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
     r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|在交|上了医保|"
+    r"(?:才|又|重新|开始)(?:交|缴|买)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
 _ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|(?<!算|是|叫|于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
 _NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
 _INSURED_COUNT = re.compile(
-    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了")
-_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年")
+    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了|"
+    r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)")
+_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)")
 _BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
+_FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
+_UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
+_EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:用|报)|都(?:有)?报")
+_NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
+_OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
 _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
                        r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
@@ -368,6 +386,9 @@ _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|�
 def _statuses(clause: str) -> list[str]:
     found: list[str] = []
     rest = _BACKPAY_WORDS.sub(" ", clause)  # 补缴了一年: a count of back-paid years, not a year paid
+    if _REWARD_UNUSED.search(rest):
+        found.append("reward_unused")
+        rest = _REWARD_UNUSED.sub(" ", rest)
     if _REWARD.search(rest):
         found.append("reward_used")
         rest = _REWARD.sub(" ", rest)
@@ -383,10 +404,13 @@ def _statuses(clause: str) -> list[str]:
     elif _ELSEWHERE.search(rest) and re.search(r"参保|交|缴|买|医保", rest):
         found.append("elsewhere")
         rest = _ELSEWHERE.sub(" ", rest)
+    if _NEVER_BROKEN.search(rest):
+        found.append("insured")
+        rest = _NEVER_BROKEN.sub(" ", rest)
     if _NEGATED_INSURED.search(rest) or _NONE.search(rest):
         found.append("uninsured")
         rest = _NONE.sub(" ", _NEGATED_INSURED.sub(" ", rest))
-    if "elsewhere" not in found and "employee" not in found and _INSURED.search(rest):
+    if not {"elsewhere", "employee", "insured"} & set(found) and _INSURED.search(rest):
         found.append("insured")
     return found
 
@@ -408,18 +432,48 @@ def extract(text: str, today: dt.date) -> Slots:
     undated = _blank(clean, [(h.start, h.end) for h in hits])
     year_hits, slots.invalid_years = years_in(undated, today)
     slots.years = sorted({y for _, y in year_hits})
-    slots.all_insured = bool(_ALL.search(undated)) and not _NONE.search(undated)
-    slots.none_insured = bool(_NONE.search(undated))
+    slots.all_insured, slots.none_insured = _all_or_none(undated, today)
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
     if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
-        slots.insured_count = int(m.group(1) or m.group(2))
+        slots.insured_count = int(m.group(1) or m.group(2) or m.group(3))
     if m := _BACKPAID.search(undated):
-        slots.backpaid = int(m.group(1))
+        slots.backpaid = int(m.group(1) or m.group(2))
     elif _NO_BACKPAY.search(undated):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
+    _until(undated, today, slots)
     return slots
+
+
+def _all_or_none(undated: str, today: dt.date) -> tuple[bool, bool]:
+    """一直交 / 都没交 said of the years not named: a clause whose 都 covers the years it lists
+    ("2025到2026年都没交") says nothing of the others; "从2025年起每年都交了" opens a range."""
+    all_, none = False, False
+    for clause in _CLAUSE_SPLIT.split(undated):
+        if not clause or not clause.strip():
+            continue
+        open_ended = not year_spans(clause, today)[0] or bool(_FROM.search(clause))
+        none = none or (bool(_NONE.search(clause)) and open_ended)
+        all_ = all_ or (bool(_ALL.search(clause)) and not _NONE.search(clause) and open_ended)
+    return all_ and not none, none
+
+
+def _until(undated: str, today: dt.date, slots: Slots) -> None:
+    """"2025年开始交的，一直交到2029年": every year from the first (2025 when none is said) to
+    the last is insured, unless the message says otherwise of a year."""
+    told = {f.year for f in slots.facts if f.status in ("uninsured", "elsewhere", "employee")}
+    for m in _UNTIL.finditer(undated):
+        last = _year_value(m.group(1), True)
+        starts = [_year_value(f.group(1), True) for f in _FROM.finditer(undated, 0, m.start())]
+        first = starts[-1] if starts else 2025
+        if last is None or first is None or not first <= last <= today.year + 20:
+            continue
+        for year in range(first, last + 1):
+            if year not in told and not any(f.year == year and f.status == "insured" for f in slots.facts):
+                slots.facts.append(YearFact(year=year, status="insured"))
+                if year not in slots.years:
+                    slots.years = sorted(set(slots.years) | {year})
 
 
 def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:
@@ -450,7 +504,13 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         if groups and _BROKEN.search(bare[:groups[0].start]):
             lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
-            if not (clause_dates and set(lead) <= {"insured"}):
+            if _EVERY.search(bare) and set(lead) & {"zero_claim", "claimed"}:
+                note([], lead)  # "从来没用医保报销过": every year, not the year just said
+            elif _NOT_YET.search(bare):
+                pass  # "还没交": the payment to come, not a year before
+            elif _OTHERS.search(bare):
+                carried = []  # "其他年份都交了": the years not named, not the ones just said
+            elif not (clause_dates and set(lead) <= {"insured"}):
                 note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)
         else:
             pending = lead if _pays_for(bare, groups[0]) or not carried else []
@@ -463,7 +523,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
                     pending, own = own, []   # 今年交了明年的: the verb pays for the next group
                 note(group.years, list(dict.fromkeys(current + own)))
-            carried = clause_years
+            carried = [] if _QUESTION.search(bare) else clause_years  # (the year a question asks about)
         _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
             before, _ = years_in(bare[:m.start() + 1], today)

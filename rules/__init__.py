@@ -15,7 +15,8 @@ The product's readings of points the texts leave open (each one also a caveat wh
   2025-2029: +4,000 in 2029); employee-insurance years keep continuity, neither add nor reset;
   years outside Chongqing count, with Chongqing's standard (cap.py).
 - zero reimbursement: earned only when the next year is a resident-insurance year; the year the
-  reward is used shows the amount cleared; a used-reward year cannot be a zero year (cap.py).
+  reward is used shows the raised cap, cleared from the next year; a used-reward year cannot be a
+  zero year (cap.py).
 - the 20% ceiling applies to the sum of both incentives; each is tracked uncapped (cap.py).
 - back-payment repairs the variable waiting period only, never the cap reduction (cap.py).
 - broken years are the uninsured years right before the target year, from 2025 or the birth

@@ -8,7 +8,8 @@ years keep continuity but are not resident years (product reading: they neither 
 
 Zero reimbursement, 42号 三: "对当年医保基金零报销且于次年正常参保缴费的居民医保参保人员，次年
 提高大病保险最高支付限额4000元". Amounts accumulate; 37号 四.1: "当年使用当年清零，次年重新计算"
-(product reading: the year the amount is used shows it cleared); a break or a move to employee
+(read as: used within that year, gone after it: the year the amount is used shows the raised cap, the
+next year starts again from 0); a break or a move to employee
 insurance keeps it. A year whose reward was used cannot be a zero-reimbursement year.
 
 Both together: at most 20% of the base (重庆晨报 2025-06-26). The ceiling applies to the sum;
@@ -94,13 +95,15 @@ def year_by_year(tl: Timeline) -> list[YearFigures]:
                 row.earned_zero_claim = step_
                 rewarded = True
             if y in h.reward_used:
-                row.cleared, zero_claim = zero_claim, 0
+                row.cleared = zero_claim  # shown this year (it paid out), gone from the next
             broken = tl.broken_before(y)
             if broken:
                 row.broken = tuple(broken)
                 limit = round(base * p.value("reduction_ceiling_rate", y))
                 row.reduction = min(len(broken) * int(p.value("reduction_step", y)), limit)
         row.count, row.continuous, row.zero_claim = count, continuous, zero_claim
+        if row.cleared:
+            zero_claim = 0
         rows.append(row)
     return rows
 
@@ -196,12 +199,13 @@ def zero_claim_cleared(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     cleared = [r for r in rows if r.year in h.reward_used]
     if not cleared:
         return Ruled(target.zero_claim)
-    parts = "、".join(f"{r.year}年清零{r.cleared}元" for r in cleared)
+    parts = "、".join(f"{r.year}年用了{r.cleared}元，{r.year + 1}年起清零" for r in cleared)
     return Ruled(target.zero_claim,
                  step("incentive.zero_claim_cleared", f"大病保险使用了奖励额度：{parts}"
                       "（当年使用当年清零，次年重新计算），连续参保激励不受影响。", "zero_claim_cleared",
                       result=target.zero_claim, reward_used=sorted(h.reward_used)),
-                 ("使用奖励额度的年度，本产品按“当年清零”显示该年度的零报销激励为0；连续参保激励不清零。",))
+                 ("“当年使用当年清零”按本产品的理解：使用奖励额度的年度仍按提高后的封顶线支付，"
+                  "从下一年度起零报销激励额度清零、重新计算；连续参保激励不清零。",))
 
 
 def zero_claim_kept(rows: list[YearFigures]) -> Ruled[int]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation.history import Need, target_of, years_text
-from bot.models import Option, Reply
 from bot.conversation.state import State
+from bot.models import Option, Reply
 
 TASK_OPTIONS = [
     Option(label="大病保险封顶线", value="task:my_cap"),
@@ -28,6 +28,20 @@ def ask_task() -> Reply:
 
 def _year_toggles(years: list[int]) -> list[Option]:
     return [Option(label=f"{y}年", value=f"year:{y}") for y in years]
+
+
+def paid_options(state: State, today: dt.date) -> list[Option]:
+    """Answers to "哪天交的？" the person can give with one tap: never a day already past, never
+    a day before a child's birth."""
+    target = target_of(state.facts, today)
+    options = []
+    end = dt.date(target - 1, 12, 31)
+    born = state.facts.born
+    if today <= end and (born is None or born <= end):
+        options.append(Option(label=f"还没交，会在{target - 1}年12月31日前交", value="paid:collection"))
+    if born is None or born <= today:
+        options.append(Option(label="今天交的", value="paid:today"))
+    return options
 
 
 def ask(need: Need, state: State, today: dt.date) -> Reply:
@@ -79,10 +93,10 @@ def ask(need: Need, state: State, today: dt.date) -> Reply:
             text=f"您{years_text(years)}断保（共{n}年），后来有没有补缴？补缴了几年？",
             options=options, intent="ask:backpaid")
     if need.slot == "paid_on":
+        example = max(state.facts.born, today) if state.facts.born else dt.date(target - 1, 12, 10)
         return Reply(
-            text=f"{target}年的医保费是哪天交的？比如“{target - 1}年12月10日”。",
-            options=[Option(label=f"还没交，会在{target - 1}年12月31日前交", value="paid:collection")],
-            intent="ask:paid_on")
+            text=f"{target}年的医保费是哪天交的？比如“{example.year}年{example.month}月{example.day}日”。",
+            options=paid_options(state, today), intent="ask:paid_on")
     if need.slot == "born":
         return Reply(text="孩子是哪天出生的？比如“2026年1月10日”。", intent="ask:born")
     return ask_task()

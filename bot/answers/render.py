@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 from bot.conversation import history as hist
-from bot.models import Option, Reply, Source
 from bot.conversation.state import State
+from bot.models import Option, Reply, Source
 
 CAVEAT = "以上是按您提供的情况估算的，具体以医保经办机构核定为准。"
 HOTLINE = "如有疑问，可拨打医保服务热线12393。"
@@ -120,8 +120,26 @@ def _next_options(state: State, result: Any, kind: str) -> list[Option]:
     return options
 
 
+def cap_why(result: Any) -> str:
+    """One sentence: what the cap is made of."""
+    c = result.cap
+    parts = [f"基础{c.base:,}元"]
+    if c.continuous:
+        parts.append(f"连续参保激励{c.continuous:,}元")
+    if c.zero_claim:
+        parts.append(f"零报销激励{c.zero_claim:,}元")
+    if c.incentives_capped < c.incentives:
+        parts.append(f"激励合计按上限计{c.incentives_capped:,}元")
+    if c.reduction:
+        parts.append(f"断保降低{c.reduction:,}元")
+    if len(parts) == 1:
+        return "（基础封顶线，还没有激励额度。）"
+    return "（" + "，".join(parts) + "。）"
+
+
 def answer(state: State, result: Any, today: dt.date, baseline: Any | None = None) -> list[Reply]:
-    """The reply to a confirmed personal question."""
+    """The reply to a confirmed personal question: the figure and one sentence of why first
+    (it fits a phone), then in `details` the steps, the year-by-year table and the caveats."""
     task = state.task
     what_if = state.what_if
     is_cap = hist.cap_task(state)
@@ -130,6 +148,8 @@ def answer(state: State, result: Any, today: dt.date, baseline: Any | None = Non
         if what_if is not None and baseline is not None:
             head = (f"如果{result.target_year}年继续参保，" + head +
                     f"（{baseline.target_year}年是{baseline.cap.effective:,}元）")
+        else:
+            head += cap_why(result)
         steps = _steps(result, CAP_RULES)
         table = cap_table(result)
         kind = "cap"
@@ -146,22 +166,23 @@ def answer(state: State, result: Any, today: dt.date, baseline: Any | None = Non
         steps = _steps(result, WAIT_RULES)
         table = ""
         kind = "waiting"
-    lines = [head]
+    details: list[str] = []
     why = _explain(steps)
     if why:
-        lines.append("依据：\n" + why)
+        details.append("依据：\n" + why)
     if table:
-        lines.append(table)
+        details.append(table)
     topic = ("封顶线",) if is_cap else ("等待期", "待遇", "缴费日期")
-    caveats = [str(c) for c in result.caveats
-               if "经办" not in str(c) and any(w in str(c) for w in topic)][:1]
-    lines.extend(caveats)
-    lines.append(CAVEAT + HOTLINE)
+    details.extend([str(c) for c in result.caveats
+                    if "经办" not in str(c) and any(t in str(c) for t in topic)][:1])
     figures = {"target_year": result.target_year}
     if is_cap:
         figures["cap"] = result.cap.effective
     else:
         figures["waiting_months"] = result.waiting.months
         figures["benefits_from"] = result.benefits_from.isoformat() if result.benefits_from else None
-    return [Reply(text="\n".join(lines), sources=_sources(steps), intent=task or "answer",
-                  figures=figures, options=_next_options(state, result, kind))]
+    options = _next_options(state, result, kind)
+    if details:
+        options.insert(0, Option(label="依据", value="details"))
+    return [Reply(text=head + "\n" + CAVEAT + HOTLINE, sources=_sources(steps), intent=task or "answer",
+                  figures=figures, options=options, details="\n".join(details))]

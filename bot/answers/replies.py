@@ -52,6 +52,18 @@ def faq_reply_for(intent: str) -> Reply | None:
     return faq_reply(entry)
 
 
+def faq_answer(question: str, intent: str) -> Reply | None:
+    """The entry's reply to this question, opened by the correction of a figure the question wrongly
+    assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"); None without the entry."""
+    from faq.premises import correction
+
+    reply = faq_reply_for(intent)
+    if reply is None:
+        return None
+    fixed = correction(question, reply.text)
+    return reply.model_copy(update={"text": f"{fixed}{reply.text}"}) if fixed else reply
+
+
 def out_of_scope_reply() -> Reply:
     """What yibao covers, and the 12393 hotline for everything else."""
     return Reply(text=OUT_OF_SCOPE_TEXT, intent=None)

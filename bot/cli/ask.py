@@ -5,13 +5,13 @@ With no QUESTION, every line of standard input is one question, each answered on
 JSON fields: intent (null when out of scope or ambiguous), score, answer, sources (document,
 article, excerpt), options (label, value).
 
-FAQ and conversation intents are answered from bot.answers.replies; a figure the question wrongly
-assumes is corrected first (faq.premises), and a message asking several FAQ questions, each ending
-in a question mark, or comparing two things gets each part answered (bot.conversation.router
-.split_questions, .split_comparison). Personal questions (my_cap,
-my_waiting, my_benefit_start, what_if) go through the dialogue manager (bot.conversation.dialogue), as
-`yibao chat` would, in its one-shot mode (bot.conversation.oneshot.one_shot): when the one message holds
-every fact, the figures come back; otherwise the reply says what is still needed.
+Every question goes through the same router as `yibao chat` (bot.conversation.dialogue.respond
+with once=True): FAQ and conversation intents get their answer from bot.answers.replies; a
+personal question (my_cap, my_waiting, my_benefit_start, what_if) gets its figures when the one
+message holds every fact, with the steps and the year table (an agent's look-up may stay long),
+otherwise the reply says what is still needed. A figure the question wrongly assumes is
+corrected first, and several questions in one message are answered part by part, in the
+conversation's router too.
 """
 from __future__ import annotations
 
@@ -31,9 +31,12 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def answer(question: str, today: dt.date) -> dict:
-    """One question -> {intent, score, answer, sources, options}; a message holding an ID-card or
-    phone number or a name starts with the privacy notice, whatever it asked."""
+    """One question -> {intent, score, answer, sources, options}, routed as `yibao chat` routes a
+    first message (bot.conversation.dialogue.respond with once=True); a message holding an ID-card
+    or phone number or a name starts with the privacy notice, whatever it asked."""
     from bot.conversation import inbound, privacy
+    from bot.conversation.dialogue import TASKS, respond
+    from bot.conversation.router import understand
     from bot.models import Reply
 
     text = (question or "").strip()
@@ -42,93 +45,21 @@ def answer(question: str, today: dt.date) -> dict:
     bad = inbound.problem(text, inbound.MAX_CHARS)
     if bad is not None:
         return _as_json([bad], None, 0.0)
-    result = _answer(text, today)
+    decision = understand(privacy.blank(text))
+    replies, _ = respond(None, text, today, once=True)
+    replies = [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
+    tasks = [r.intent for r in replies if r.intent in TASKS]
+    intent = tasks[-1] if tasks else (replies[0].intent if replies and _kind(replies[0].intent) else None)
+    result = _as_json(replies, intent, decision.score)
     if privacy.personal(text) and privacy.NOTICE not in result["answer"]:
         result["answer"] = "\n".join(filter(None, [privacy.NOTICE, result["answer"]]))
     return result
 
 
-def _answer(text: str, today: dt.date) -> dict:
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-    from bot.conversation.router import understand
-    from intents.catalogue import TASK_INTENTS
-
-    several = _several_questions(text)
-    if several is not None:
-        return several
-    decision = understand(text)
-    if decision.kind == "out_of_scope":
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    if decision.kind == "ambiguous":
-        if any(c.intent in TASK_INTENTS for c in decision.candidates):
-            # the manager takes a close call as the personal question when asked personally
-            replies = task_replies(text, today)
-            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
-            if chosen:
-                return _as_json(replies, chosen, decision.score)
-        return _as_json([clarify_reply(decision.candidates)], None, decision.score)
-    intent = decision.intent or ""
-    if intent in TASK_INTENTS:
-        return _as_json(task_replies(text, today), intent, decision.score)
-    spec_kind = _kind(intent)
-    if spec_kind == "conversation":
-        return _as_json([conversation_reply(intent)], intent, decision.score)
-    reply = faq_reply_for(intent)
-    if reply is None:
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    return _as_json([_corrected(text, reply)], intent, decision.score)
-
-
-def _corrected(question: str, reply):
-    """The reply, opened by the correction of a figure the question wrongly assumes
-    (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。")."""
-    from faq.premises import correction
-
-    fixed = correction(question, reply.text)
-    return reply.model_copy(update={"text": f"{fixed}{reply.text}"}) if fixed else reply
-
-
-def _several_questions(text: str) -> dict | None:
-    """A message asking several FAQ questions ("断保一年等多久？封顶线降多少？"), or comparing two
-    things of one subject ("固定等待期和变动等待期有什么区别"), answered part by part when every
-    part is understood as a FAQ entry (an entry both parts name, once; the two sides of a
-    comparison of one topic); else None (read as one question)."""
-    from bot.answers.replies import faq_reply_for
-    from bot.conversation.router import split_comparison, split_questions, understand
-
-    from faq import load
-
-    parts = split_questions(text)
-    comparison = not parts
-    parts = parts or split_comparison(text)
-    if not parts:
-        return None
-    decisions = [understand(p) for p in parts]
-    intents = list(dict.fromkeys(d.intent for d in decisions))   # two sides of one entry: once
-    if any(d.kind != "match" or _kind(d.intent or "") != "faq" for d in decisions):
-        return None
-    if comparison and len({load().entry(i).topic for i in intents if i}) != 1:
-        return None   # the two sides read as different subjects: the comparison is not ours
-    replies = [faq_reply_for(i) for i in intents]
-    if any(r is None for r in replies):
-        return None
-    asked = parts if len(intents) == len(parts) else [text] * len(intents)
-    return _as_json([_corrected(p, r) for p, r in zip(asked, replies)], intents[0],
-                    min(d.score for d in decisions))
-
-
-def task_replies(text: str, today: dt.date) -> list:
-    """A personal question through the dialogue manager's one-shot mode: the summary and the
-    figures when the message holds every fact, else what the answer still needs."""
-    from bot.conversation.oneshot import one_shot
-
-    return one_shot(text, today)
-
-
-def _kind(intent: str) -> str | None:
+def _kind(intent: str | None) -> str | None:
     from bot.conversation.router import catalogue
 
-    spec = catalogue().get(intent)
+    spec = catalogue().get(intent or "")
     return spec.kind if spec else None
 
 

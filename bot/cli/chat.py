@@ -3,7 +3,9 @@
 On a terminal: a prompt with history and line editing (prompt_toolkit), coloured replies
 (rich), options numbered so the person can type 1, 2 ... (several numbers for a multi-select).
 Otherwise one message per line on standard input; `--json` prints one JSON object per reply
-per line (text, options, sources, intent, figures). Each run is a new conversation unless
+per line (text, options, sources, intent, figures, details). A personal result shows its figure
+and one sentence of why; its steps, year table and excerpts follow on its 依据 option (or a typed
+"依据"), or at once with `--explain`. Each run is a new conversation unless
 `--session NAME` names one to continue; the state is saved after every turn.
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.cli._args import add_today
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="每条回复输出一行 JSON")
+    p.add_argument("--explain", action="store_true", help="个人测算结果直接展开计算过程、逐年封顶线和政策原文")
     p.add_argument("--session", metavar="NAME", help="继续名为 NAME 的对话（默认每次新开一个）")
     p.add_argument("--store", metavar="PATH",
                    help="会话存储文件（默认 $YIBAO_STORE 或 ~/.local/share/yibao/sessions.db；memory 表示只在内存）")
@@ -31,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
     key = f"cli:{session_name(args.session)}" if args.session is not None else f"cli:{uuid.uuid4().hex}"
     store = open_store(args.store)  # a store that cannot be used is one line and exit code 2
     today = today_of(args)
+    explain = bool(getattr(args, "explain", False))
     if sys.stdin.isatty() and sys.stdout.isatty() and not args.json:
-        return _interactive(store, key, today)
-    return _batch(store, key, today, args.json)
+        return _interactive(store, key, today, explain)
+    return _batch(store, key, today, args.json, explain)
 
 
 MAX_SESSION_NAME = 64
@@ -89,7 +93,7 @@ def _reply_json(reply) -> str:
     return json.dumps(reply.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False)
 
 
-def _batch(store, key: str, today, as_json: bool) -> int:
+def _batch(store, key: str, today, as_json: bool, explain: bool = False) -> int:
     from bot.cli.text_io import stdin_lines
 
     state = store.load(key)
@@ -98,26 +102,36 @@ def _batch(store, key: str, today, as_json: bool) -> int:
         message = chosen(line, options, multi)
         replies = answered(store, key, message, today)
         for reply in replies:
-            print(_reply_json(reply) if as_json else _plain(reply), flush=True)
+            print(_reply_json(reply) if as_json else _plain(reply, explain), flush=True)
         if replies:
             options, multi = list(replies[-1].options), replies[-1].multi_select
     return 0
 
 
-def _plain(reply) -> str:
+def folded(reply) -> bool:
+    """A result whose steps and excerpts wait for its 依据 option (unless --explain)."""
+    return bool(reply.details)
+
+
+def _plain(reply, explain: bool = False) -> str:
     lines = [reply.text]
+    if explain and reply.details:
+        lines.append(reply.details)
     for i, option in enumerate(reply.options, 1):
         lines.append(f"  {i}. {option.label}")
-    for source in reply.sources:
-        lines.append(f"  〔{source.document} {source.article}〕{source.excerpt}")
+    if explain or not folded(reply):
+        for source in reply.sources:
+            lines.append(f"  〔{source.document} {source.article}〕{source.excerpt}")
     return "\n".join(lines)
 
 
-def _render(console, reply) -> None:
+def _render(console, reply, explain: bool = False) -> None:
     from rich.markup import escape
 
     console.print(f"[bold cyan]渝医保[/] {escape(reply.text)}")
-    for source in reply.sources:
+    if explain and reply.details:
+        console.print(f"[dim]{escape(reply.details)}[/]")
+    for source in reply.sources if explain or not folded(reply) else []:
         console.print(f"  [dim]〔{escape(source.document)} {escape(source.article)}〕"
                       f"{escape(source.excerpt)}[/]")
     if reply.options:
@@ -126,7 +140,7 @@ def _render(console, reply) -> None:
         console.print(f"  {shown}[dim]{hint}[/]")
 
 
-def _interactive(store, key: str, today) -> int:
+def _interactive(store, key: str, today, explain: bool = False) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import InMemoryHistory
     from rich.console import Console
@@ -148,7 +162,7 @@ def _interactive(store, key: str, today) -> int:
             break
         replies = answered(store, key, chosen(line, options, multi), today)
         for reply in replies:
-            _render(console, reply)
+            _render(console, reply, explain)
         if replies:
             options, multi = list(replies[-1].options), replies[-1].multi_select
     return 0

@@ -1,5 +1,8 @@
 """`yibao eval [--json] [--file F] [--misses]`: intent recognition on the held-out split.
 
+`yibao eval --dialogues N [--mode correct|confirm|both] [--seed S] [--json]` runs N simulated
+members through the conversation instead (bot/bench/dialogues.py).
+
 The split (bot/bench/data/heldout.yaml, shipped with the package: our own wordings of every intent plus off-topic
 questions, never used for matching) is scored for yibao's matcher and for the classical
 baseline (TF-IDF character 1-3-grams + LinearSVC, trained on the same examples): accuracy,
@@ -30,6 +33,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--misses", action="store_true", help="列出每个错误")
     p.add_argument("--blind", action="store_true", help="盲测集：按事实评分（范围内答对、范围外拒答）")
     p.add_argument("--robustness", action="store_true", help="稳健性：各类改写下意图不变的比例")
+    p.add_argument("--dialogues", type=int, metavar="N", help="模拟参保人对话 N 次（见 bot/bench/member.py）")
+    p.add_argument("--mode", choices=("correct", "confirm", "both"), default="both",
+                   help="模拟参保人遇到错误摘要时：纠正（correct）或总是回答“对”（confirm）")
+    p.add_argument("--seed", type=int, default=0, help="模拟对话的随机种子")
 
 
 def _cases(path: Path):
@@ -47,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         from bot.cli.eval_blind import run_blind_and_robustness
 
         return run_blind_and_robustness(args)
+    if getattr(args, "dialogues", None):
+        from bot.bench import dialogues
+
+        return dialogues.main(args)
     cases = _cases(args.file)
     try:
         import sklearn  # noqa: F401

@@ -1,85 +1,91 @@
 """The dialogue manager: (state, message, today) -> (replies, new state), with no I/O and no clock.
 
-Every message is read twice, by intents.slots (the facts it states) and by bot.conversation.router (what it
-asks). Facts are filed whenever they come ("a checklist, not a flowchart"); a bare answer
-("没有", "都交了", "2025年", "对") is read against the question the bot is waiting on. When the
-current question (cap, waiting period, benefit start, what-if) has every fact it needs, the
-bot confirms them in one sentence and only then computes with rules.evaluate. A question about
-something else in the middle is answered, then the bot offers to continue where it was.
+The conversation is a set of forms, one per task (my cap, my waiting period, my benefit start,
+what-if). The facts each form needs are data (bot.conversation.history.next_need); each fact
+has one handler, shared by typed text and option buttons (bot.conversation.fill.FILL). Every
+message is read once into a `Message` (intents.slots for the facts it states,
+bot.conversation.router for what it asks), then the ordered table `RULES` of named
+interruption rules decides what it is: an answer to the pending question (which wins over
+anything the matcher reads in a short answer), a correction, a detour to the FAQ and back,
+cancel, forget, off-topic... When a form has every fact, the bot confirms them in one sentence
+(one tap) and computes with rules.evaluate; a history told whole in one message, with nothing
+to clarify, goes straight to the result with the summary shown above it. `respond(..., once=True)`
+is the same router for `yibao ask`: one message, defaults said aloud, or what is still needed.
+All wording is in bot.answers.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from bot.answers import wording as w
+from bot.answers.questions import TASK_NAMES, ask, ask_task
+from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation import privacy
-from bot.models import Option, Reply
-from bot.answers.questions import TASK_NAMES, ask, ask_task
+from bot.conversation.fill import FILL, Said, said_value
+from bot.conversation.router import Decision, split_comparison, split_questions, understand
 from bot.conversation.state import Facts, State, WhatIf
+from bot.models import Option, Reply
+from intents.slots import Slots, extract
 
 TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
 CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 MAX_CHARS = 500
 LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
 
-PRIVACY_TEXT = privacy.NOTICE
-EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
-LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句话。请简单说说您想问什么，"
-             "比如“2026年我的大病保险封顶线是多少？”")
-CONFLICT_TEXT = "{years}您说了交了也说了没交，我没法确定。请再告诉我一次：{years}交了吗？"
-EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳入计算（渝医保发〔2025〕37号 四.2），"
-                   "我只看2025年及以后的年份。")
-FAR_YEAR_TEXT = "{years}不像是有效的年份。我能计算的是{first}年到{last}年的参保情况，请再检查一下年份。"
-AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
-YEARS_AGAIN = "{years}是都交了吗？请选出交了的年份，或者直接说“都交了”“2026年没交”。"
-ZERO_CLAIM_AGAIN = ("{years}里，请选出一次都没有用医保报销过的年份；"
-                    "每年都报销过就说“都报销过”，都没报销过就说“都没报销过”。")
-PAID_ON_AGAIN = ("请直接告诉我{target}年的医保费是哪天交的，比如“{example}”或“今天交的”；"
-                 "还没交的话，回复“还没交”。")
-RESUME_TEXT = "要继续刚才的{task}计算吗？"
-CANCEL_TEXT = "好的，已取消这次计算。您说过的情况我先记着，有别的问题随时问我。"
-RESTART_TEXT = "好的，我们重新开始。您想问什么？比如“我的大病保险封顶线是多少”或“断保了要等多久”。"
-FORGET_TEXT = "已删除我保存的关于您的全部记录。需要时随时可以重新开始。"
-
-_CONTINUE = re.compile(r"^(继续|接着|继续吧|接着来|继续算|接着算|继续计算|好的?，?继续)[。！!.]?$")
-_BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
-_NOT_PAID = re.compile(r"^(?:还)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|还没去")
-_REWARD_YES = re.compile(r"(?<![没不])(?:有|用|报)")  # "用到过", "有": a bare "对" says nothing here
+_CONTINUE = re.compile(r"^(?:好的?|嗯|行)?[，,]?(?:继续|接着)(?:吧|来|算|计算|算吧)?[。！!.]?$")
+_DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
+                      r"展开|更多)[？?。！!]?$")
+_NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
+# "集中参保期是什么时候": a policy term asked about, not one's own figure
+_TERM_ASKED = re.compile(r"([\u4e00-\u9fff]{2,})(?:是|在)(?:什么时候|哪几个月|哪个月|几月|多少|多久|什么)")
+_CHILD = re.compile(r"孩子|娃|宝宝|小孩|新生儿")
+_ASKS_OWN = re.compile(r"算一下|算算|帮我算|计算一下|我的|我家")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
+_CORRECTION = re.compile(r"不对|错了|说错|搞错|其实|应该是|改一下|更正|纠正|不是")
 FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|个)?\s*$")
 
 
-# --- understanding (the intents package does the reading; this only calls it) ------------
-
-def _extract(text: str, today: dt.date):
-    from intents.slots import extract
-
+def _extract(text: str, today: dt.date) -> Slots:
     return extract(text, today)
 
 
-def _understand(text: str):
-    from bot.conversation.router import understand
-
+def _understand(text: str) -> Decision:
     return understand(text)
 
 
-def _slot(slots: Any, name: str, default=None):
-    value = getattr(slots, name, default)
-    return default if value is None else value
+@dataclass
+class Message:
+    """One typed message, read once: its facts, what it asks, and how it reads as a question."""
+
+    text: str
+    slots: Slots
+    decision: Decision
+    intent: str | None
+    facts_said: bool
+    asks: bool
 
 
 # --- entry point ------------------------------------------------------------------------------
 
-def respond(state: State | None, message: str, today: dt.date) -> tuple[list[Reply], State]:
-    """One turn: the replies to send and the state to keep. Never raises on any message."""
+def respond(state: State | None, message: str, today: dt.date, once: bool = False) -> tuple[list[Reply], State]:
+    """One turn: the replies to send and the state to keep. Never raises on any message.
+    With `once` (``yibao ask``), the one message is all there is: see `_once`."""
     st = state.model_copy(deep=True) if state is not None else State()
     st.turns += 1
     st.forget = False
-    replies = _turn(st, message if isinstance(message, str) else "", today)
+    st.whole = False
+    replies = _turn(st, message if isinstance(message, str) else "", today, once)
+    if once:
+        replies = _once(st, replies, message, today)
+    elif st.whole and st.pending == "confirm":
+        replies = _straight(st, replies, today)
+    st.whole = False
     if replies and replies[-1].options:
         st.options = list(replies[-1].options)
     elif replies:
@@ -87,33 +93,52 @@ def respond(state: State | None, message: str, today: dt.date) -> tuple[list[Rep
     return replies, st
 
 
-def _turn(st: State, message: str, today: dt.date) -> list[Reply]:
+def _turn(st: State, message: str, today: dt.date, once: bool = False) -> list[Reply]:
     text = re.sub(r"\s+", " ", message).strip()
     if not text:
-        return [Reply(text=EMPTY_TEXT, intent="empty")] + _reminder(st, today)
+        return [Reply(text=w.EMPTY_TEXT, intent="empty")] + _reminder(st, today)
     if len(text) > MAX_CHARS:
-        return [Reply(text=LONG_TEXT.format(n=len(text)), intent="too_long")] + _reminder(st, today)
+        return [Reply(text=w.LONG_TEXT.format(n=len(text)), intent="too_long")] + _reminder(st, today)
     if _is_value(text):
         return _on_value(st, text, today)
     slots = _extract(text, today)
     decision = _understand(privacy.blank(text))
     notes: list[Reply] = []
-    if _slot(slots, "pii", []) or privacy.has_name(text):
-        notes.append(Reply(text=PRIVACY_TEXT, intent="privacy"))
-    invalid = sorted(set(_slot(slots, "invalid_years", [])))
+    if slots.pii or privacy.has_name(text):
+        notes.append(Reply(text=w.PRIVACY_TEXT, intent="privacy"))
+    invalid = sorted(set(slots.invalid_years))
     far = [y for y in invalid if y >= hist.FIRST_YEAR]
-    for template, years in ((EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]), (FAR_YEAR_TEXT, far)):
+    for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]), (w.FAR_YEAR_TEXT, far)):
         if years:
             notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years),
                                                     first=hist.FIRST_YEAR, last=today.year + 1),
                                intent="invalid_year"))
-    if far and not _slot(slots, "years", []):
+    if far and not slots.years:
         return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
-    return notes + _dispatch(st, text, slots, decision, today, bool(notes))
+    msg = _message(text, slots, decision)
+    for rule in (ONCE_RULES + RULES) if once else RULES:
+        if rule.applies(st, msg, today):
+            replies = rule.handle(st, msg, today)
+            if replies is not None:
+                return notes + replies
+    if notes:  # a privacy or year note already said something useful
+        return notes + _reminder(st, today)
+    return [_out_of_scope()] + _reminder(st, today)
 
 
-def _intent(decision: Any) -> str | None:
-    return getattr(decision, "intent", None) if getattr(decision, "kind", None) == "match" else None
+def _message(text: str, slots: Slots, decision: Decision) -> Message:
+    intent = decision.intent if decision.kind == "match" else None
+    facts_said = hist.has_history_facts(slots)
+    if decision.kind == "ambiguous":
+        tasks = [c.intent for c in decision.candidates if c.intent in TASKS]
+        if tasks and (facts_said or _personal(text)):
+            intent = tasks[0]  # a close call between a general and a personal question, asked personally
+    named = tasks_named(text)
+    if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
+        intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
+    intent = _task_by_words(text, decision, intent)
+    return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
+                   asks=_asks(text))
 
 
 def _personal(text: str) -> bool:
@@ -123,98 +148,320 @@ def _personal(text: str) -> bool:
     return personal_strength(normalise(text)) >= 1
 
 
-def _dispatch(st: State, text: str, slots: Any, decision: Any, today: dt.date, noted: bool) -> list[Reply]:
-    intent = _intent(decision)
-    facts_said = hist.has_history_facts(slots)
-    if getattr(decision, "kind", None) == "ambiguous":
-        tasks = [c.intent for c in getattr(decision, "candidates", []) if c.intent in TASKS]
-        if tasks and (facts_said or _personal(text)):
-            intent = tasks[0]  # a close call between a general and a personal question, asked personally
-    intent = _task_by_words(text, decision, intent)
-    if intent == "forget_me":
-        return _forget(st)
-    if intent == "restart" and not facts_said:
-        _reset(st)
-        return [Reply(text=RESTART_TEXT, intent="restart")]
-    if intent == "cancel" and not facts_said:
-        return _cancel(st)
-    if st.pending == "task" and not st.task:
-        chosen = _menu_choice(st, text)
-        if chosen:
-            return _on_value(st, chosen, today)
-    if st.pending == "pick":
-        offered = [o.value.split(":", 1)[1] for o in st.options if o.value.startswith("pick:")]
-        choice = _pick(st, text)
-        if choice:
-            return _on_value(st, choice, today)
-        tasks = [i for i in offered if i in TASKS]
-        if facts_said and intent not in TASKS and tasks:
-            # "您是想问…" answered with one's own history: the personal question it is
-            return _start_task(st, tasks[0], slots, text, today)
-    if st.task and _answers_pending_slots(st, slots) and not _asks(text):
-        st.paused = False  # "今天刚交的" to "哪天交的？": an answer, whatever the matcher reads
-        return _answer(st, text, slots, today)
-    if st.task and not facts_said and _CONTINUE.match(text):
-        st.paused = False
+# --- the interruption rules, in order -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A named reading of a message: when it `applies`, `handle` answers (None: next rule)."""
+
+    name: str
+    applies: Callable[[State, Message, dt.date], bool]
+    handle: Callable[[State, Message, dt.date], list[Reply] | None]
+
+
+def _is_faq(intent: str | None) -> bool:
+    return intent is not None and intent not in TASKS and intent not in CONVERSATION
+
+
+def _answers_pending(st: State, msg: Message, today: dt.date) -> bool:
+    """Whether a message answers the question the bot is waiting on (tried on a copy)."""
+    if st.task is None or st.pending not in FILL:
+        return False
+    if st.paused and not msg.facts_said and (msg.slots.yes is not None or _CONTINUE.match(msg.text)):
+        return False  # "好，接着算" after a detour: continue, not an answer to the question
+    if _asks(_NOT_ASKING.sub("", msg.text)) and not _answers_despite_asking(st, msg):
+        return False  # "还没交呢" answers; "集中参保期是什么时候？" asks something else
+    if _correcting(msg.text, msg.slots) or _relevant_facts(st, msg.slots):
+        return True
+    trial = st.model_copy(deep=True)
+    return FILL[st.pending](trial, Said(text=msg.text, slots=msg.slots), today) is not None
+
+
+def _answers_despite_asking(st: State, msg: Message) -> bool:
+    """"今天刚交的" to "哪天交的？" reads as a question word (哪/几) only by accident."""
+    return st.pending in ("paid_on", "born") and msg.slots.dates != [] and not tasks_named(msg.text)
+
+
+_RELEVANT = {
+    "years": ("facts", "years", "all_insured", "none_insured", "broken_count"),
+    "zero_claim": ("facts",),
+    "reward_used": ("facts",),
+    "reward_years": ("years",),
+    "backpaid": ("backpaid", "broken_count"),
+    "paid_on": ("paid_on", "paid_month", "dates", "months"),
+    "born": ("born", "dates"),
+}
+
+
+def _correcting(text: str, slots: Slots) -> bool:
+    """"不对，2026年也交了" / "不对，是2027年度的": facts said as a correction."""
+    return bool(slots.facts or slots.target_year) and bool(_CORRECTION.search(text))
+
+
+def _relevant_facts(st: State, slots: Slots) -> bool:
+    return any(getattr(slots, name) for name in _RELEVANT.get(st.pending or "", ()))
+
+
+def _is_correction(st: State, msg: Message, today: dt.date) -> bool:
+    """Facts told after a result, of the history just used: a correction of it."""
+    if st.task is not None or st.last_task is None or not msg.facts_said or _is_faq_question(msg):
+        return False
+    return bool(_CORRECTION.search(msg.text)) or (not msg.asks and _of_oneself(msg.text, msg.slots))
+
+
+def _is_faq_question(msg: Message) -> bool:
+    return _is_faq(msg.intent) and msg.asks and not tasks_named(msg.text)
+
+
+def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
+    """"那要等好久嘛？" after a cap, "要等好久才能报销哦" in a newborn's conversation: one's own
+    figure, with the history already told."""
+    if not (st.facts.known() or st.last_task) or msg.intent in CONVERSATION:
+        return False
+    follow_up = st.last_task is not None or st.task is not None or msg.text.startswith("那")
+    if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
+        return False  # a policy question of its own
+    named = _own_task_named(msg)
+    return named is not None and named != st.task
+
+
+def _own_task_named(msg: Message) -> str | None:
+    """The personal question a message names as one's own figure; None for a question about a
+    policy term ("集中参保期是哪几个月？" names a wait in months, but of the calendar)."""
+    from intents.text import normalise
+
+    named = tasks_named(msg.text)
+    if len(named) != 1 or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
+        return None
+    said = msg.text + "\n" + normalise(msg.text)
+    term = _TERM_ASKED.search(said)
+    if term and not tasks_named(term.group(1)) and not FIRST_PERSON.search(msg.text) and not _CHILD.search(msg.text):
+        return None  # (封顶线是多少 asks the figure itself)
+    if _is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]):
+        return None  # a policy question on another topic
+    return named[0]
+
+
+def _handle_correction(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    task = msg.intent if msg.intent in TASKS and msg.asks else st.last_task
+    return _start_task(st, task or "my_cap", msg.slots, msg.text, today, correcting=True)
+
+
+def _handle_pending(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    st.paused = False
+    return _answer(st, Said(text=msg.text, slots=msg.slots), today)
+
+
+def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    """At the summary: 对 computes; 不对 asks what is wrong; facts are filed and confirmed anew."""
+    before = st.facts.model_copy(deep=True)
+    named = _own_task_named(msg)
+    if named is not None and named != st.task and st.task != "what_if":
+        st.task = named  # type: ignore[assignment]  # "不对，我是想问要等多久"
+        st.pending = None
+        conflicts = _file(st, msg.slots, msg.text, today) if msg.facts_said else []
+        return _conflict(st, conflicts) if conflicts else advance(st, today)
+    if msg.facts_said or _statuses_fill(st, msg.slots, today):
+        conflicts = _file(st, msg.slots, msg.text, today)
+        if st.facts != before or msg.slots.target_year:
+            st.pending = None
+            return _conflict(st, conflicts) if conflicts else advance(st, today)
+    yes = msg.slots.yes
+    if yes is True and not msg.asks:
+        return _compute(st, today)
+    if yes is False or _is_amend(msg.text):
+        st.pending = "amend"
+        return [Reply(text=w.AMEND_TEXT, intent="amend",
+                      options=list(w.AMEND_OPTIONS))]
+    return None
+
+
+def _handle_details(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    return _details(st)
+
+
+def _handle_continue(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    st.paused = False
+    return _resume(st, today)
+
+
+def _handle_paused(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    st.paused = False
+    if not msg.facts_said and msg.intent == "yes":
         return _resume(st, today)
-    if st.paused:
-        st.paused = False
-        if not facts_said and intent == "yes":
-            return _resume(st, today)
-        if not facts_said and intent in ("no", "cancel"):
-            return _cancel(st)
-    if intent is not None and intent not in TASKS and intent not in CONVERSATION and not st.task \
-            and facts_said and _of_oneself(text, slots):
-        guess = _likely_task(decision) or _menu_task(text)
-        if guess:  # a policy question asked with one's own history: work out one's own figure
-            return _start_task(st, guess, slots, text, today)
-    if intent is not None and intent not in TASKS and intent not in CONVERSATION and _asks(text):
-        # a question about the policy in the middle: answered; facts only when said of oneself
-        if facts_said and _of_oneself(text, slots):
-            hist.apply_slots(st.facts, slots, today)
-        return _faq(st, intent, today)
-    fresh_topic = st.topic_task if st.topic_turn == st.turns - 1 else None
-    if intent in TASKS and fresh_topic and not st.task and facts_said and not _asks(text):
-        intent = fresh_topic  # facts told right after a policy answer: that answer's question
-    answering = bool(st.task) and (facts_said or _answers_pending(st, text, slots))
-    if intent in TASKS and not (answering and intent != st.task and not _asks(text)):
-        return _start_task(st, intent, slots, text, today)
+    if not msg.facts_said and msg.intent in ("no", "cancel"):
+        return _cancel(st)
+    return None
+
+
+def _handle_menu(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    chosen = _menu_choice(st, msg.text)
+    return _on_value(st, chosen, today) if chosen else None
+
+
+def _handle_pick(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    offered = [o.value.split(":", 1)[1] for o in st.options if o.value.startswith("pick:")]
+    choice = _pick(st, msg.text)
+    if choice:
+        return _on_value(st, choice, today)
+    tasks = [i for i in offered if i in TASKS]
+    if msg.facts_said and msg.intent not in TASKS and tasks:
+        # "您是想问…" answered with one's own history: the personal question it is
+        return _start_task(st, tasks[0], msg.slots, msg.text, today)
+    return None
+
+
+def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    guess = _likely_task(msg.decision) or _menu_task(msg.text)
+    if guess:  # a policy question asked with one's own history: work out one's own figure
+        return _start_task(st, guess, msg.slots, msg.text, today)
+    return None
+
+
+def _handle_faq_detour(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    # a question about the policy in the middle: answered; facts only when said of oneself
+    if msg.facts_said and _of_oneself(msg.text, msg.slots):
+        hist.apply_slots(st.facts, msg.slots, today)
+    return _faq(st, msg.intent or "", today, msg.text)
+
+
+def _fresh_topic(st: State) -> str | None:
+    return st.topic_task if st.topic_turn == st.turns - 1 else None
+
+
+def _handle_task(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    intent = msg.intent
+    fresh = _fresh_topic(st)
+    if intent in TASKS and fresh and not st.task and msg.facts_said and not msg.asks:
+        intent = fresh  # facts told right after a policy answer: that answer's question
+    answering = bool(st.task) and msg.facts_said
+    if intent in TASKS and not (answering and intent != st.task and not msg.asks):
+        return _start_task(st, intent, msg.slots, msg.text, today)
     if answering:
-        return _answer(st, text, slots, today)
-    if facts_said and not st.task:
-        guess = fresh_topic or _likely_task(decision) or (_menu_task(text) if _asks(text) else None)
-        if guess:
-            return _start_task(st, guess, slots, text, today)
-        conflicts = hist.apply_slots(st.facts, slots, today)
-        if conflicts:
-            return _conflict(st, conflicts, today)
-        st.pending = "task"
-        return [Reply(text="好的，记下了。", intent="noted"), ask_task()]
-    if intent in CONVERSATION:
-        return _conversation(st, intent, today)
-    if intent is not None:
-        return _faq(st, intent, today)
-    if getattr(decision, "kind", None) == "ambiguous":
-        return _clarify(st, decision)
-    if noted:  # a privacy or year note already said something useful
-        return _reminder(st, today)
-    return [_out_of_scope()] + _reminder(st, today)
+        return _answer(st, Said(text=msg.text, slots=msg.slots), today)
+    return None
 
 
-# --- tasks: collect, confirm, compute -------------------------------------------------------
+def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    named = tasks_named(msg.text) if msg.asks else []
+    guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or _likely_task(msg.decision) \
+        or (_menu_task(msg.text) if msg.asks else None)
+    if guess:
+        return _start_task(st, guess, msg.slots, msg.text, today)
+    conflicts = hist.apply_slots(st.facts, msg.slots, today)
+    if conflicts:
+        return _conflict(st, conflicts)
+    st.pending = "task"
+    return [Reply(text=w.NOTED_TEXT, intent="noted"), ask_task()]
+
+
+def _handle_conversation(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    return _conversation(st, msg.intent or "", today)
+
+
+def _handle_faq(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    return _faq(st, msg.intent or "", today, msg.text)
+
+
+def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
+    """Several policy questions in one message ("断保一年等多久？封顶线降多少？"), or two things of one
+    subject compared ("固定等待期和变动等待期有什么区别"): each part answered when every part reads as a
+    FAQ entry (an entry both parts name, once; the sides of a comparison of one topic); else None,
+    and the message is read as one question."""
+    from bot.answers.replies import faq_answer
+
+    parts = split_questions(msg.text)
+    comparison = not parts
+    parts = parts or split_comparison(msg.text)
+    if not parts:
+        return None
+    decisions = [_understand(p) for p in parts]
+    if any(d.kind != "match" or not _is_faq(d.intent) for d in decisions):
+        return None
+    intents = list(dict.fromkeys(d.intent or "" for d in decisions))
+    if comparison and len({topic_of(i) for i in intents}) != 1:
+        return None  # the two sides read as different subjects: the comparison is not ours
+    asked = parts if len(intents) == len(parts) else [msg.text] * len(intents)
+    replies = [faq_answer(p, i) for p, i in zip(asked, intents, strict=True)]
+    if any(r is None for r in replies):
+        return None
+    return [r for r in replies if r is not None] + _reminder(st, today)
+
+
+def _handle_clarify(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    return _clarify(st, msg.decision)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("forget", lambda st, m, t: m.intent == "forget_me", lambda st, m, t: _forget(st)),
+    Rule("restart", lambda st, m, t: m.intent == "restart" and not m.facts_said,
+         lambda st, m, t: _restart(st)),
+    Rule("cancel", lambda st, m, t: m.intent == "cancel" and not m.facts_said, lambda st, m, t: _cancel(st)),
+    Rule("details", lambda st, m, t: bool(_DETAILS.match(m.text)) and bool(st.last_details), _handle_details),
+    Rule("menu choice", lambda st, m, t: st.pending == "task" and not st.task, _handle_menu),
+    Rule("pick", lambda st, m, t: st.pending == "pick", _handle_pick),
+    Rule("answer to the pending question", _answers_pending, _handle_pending),
+    Rule("confirmation", lambda st, m, t: st.task is not None and st.pending in ("confirm", "amend"),
+         _handle_confirm),
+    Rule("continue", lambda st, m, t: bool(st.task) and not m.facts_said and bool(_CONTINUE.match(m.text)),
+         _handle_continue),
+    Rule("after a detour", lambda st, m, t: st.paused, _handle_paused),
+    Rule("correction", _is_correction, _handle_correction),
+    Rule("own figure, history known", _own_figure_follow_up,
+         lambda st, m, t: _start_task(st, _own_task_named(m) or "my_cap", m.slots, m.text, t)),
+    Rule("policy question with one's history",
+         lambda st, m, t: _is_faq(m.intent) and not st.task and m.facts_said and _of_oneself(m.text, m.slots),
+         _handle_own_history_question),
+    Rule("several policy questions", lambda st, m, t: st.pending is None and m.asks and m.intent not in TASKS,
+         _handle_several),
+    Rule("FAQ detour", lambda st, m, t: _is_faq(m.intent) and m.asks, _handle_faq_detour),
+    Rule("task", lambda st, m, t: m.intent in TASKS or (bool(st.task) and m.facts_said), _handle_task),
+    Rule("facts without a task", lambda st, m, t: m.facts_said and not st.task, _handle_facts_alone),
+    Rule("conversation", lambda st, m, t: m.intent in CONVERSATION, _handle_conversation),
+    Rule("FAQ", lambda st, m, t: m.intent is not None, _handle_faq),
+    Rule("clarify", lambda st, m, t: m.decision.kind == "ambiguous", _handle_clarify),
+)
+
+
+def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    """One message only (yibao ask), not a personal question: the policy answer as it stands,
+    a conversation reply, "您是想问…", or what yibao covers."""
+    from bot.answers.replies import clarify_reply, conversation_reply, faq_answer
+
+    if msg.intent in CONVERSATION:
+        return [conversation_reply(msg.intent or "")]
+    reply = faq_answer(msg.text, msg.intent) if msg.intent else None
+    if reply is not None:
+        return [reply]
+    if msg.decision.kind == "ambiguous":
+        return [clarify_reply(msg.decision.candidates)]
+    return [_out_of_scope()]
+
+
+ONCE_RULES: tuple[Rule, ...] = (
+    Rule("several policy questions", lambda st, m, t: m.intent not in TASKS, _handle_several),
+    Rule("one message: not a personal question", lambda st, m, t: m.intent not in TASKS, _handle_once_general),
+)
+
+
+# --- which task a message asks for ----------------------------------------------------------
 
 _MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting": ("等待", "等多久", "多久"),
                "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
 
 
-TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限"),
-               "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
-               "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
+TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
+              "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
+              "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
 
 
 def tasks_named(text: str) -> list[str]:
-    """The personal questions whose words a message uses."""
-    return [task for task, words in TASK_WORDS.items() if words.search(text)]
+    """The personal questions whose words a message uses (as typed or as the pipeline reads it:
+    啥子时候 -> 什么时候)."""
+    from intents.text import normalise
+
+    said = text + "\n" + normalise(text)
+    return [task for task, words in TASK_WORDS.items() if words.search(said)]
 
 
 OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
@@ -222,7 +469,7 @@ OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|�
 CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
 
 
-def _task_by_words(text: str, decision: Any, intent: str | None) -> str | None:
+def _task_by_words(text: str, decision: Decision, intent: str | None) -> str | None:
     """Between two close questions, the personal one whose words the message uses: "2028年
     封顶线多少" is the cap even when the waiting period ranks a little higher; "我哪天开始能
     报销" is one's own start date even when the rule of the waiting period ranks a little
@@ -230,13 +477,12 @@ def _task_by_words(text: str, decision: Any, intent: str | None) -> str | None:
     said = tasks_named(text)
     if len(said) != 1 or said[0] == intent:
         return intent
-    candidates = getattr(decision, "candidates", [])[:3]
-    scores = {c.intent: c.score for c in candidates}
-    if intent in TASK_WORDS and said[0] in scores:
-        return said[0]
+    scores = {c.intent: c.score for c in decision.candidates[:3]}
+    if intent in TASK_WORDS:
+        return said[0]  # two personal questions: the one the message names
     if intent == "what_if" and said[0] != "my_cap" and "补" not in text:
         return said[0]
-    if intent not in TASKS and intent not in CONVERSATION and said[0] in scores and FIRST_PERSON.search(text) \
+    if _is_faq(intent) and said[0] in scores and FIRST_PERSON.search(text) \
             and OWN_FIGURE.search(text) and scores[said[0]] >= max(scores.values()) - CLOSE:
         return said[0]
     return intent
@@ -248,7 +494,7 @@ def _menu_choice(st: State, text: str) -> str | None:
         if text in (option.label, str(i)):
             return option.value
     for value, words in _MENU_WORDS.items():
-        if any(w in text for w in words):
+        if any(word in text for word in words):
             return value
     return None
 
@@ -262,19 +508,19 @@ def _menu_task(text: str) -> str | None:
     return menu.split(":", 1)[1] if menu else None
 
 
-def _of_oneself(text: str, slots: Any) -> bool:
+def _of_oneself(text: str, slots: Slots) -> bool:
     """Facts said about one's own history ("我…", several years, a year not paid), not the
     year a policy question names ("2026年度个人缴费标准是多少")."""
-    facts = _slot(slots, "facts", [])
-    if _slot(slots, "born") or _slot(slots, "paid_on") or _slot(slots, "paid_month"):
-        return True  # a child's birth date, the day one paid: always one's own history
-    return bool(FIRST_PERSON.search(text)) or len({f.year for f in facts}) > 1 \
-        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used") for f in facts)
+    if slots.born or slots.paid_on or slots.paid_month or slots.group:
+        return True  # a child's birth date, the day one paid, a group: always one's own history
+    return bool(FIRST_PERSON.search(text)) or len({f.year for f in slots.facts}) > 1 \
+        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used", "reward_unused")
+               for f in slots.facts)
 
 
-def _likely_task(decision: Any) -> str | None:
+def _likely_task(decision: Decision) -> str | None:
     """With facts about one's own history, the best-ranked personal question, if plausible."""
-    for c in getattr(decision, "candidates", [])[:3]:
+    for c in decision.candidates[:3]:
         if c.intent in TASKS and c.score >= LIKELY_TASK:
             return c.intent
     return None
@@ -285,44 +531,107 @@ def _asks(text: str) -> bool:
     from intents.text import normalise
 
     said = text + " " + normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
-    return any(w in said for w in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
+    return any(word in said for word in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
 
 
-def _start_task(st: State, intent: str, slots: Any, text: str, today: dt.date) -> list[Reply]:
-    if intent in ("my_waiting", "my_benefit_start") and _HYPOTHETICAL.search(text) \
-            and _slot(slots, "backpaid"):
+# --- forms: collect, confirm, compute -------------------------------------------------------
+
+def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
+                correcting: bool = False) -> list[Reply]:
+    if intent in ("my_waiting", "my_benefit_start") and _HYPOTHETICAL.search(text) and slots.backpaid:
         intent = "what_if"  # "如果补缴一年，要等多久": a hypothesis, not a back-payment made
+    fresh = not st.facts.known() and not correcting  # the whole history in this one message
     st.task = intent  # type: ignore[assignment]
     st.what_if = _what_if(slots, text) if intent == "what_if" else None
     st.pending = None
     st.pending_years = []
+    st.plan_asked = False
     backpaid = st.facts.backpaid
-    conflicts = hist.apply_slots(st.facts, slots, today)
-    hist.apply_count(st.facts, slots, today, st.task)
-    _all_or_none(st, slots, today)
-    _bare_statuses(st, slots, today)  # "从没报销过" with the question: the insured years
+    conflicts = _file(st, slots, text, today, correcting=correcting)
     if st.what_if is not None and st.what_if.kind == "backpay":
         st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
     if conflicts:
-        return _conflict(st, conflicts, today)
+        return _conflict(st, conflicts)
+    st.whole = fresh and hist.has_history_facts(slots)
     return advance(st, today)
 
 
-def _all_or_none(st: State, slots: Any, today: dt.date) -> None:
+def _file(st: State, slots: Slots, text: str, today: dt.date, correcting: bool = False) -> list[int]:
+    """File every fact of a message: the years it names, "一直都交了" for the years the form
+    needs, a count of broken years, statuses said with no year; the year asked about follows
+    a later year the person says was paid (a correction "27年才交")."""
+    target = hist.target_of(st.facts, today)
+    conflicts = hist.apply_slots(st.facts, slots, today)
+    hist.apply_count(st.facts, slots, today, st.task)
+    _all_or_none(st, slots, today)
+    _statuses_fill(st, slots, today)
+    _follow_target(st, slots, target, today, correcting)
+    return conflicts
+
+
+def _follow_target(st: State, slots: Slots, target: int, today: dt.date, correcting: bool) -> None:
+    """"25、26两年其实没交，27年才交" asked about 2026: the year asked about is the later year
+    the person says was paid (said in a correction, or when no year was asked about)."""
+    later = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")
+             and target < f.year <= today.year + 1]
+    explicit = st.facts.target_year is not None and not st.facts.target_inferred
+    if later and not slots.target_year and (correcting or not explicit):
+        st.facts.target_year, st.facts.target_inferred = max(later), True
+        _drop_after_target(st.facts, today)
+
+
+def _drop_after_target(facts: Facts, today: dt.date) -> None:
+    """A year told of that is the year asked about (or later) is not part of the years before it."""
+    target = hist.target_of(facts, today)
+    if facts.years.get(target) == "insured":
+        facts.years.pop(target)
+
+
+def _all_or_none(st: State, slots: Slots, today: dt.date) -> None:
     """"一直都交了" / "都没交" said with the question: every year it needs that is not known yet."""
-    insured = _slot(slots, "all_insured", False)
-    if not insured and not _slot(slots, "none_insured", False):
+    if not slots.all_insured and not slots.none_insured:
         return
     target = hist.target_of(st.facts, today)
     for y in hist.span(st.facts, target, st.task):
-        st.facts.years.setdefault(y, "insured" if insured else "uninsured")
+        st.facts.years.setdefault(y, "insured" if slots.all_insured else "uninsured")
 
 
-def _what_if(slots: Any, text: str) -> WhatIf:
+def _statuses_fill(st: State, slots: Slots, today: dt.date) -> bool:
+    """Said with no year ("没交", "在外地交的", "报销过", "都没报销过", "激励额度没用过"): about
+    the years of the question asked (at the summary, only the insured years' reimbursements)."""
+    statuses = slots.statuses
+    if not statuses or (slots.facts and not {"zero_claim", "claimed"} & set(statuses)):
+        return False  # (with years told, only "每年都报销过" speaks of every year)
+    if st.pending in ("years", "zero_claim"):
+        years = list(st.pending_years)
+    elif st.pending in ("confirm", "amend", None):
+        years = hist.span(st.facts, hist.target_of(st.facts, today), st.task)
+    else:
+        return False
+    applied = False
+    if "reward_unused" in statuses:
+        st.facts.reward_used = []
+        applied = True
+    kinds = [k for k in statuses if k in hist.INSURANCE]
+    if st.pending == "years" and len(kinds) == 1 and not slots.facts:
+        for y in years:
+            st.facts.years[y] = kinds[0]  # type: ignore[assignment]
+        applied = True
+    claims = [k for k in statuses if k in ("zero_claim", "claimed")]
+    named = {f.year for f in slots.facts if f.status in ("zero_claim", "claimed")}
+    if len(claims) == 1:
+        for y in years:
+            if st.facts.years.get(y) in hist.RESIDENT and y not in named:  # "其他年都报销了"
+                st.facts.zero_claim[y] = claims[0] == "zero_claim"
+                applied = True
+    return applied
+
+
+def _what_if(slots: Slots, text: str) -> WhatIf:
     """"如果我补缴一年" -> back-pay 1 year; "如果明年继续交" -> keep enrolling next year."""
-    n = _slot(slots, "backpaid")
+    n = slots.backpaid
     if n is None and "补" in text:
-        n = _slot(slots, "broken_count") or 1
+        n = slots.broken_count or 1
     if n is not None:
         return WhatIf(kind="backpay", backpay=int(n))
     return WhatIf(kind="continue")
@@ -330,264 +639,108 @@ def _what_if(slots: Any, text: str) -> WhatIf:
 
 def advance(st: State, today: dt.date) -> list[Reply]:
     """Ask for the next missing fact, or confirm what is known."""
+    notes = _before_birth(st)
     need = hist.next_need(st, today)
     if need is not None:
         st.pending = need.slot  # type: ignore[assignment]
         st.pending_years = list(need.years)
-        return [ask(need, st, today)]
+        return notes + [ask(need, st, today)]
     st.pending = "confirm"
     st.pending_years = []
-    return [Reply(text=hist.summary(st, today), intent="confirm",
-                  options=[Option(label="对", value="yes"), Option(label="不对，改一下", value="no")])]
+    return notes + [Reply(text=summary(st, today), intent="confirm", options=list(w.CONFIRM_OPTIONS))]
 
 
-def _answers_pending(st: State, text: str, slots: Any) -> bool:
-    """Whether a message with no stated facts is still an answer to the question asked."""
-    if st.pending is None:
-        return False
-    if _slot(slots, "yes") is not None:
-        return True
-    if st.pending in ("years", "zero_claim", "reward_years", "confirm", "amend") and _bare_years(st, slots) \
-            and not _asks(text):
-        return True
-    if st.pending == "backpaid" and (_count(text, slots) is not None or _BACKPAID_YES.search(text)):
-        return True
-    if st.pending in ("paid_on", "born") and _date(slots) is not None:
-        return True
-    if st.pending == "paid_on" and _NOT_PAID.search(text):
-        return True
-    if st.pending in ("confirm", "amend") and _is_amend(text):
-        return True
-    if _slot(slots, "statuses", []) and not _asks(text) \
-            and st.pending in ("years", "zero_claim", "confirm", "amend"):
-        return True
-    return st.pending in ("zero_claim", "amend") and ("都" in text or "每年" in text)
+def _before_birth(st: State) -> list[Reply]:
+    """Years told of before a child was born: said back as a question, then left out (never
+    a validation error shown to the person)."""
+    born = st.facts.born
+    early = sorted(y for y in st.facts.years if born is not None and y < born.year)
+    if born is None or not early:
+        return []
+    for y in early:
+        st.facts.years.pop(y, None)
+        st.facts.zero_claim.pop(y, None)
+    shown = "、".join(f"{y}年" for y in early)
+    return [Reply(text=w.BORN_BEFORE_YEAR.format(born=born.year, years=shown), intent="conflict")]
 
 
-_RELEVANT = {
-    "years": ("facts", "years", "all_insured", "none_insured", "broken_count"),
-    "zero_claim": ("facts", "statuses"),
-    "reward_used": ("facts",),
-    "reward_years": ("years",),
-    "backpaid": ("backpaid", "broken_count"),
-    "paid_on": ("paid_on", "paid_month", "dates", "months"),
-    "born": ("born", "dates"),
-    "confirm": ("facts", "paid_on", "paid_month", "backpaid", "broken_count", "born"),
-    "amend": ("facts", "paid_on", "paid_month", "backpaid", "broken_count", "born"),
-}
+def _straight(st: State, replies: list[Reply], today: dt.date) -> list[Reply]:
+    """A history told whole in one message: the summary as said, then the result."""
+    said = [r.model_copy(update={"text": _as_said(r.text), "options": []}) if r.intent == "confirm" else r
+            for r in replies]
+    return said + _compute(st, today)
 
 
-def _answers_pending_slots(st: State, slots: Any) -> bool:
-    """Whether a message gives a slot the pending question is waiting for."""
-    return st.pending is not None and any(_slot(slots, name) for name in _RELEVANT.get(st.pending, ()))
+def _as_said(summary: str) -> str:
+    return summary.replace("我理解的是：", w.AS_SAID).removesuffix("对吗？")
 
 
-def _bare_years(st: State, slots: Any) -> list[int]:
-    stated = {int(f.year) for f in _slot(slots, "facts", [])}
-    years = [int(y) for y in _slot(slots, "years", []) if int(y) not in stated]
-    return sorted(y for y in set(years) if hist.FIRST_YEAR <= y <= hist.LAST_YEAR)
-
-
-def _count(text: str, slots: Any) -> int | None:
-    n = _slot(slots, "backpaid")
-    if n is None:
-        n = _slot(slots, "broken_count")
-    if n is not None:
-        return int(n)
-    m = _NUMBER.match(text)
-    if not m:
-        return None
-    try:
-        import cn2an
-
-        return int(cn2an.cn2an(m.group(1), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _date(slots: Any) -> dt.date | None:
-    """The date a message gives: a payment day, a birth day, else the last full date in it."""
-    for name in ("paid_on", "born"):
-        value = _slot(slots, name)
-        if isinstance(value, dt.date):
-            return value
-    dates = _slot(slots, "dates", [])
-    return dates[-1] if dates else None
-
-
-INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
-
-
-def _bare_statuses(st: State, slots: Any, today: dt.date) -> bool:
-    """Said with no year ("没交", "在外地交的", "报销过", "都没报销过"): about the years of the
-    question asked (at the summary, only whether the insured years had a reimbursement)."""
-    statuses = _slot(slots, "statuses", [])
-    if not statuses or _slot(slots, "facts", []):
-        return False
-    if st.pending in ("years", "zero_claim"):
-        years = list(st.pending_years)
-    elif st.pending in ("confirm", "amend", None):
-        years = hist.span(st.facts, hist.target_of(st.facts, today), st.task)
-    else:
-        return False
-    kinds = [k for k in statuses if k in INSURANCE]
-    applied = False
-    if st.pending == "years" and len(kinds) == 1:
-        for y in years:
-            st.facts.years[y] = kinds[0]
-        applied = True
-    claims = [k for k in statuses if k in ("zero_claim", "claimed")]
-    if len(claims) == 1:
-        for y in years:
-            if st.facts.years.get(y) in hist.RESIDENT:
-                st.facts.zero_claim[y] = claims[0] == "zero_claim"
-                applied = True
-    return applied
-
-
-def _answer(st: State, text: str, slots: Any, today: dt.date) -> list[Reply]:
-    """File the facts of a message and read a bare answer against the pending question."""
-    pending, years = st.pending, list(st.pending_years)
-    yes = _slot(slots, "yes")
-    before = st.facts.model_copy(deep=True)
-    applied = _bare_statuses(st, slots, today)
-    facts_said = hist.has_history_facts(slots) or applied
-    if pending == "born" and isinstance(_date(slots), dt.date) and _slot(slots, "born") is None:
-        st.facts.born = _date(slots)
-        facts_said = facts_said and _slot(slots, "paid_on") is None
-    if pending == "paid_on" and _slot(slots, "paid_on") is None and _slot(slots, "paid_month") is None \
-            and isinstance(_date(slots), dt.date):
-        st.facts.paid_on = _date(slots)
-    context = years if pending == "years" else []
-    conflicts = hist.apply_slots(st.facts, slots, today, context_years=context)
-    hist.apply_count(st.facts, slots, today, st.task)
-    if pending == "zero_claim" and facts_said:
-        named = {int(f.year) for f in _slot(slots, "facts", []) if f.status == "zero_claim"}
-        if named & set(years):
-            for y in years:  # "2025年没报销过": the other years asked about had a reimbursement
-                st.facts.zero_claim.setdefault(y, y in named)
-    if pending == "zero_claim" and not facts_said and yes is True and len(years) > 1 \
-            and not _bare_years(st, slots) and "都" not in text and "每年" not in text:
-        again = ask(hist.Need(slot="zero_claim", years=years), st, today)
-        return [again.model_copy(update={"text": ZERO_CLAIM_AGAIN.format(years=hist.years_text(years))})]
-    if pending == "zero_claim" and not facts_said:
-        _zero_claim_answer(st, text, slots, years, yes)
-    elif pending == "reward_used" and not facts_said and yes is True and not _REWARD_YES.search(text):
-        return [Reply(text="请告诉我：大病保险有没有用到过激励增加的额度？没有用到就说“没有”，用到过就说“用到过”。",
-                      intent="ask:reward_used", options=ask(hist.Need(slot="reward_used", years=years), st, today).options)]
-    elif pending == "years" and not facts_said:
-        bare = _bare_years(st, slots)
-        if bare:
-            _mark_years(st.facts, years, set(bare))
-        elif yes is False or (yes is True and len(years) == 1):
-            # "没有" to "哪几年交了？" is none of them; a bare "对" to several years says nothing
-            _mark_years(st.facts, years, set(years) if yes else set())
-        elif yes is True:
-            again = ask(hist.Need(slot="years", years=years), st, today)
-            return [again.model_copy(update={"text": YEARS_AGAIN.format(years=hist.years_text(years))})]
-    elif pending == "reward_used" and not facts_said and yes is not None:
-        if not yes:
-            st.facts.reward_used = []
-        elif len(years) == 1:
-            st.facts.reward_used = years
-        else:
-            st.pending = "reward_years"
-            return [ask(hist.Need(slot="reward_years", years=years), st, today)]
-    elif pending == "paid_on" and not facts_said and _date(slots) is None and (yes is not None or _NOT_PAID.search(text)):
-        target = hist.target_of(st.facts, today)
-        if (yes is False or _NOT_PAID.search(text)) and today <= dt.date(target - 1, 12, 31):
-            return _on_value(st, "paid:collection", today)  # not paid yet: the option offered
-        return [Reply(text=PAID_ON_AGAIN.format(target=target, example=f"{target - 1}年12月10日"),
-                      intent="ask:paid_on", options=ask(hist.Need(slot="paid_on"), st, today).options)]
-    elif pending == "reward_years":
-        chosen = [y for y in _bare_years(st, slots) if y in years]
-        if chosen:
-            st.facts.reward_used = chosen
-    elif pending == "backpaid" and st.facts.backpaid is None:
-        n = _count(text, slots)
-        if n is not None:
-            st.facts.backpaid = max(0, n)
-        elif yes is False:
-            st.facts.backpaid = 0
-        elif (yes is True or _BACKPAID_YES.search(text)) and len(years) == 1:
-            st.facts.backpaid = 1
-        elif yes is True or _BACKPAID_YES.search(text):
-            return [Reply(text=f"补缴了几年？（断保共{len(years)}年）", intent="ask:backpaid",
-                          options=ask(hist.Need(slot="backpaid", years=years), st, today).options[:-1])]
-    elif pending in ("confirm", "amend") and not facts_said and st.facts == before \
-            and not _slot(slots, "target_year"):
-        # a correction that carries a fact ("不对，是2027年度的") is filed and confirmed anew
-        if yes is True:
-            return _compute(st, today)
-        if yes is False or _is_amend(text):
-            st.pending = "amend"
-            return [Reply(text=AMEND_TEXT, intent="amend",
-                          options=[Option(label="其实没问题", value="yes"),
-                                   Option(label="重新开始", value="restart")])]
+def _answer(st: State, said: Said, today: dt.date) -> list[Reply]:
+    """File the facts of a message, then read it against the pending question (its handler)."""
+    pending = st.pending
+    context = list(st.pending_years) if pending == "years" else []
+    conflicts = hist.apply_slots(st.facts, said.slots, today, context_years=context)
+    hist.apply_count(st.facts, said.slots, today, st.task)
+    correcting = _correcting(said.text, said.slots)
+    _follow_target(st, said.slots, hist.target_of(st.facts, today), today, correcting)
+    handled = FILL[pending](st, said, today) if pending in FILL and not correcting else None
+    if handled:  # one more question about the same fact
+        return handled
+    if pending in ("years", "zero_claim"):
+        _statuses_fill(st, said.slots, today)
     if st.facts.backpaid is not None:
         broken = hist.broken_years(st.facts, hist.target_of(st.facts, today))
         st.facts.backpaid = min(st.facts.backpaid, len(broken)) if broken else st.facts.backpaid
     if conflicts:
-        return _conflict(st, conflicts, today)
+        return _conflict(st, conflicts)
     return advance(st, today)
 
 
 def _is_amend(text: str) -> bool:
-    return any(w in text for w in ("改", "不对", "错了", "不是"))
+    return any(word in text for word in ("改", "不对", "错了", "不是"))
 
 
-def _mark_years(facts: Facts, asked: list[int], insured: set[int]) -> None:
-    for y in asked:
-        facts.years[y] = "insured" if y in insured else "uninsured"
-
-
-def _zero_claim_answer(st: State, text: str, slots: Any, years: list[int], yes: bool | None) -> None:
-    """Which asked years had no reimbursement; one year is asked "有没有报销过" (no = zero claim)."""
-    chosen = [y for y in _bare_years(st, slots) if y in years]
-    if chosen:
-        for y in years:
-            st.facts.zero_claim[y] = y in chosen
-    elif "都没" in text or _slot(slots, "none_insured", False):
-        for y in years:
-            st.facts.zero_claim[y] = True
-    elif "都" in text or "每年" in text or _slot(slots, "all_insured", False):
-        for y in years:
-            st.facts.zero_claim[y] = False
-    elif yes is not None:
-        if len(years) == 1:
-            st.facts.zero_claim[years[0]] = not yes
-        elif not yes:  # "哪几年一次都没报销？" - "没有": every year had a reimbursement
-            for y in years:
-                st.facts.zero_claim[y] = False
-
-
-def _conflict(st: State, years: list[int], today: dt.date) -> list[Reply]:
+def _conflict(st: State, years: list[int]) -> list[Reply]:
     shown = "、".join(f"{y}年" for y in years)
     st.pending = "years"
     st.pending_years = years
-    return [Reply(text=CONFLICT_TEXT.format(years=shown), intent="conflict",
-                  options=[Option(label="交了", value="yes"), Option(label="没交", value="no")])]
+    return [Reply(text=w.CONFLICT_TEXT.format(years=shown), intent="conflict",
+                  options=list(w.CONFLICT_OPTIONS))]
 
 
 def _compute(st: State, today: dt.date) -> list[Reply]:
-    from rules import RulesError, evaluate
-
     from bot.answers.render import answer
+    from rules import RulesError, evaluate
 
     try:
         result = evaluate(hist.to_history(st, today))
         baseline = _baseline(st, today, evaluate) if st.what_if is not None else None
-    except (RulesError, ValueError) as exc:
+    except (RulesError, ValidationError, ValueError) as exc:
         st.pending = "amend"
-        return [Reply(text=f"按您说的情况我没法计算：{_first_line(exc)} 请改一下，或者说“重新开始”。",
-                      intent="rules_error",
-                      options=[Option(label="重新开始", value="restart")])]
+        return [Reply(text=w.CONFLICTING_FACTS.format(why=_why(exc)), intent="conflict",
+                      options=list(w.RESTART_OPTIONS))]
     replies = answer(st, result, today, baseline)
+    st.last_details = replies[-1].details if replies else ""
+    st.last_sources = list(replies[-1].sources) if replies else []
+    st.last_task = st.task
     st.pending = None
     st.pending_years = []
     st.task = None
     st.what_if = None
     return replies
+
+
+def _why(exc: Exception) -> str:
+    """The facts that conflict, in the rules' own words (never the validator's report)."""
+    if isinstance(exc, ValidationError):
+        errors = exc.errors()
+        text = str(errors[0].get("msg", "")) if errors else ""
+        text = re.sub(r"^(?:Value error|Assertion failed),\s*", "", text)
+    else:
+        text = str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else "有的年份前后说得不一致"
+    return first.rstrip("。")
 
 
 def _baseline(st: State, today: dt.date, evaluate):
@@ -604,14 +757,15 @@ def _baseline(st: State, today: dt.date, evaluate):
     return evaluate(hist.to_history(base, today))
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else "信息不完整"
-    return text if text.endswith(("。", "）")) else text + "。"
+def _details(st: State) -> list[Reply]:
+    if not st.last_details:
+        return [Reply(text=w.NO_DETAILS, intent="details")]
+    return [Reply(text=st.last_details, sources=list(st.last_sources), intent="details")]
 
 
 # --- values sent back by option buttons ----------------------------------------------------
 
-_VALUE = re.compile(r"^(yes|no|continue|restart|cancel|forget|pick:[\w.-]+|task:\w+|status:\w+|"
+_VALUE = re.compile(r"^(yes|no|continue|restart|cancel|forget|details|pick:[\w.-]+|task:\w+|status:\w+|"
                     r"backpaid:\d+|paid:\w+|whatif:\w+|years?:[\w,:]*)$")
 
 
@@ -622,24 +776,18 @@ def _is_value(text: str) -> bool:
 def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
     kind, _, arg = value.partition(":")
     if kind == "restart":
-        _reset(st)
-        return [Reply(text=RESTART_TEXT, intent="restart")]
+        return _restart(st)
     if kind == "cancel":
         return _cancel(st)
     if kind == "forget":
         return _forget(st)
+    if kind == "details":
+        return _details(st)
     if kind == "task" and arg in TASKS:
         st.task, st.what_if = arg, None  # type: ignore[assignment]
         return advance(st, today)
     if kind == "whatif":
-        st.task = "what_if"
-        st.what_if = (WhatIf(kind="continue") if arg == "continue"
-                      else WhatIf(kind="backpay", backpay=(st.facts.backpaid or 0) + 1))
-        if arg == "continue":
-            target = hist.target_of(st.facts, today)
-            st.facts.years[target] = "insured"
-            st.facts.target_year, st.facts.target_inferred = target + 1, False
-        return advance(st, today)
+        return _what_if_value(st, arg, today)
     if kind == "pick":
         return _picked(st, arg, today)
     if kind == "continue" or (st.paused and kind == "yes"):
@@ -649,43 +797,27 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
     if st.task is None or st.pending is None:
         if kind in ("yes", "no"):
             return _conversation(st, kind, today)
-        return [Reply(text="这个选项已经过期了。请直接告诉我您想问什么。", intent="stale")]
-    if kind in ("yes", "no"):
-        from intents.slots import Slots
-
-        return _answer(st, kind, Slots(yes=kind == "yes"), today)
-    if kind == "status" and st.pending == "years" and arg in ("elsewhere", "employee", "insured", "uninsured"):
-        for y in st.pending_years:
-            st.facts.years[y] = arg  # type: ignore[assignment]
-        return advance(st, today)
-    if kind in ("year", "years"):
-        return _years_value(st, arg, today)
-    if kind == "backpaid" and st.pending == "backpaid":
-        st.facts.backpaid = int(arg)
-        return advance(st, today)
-    if kind == "paid" and st.pending == "paid_on":
-        target = hist.target_of(st.facts, today)
-        st.facts.paid_on, st.facts.paid_month = dt.date(target - 1, 12, 31), None
-        return advance(st, today)
+        return [Reply(text=w.STALE_TEXT, intent="stale")]
+    if st.pending in ("confirm", "amend"):
+        if kind == "yes":
+            return _compute(st, today)
+        if kind == "no":
+            st.pending = "amend"
+            return [Reply(text=w.AMEND_TEXT, intent="amend",
+                          options=list(w.AMEND_OPTIONS))]
+    if st.pending in FILL:
+        return _answer(st, said_value(value), today)
     return advance(st, today)
 
 
-def _years_value(st: State, arg: str, today: dt.date) -> list[Reply]:
-    """"years:2025,2026" / "year:2025,year:2026" / "years:all" / "years:none" for the asked years."""
-    asked = list(st.pending_years)
-    if "all" in arg:
-        chosen = set(asked)
-    elif "none" in arg:
-        chosen = set()
-    else:
-        chosen = {int(y) for y in _YEAR.findall(arg)} & set(asked)
-    if st.pending == "years":
-        _mark_years(st.facts, asked, chosen)
-    elif st.pending == "zero_claim":
-        for y in asked:
-            st.facts.zero_claim[y] = y in chosen
-    elif st.pending == "reward_years":
-        st.facts.reward_used = sorted(chosen)
+def _what_if_value(st: State, arg: str, today: dt.date) -> list[Reply]:
+    st.task = "what_if"
+    st.what_if = (WhatIf(kind="continue") if arg == "continue"
+                  else WhatIf(kind="backpay", backpay=(st.facts.backpaid or 0) + 1))
+    if arg == "continue":
+        target = hist.target_of(st.facts, today)
+        st.facts.years[target] = "insured"
+        st.facts.target_year, st.facts.target_inferred = target + 1, False
     return advance(st, today)
 
 
@@ -697,20 +829,25 @@ def _reset(st: State) -> None:
         setattr(st, name, getattr(fresh, name))
 
 
+def _restart(st: State) -> list[Reply]:
+    _reset(st)
+    return [Reply(text=w.RESTART_TEXT, intent="restart")]
+
+
 def _cancel(st: State) -> list[Reply]:
     st.task, st.what_if, st.pending, st.pending_years, st.paused = None, None, None, [], False
-    return [Reply(text=CANCEL_TEXT, intent="cancel")]
+    return [Reply(text=w.CANCEL_TEXT, intent="cancel")]
 
 
 def _forget(st: State) -> list[Reply]:
     _reset(st)
     st.forget = True
-    return [Reply(text=FORGET_TEXT, intent="forget_me")]
+    return [Reply(text=w.FORGET_TEXT, intent="forget_me")]
 
 
 def _resume(st: State, today: dt.date) -> list[Reply]:
     if st.task is None:
-        return [Reply(text="好的，您想问什么？", intent="continue")]
+        return [Reply(text=w.WHAT_NOW, intent="continue")]
     return advance(st, today)
 
 
@@ -719,8 +856,8 @@ def _reminder(st: State, today: dt.date) -> list[Reply]:
     if st.task is None or st.pending is None:
         return []
     st.paused = True
-    return [Reply(text=RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume",
-                  options=[Option(label="继续", value="continue"), Option(label="不用了", value="cancel")])]
+    return [Reply(text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume",
+                  options=list(w.RESUME_OPTIONS))]
 
 
 def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
@@ -729,7 +866,7 @@ def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
     if intent in ("yes", "no") and st.task is None:
         if intent == "yes" and st.facts.known() and st.pending == "task":
             return [ask_task()]
-        return [Reply(text="好的。还有什么想问的吗？比如“我的大病保险封顶线是多少”。", intent=intent)]
+        return [Reply(text=w.ANYTHING_ELSE, intent=intent)]
     if intent == "yes" and st.task is not None:
         return _resume(st, today)
     if intent == "no" and st.task is not None:
@@ -745,16 +882,17 @@ TOPIC_TASK = {"waiting": "my_waiting", "repair": "my_waiting", "continuity": "my
 TOPIC_OFFER = {"my_waiting": "算算我的等待期", "my_benefit_start": "算算我哪天能报销", "my_cap": "算算我的封顶线"}
 
 
-def _faq(st: State, intent: str, today: dt.date) -> list[Reply]:
-    """A policy question: the FAQ answer; mid-calculation, the offer to continue; otherwise the
-    offer to work out the person's own figure on the same topic."""
-    from bot.answers.replies import faq_reply_for
+def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Reply]:
+    """A policy question: the FAQ answer (a wrong premise in the question corrected first);
+    mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
+    on the same topic."""
+    from bot.answers.replies import faq_answer
 
-    reply = faq_reply_for(intent)
+    reply = faq_answer(question, intent)
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
     if st.task is None or st.pending is None:
-        st.topic_task = TOPIC_TASK.get(topic_of(intent))  # type: ignore[assignment]
+        st.topic_task = TOPIC_TASK.get(topic_of(intent) or "")  # type: ignore[assignment]
         st.topic_turn = st.turns
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
@@ -771,10 +909,10 @@ def topic_of(intent: str) -> str | None:
         return None
 
 
-def _clarify(st: State, decision: Any) -> list[Reply]:
+def _clarify(st: State, decision: Decision) -> list[Reply]:
     from bot.answers.replies import clarify_reply
 
-    reply = clarify_reply(getattr(decision, "candidates", []))
+    reply = clarify_reply(decision.candidates)
     if st.task is None or st.pending is None:
         st.pending = "pick"
     return [reply]
@@ -793,7 +931,8 @@ def _picked(st: State, intent: str, today: dt.date) -> list[Reply]:
     if st.pending == "pick":
         st.pending = None
     if intent in TASKS:
-        st.task, st.what_if = intent, (WhatIf(kind="continue") if intent == "what_if" else None)  # type: ignore[assignment]
+        st.task = intent  # type: ignore[assignment]
+        st.what_if = WhatIf(kind="continue") if intent == "what_if" else None
         return advance(st, today)
     if intent in CONVERSATION:
         return _conversation(st, intent, today)
@@ -804,3 +943,77 @@ def _out_of_scope() -> Reply:
     from bot.answers.replies import out_of_scope_reply
 
     return out_of_scope_reply()
+
+
+# --- one message only (yibao ask) -------------------------------------------------------------
+
+ONE_SHOT_DEFAULTS = {"backpaid": 0, "reward_used": []}
+CHECKLIST = {
+    "my_cap": ("years", "zero_claim"),
+    "my_waiting": ("years", "backpaid"),
+    "my_benefit_start": ("years", "backpaid", "paid_on"),
+    "what_if": ("years", "backpaid"),
+}
+# The rule stated when a personal figure cannot be worked out yet (its FAQ entry states the figure).
+GENERAL_RULE = {
+    "my_cap": "zero_claim_incentive_what",
+    "my_waiting": "break_consequences",
+    "my_benefit_start": "benefits_start_by_december",
+    "what_if": "repair_by_backpay",
+}
+
+
+def _once(st: State, replies: list[Reply], message: str, today: dt.date) -> list[Reply]:
+    """The one message is all there is: a fact with a natural default (no back-payment, no
+    incentive used) is assumed and said; a summary stands as said and the figures follow;
+    otherwise the general rule and what a personal answer still needs. A question that neither
+    asks for one's own figure nor tells one's own history gets the policy answer."""
+    if st.task and not _asks_own_figure(message) and not hist.has_history_facts(_extract(message, today)):
+        rule = _rule_reply(message, st.task)
+        if rule is not None:
+            return [rule]
+    assumed: list[str] = []
+    while st.task and st.pending in ONE_SHOT_DEFAULTS:
+        slot = st.pending
+        setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
+        assumed.append(w.ASSUMED[slot])
+        replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")] + advance(st, today)
+    if st.pending == "confirm":
+        said = [r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})
+                if r.intent == "confirm" else r for r in replies]
+        return said + _compute(st, today)
+    if assumed and replies and replies[0].text.startswith(w.AS_SAID):
+        replies = [replies[0].model_copy(update={"text": replies[0].text + "".join(assumed)})] + replies[1:]
+    if st.task is None or st.pending is None:
+        return replies
+    need = hist.next_need(st, today)
+    wanted = [need.slot] if need else []
+    wanted += [f for f in CHECKLIST.get(st.task, ()) if f not in wanted and _unknown(st.facts, f)]
+    listed = "；".join(w.FACT_NAMES[f] for f in wanted if f in w.FACT_NAMES)
+    needs = Reply(text=w.ONE_SHOT_NEEDS.format(task=TASK_NAMES.get(st.task, ""), facts=listed), intent=st.task)
+    rule = _rule_reply(message, st.task)
+    general = [rule.model_copy(update={"text": w.GENERAL_RULE + rule.text, "options": []})] if rule else []
+    return general + [needs]
+
+
+def _asks_own_figure(message: str) -> bool:
+    """"要等多久" / "封顶线有好多" / "我的封顶线": asks for a figure, not whether a rule applies."""
+    return bool(OWN_FIGURE.search(message)) or (bool(FIRST_PERSON.search(message)) and bool(tasks_named(message)))
+
+
+def _rule_reply(message: str, task: str) -> Reply | None:
+    """The FAQ answer closest to the message on the question's topic, else the task's rule."""
+    from bot.answers.replies import faq_reply_for
+
+    for c in _understand(message).candidates[:3]:
+        if c.intent not in TASKS and TOPIC_TASK.get(topic_of(c.intent) or "") == task:
+            reply = faq_reply_for(c.intent)
+            if reply is not None:
+                return reply
+    return faq_reply_for(GENERAL_RULE.get(task, ""))
+
+
+def _unknown(facts: Facts, fact: str) -> bool:
+    return {"zero_claim": not facts.zero_claim, "reward_used": facts.reward_used is None,
+            "backpaid": facts.backpaid is None, "paid_on": facts.paid_on is None and not facts.paid_month,
+            "years": not facts.years}.get(fact, False)

@@ -3,7 +3,8 @@
 "A checklist, not a flowchart": every message may carry any number of facts, in any order;
 `apply_slots` files them all, later statements overriding earlier ones (that is how a
 correction such as "不对，2026年没交" works). `next_need` names the first fact still missing for
-the question being answered, and `to_history` turns the facts into the rules engine's input.
+the question being answered, and `to_history` turns the facts into the rules engine's input
+(the one-sentence summary of the facts is worded in bot.answers.summary).
 
 What each question needs (渝医保发〔2025〕37号):
 - the year asked about: said by the person, or the coming insured year (from September the
@@ -27,12 +28,10 @@ from bot.conversation.state import Facts, State
 FIRST_YEAR = 2025
 ADULT_AGE = 18
 LAST_YEAR = 2100
+TWO_YEARS = dt.timedelta(days=730)
 RESIDENT = ("insured", "elsewhere")
+INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
 NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
-GROUP_NAMES = {
-    "general": "普通居民", "newborn": "新生儿", "low_income": "低保等困难人员",
-    "poverty_alleviated": "脱贫人口", "inmate": "在押人员", "student": "在校大学生",
-}
 
 
 def norm_group(group: str | None) -> str | None:
@@ -86,8 +85,9 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
         return []
     if group == "newborn" and facts.born:
         paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
-        if paid is None or (paid - facts.born).days < 730:
+        if (paid or dt.date(target, 1, 1)) - facts.born < TWO_YEARS:
             return []  # 五.1: enrolled before two years of age, no broken years counted
+        # a child first insured at two or older: the years since birth are asked about
     return list(range(start, target))
 
 
@@ -131,6 +131,9 @@ def next_need(state: State, today: dt.date) -> Need | None:
     group = norm_group(facts.group)
     if group == "newborn" and facts.born is None:
         return Need(slot="born")
+    if group == "newborn" and facts.born and _paid(facts) is None \
+            and dt.date(target, 1, 1) - facts.born < TWO_YEARS <= dt.date(target, 12, 31) - facts.born:
+        return Need(slot="paid_on")  # first insured before two years of age or not (五.1): the day decides
     years = span(facts, target, task)
     missing = [y for y in years if y not in facts.years]
     if missing:
@@ -150,7 +153,15 @@ def next_need(state: State, today: dt.date) -> Need | None:
         paid = _paid(facts)
         if paid is None or not _month_is_enough(paid, target, facts):
             return Need(slot="paid_on")
+    if task == "my_waiting" and _paid(facts) is None and group not in NO_NEW_WAITING \
+            and (today > collection_end(target) or group == "newborn"):
+        return Need(slot="paid_on")  # paid in the collection period or not: it changes the months
     return None
+
+
+def collection_end(target: int) -> dt.date:
+    """The last day of the collection period for an insured year (the end of its February)."""
+    return dt.date(target, 3, 1) - dt.timedelta(days=1)
 
 
 def _month_is_enough(paid: tuple[int, int], target: int, facts: Facts) -> bool:
@@ -200,6 +211,8 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         elif status == "claimed":
             facts.zero_claim[year] = False
             facts.years.setdefault(year, "insured")
+        elif status == "reward_unused":
+            facts.reward_used = sorted(set(facts.reward_used or []) - {year})
         elif status == "reward_used":
             facts.reward_used = sorted(set(facts.reward_used or []) | {year})
             facts.years.setdefault(year, "insured")  # a payout that year: insured that year
@@ -242,8 +255,8 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
         if facts.group is None:
             facts.group = "newborn"
     group = norm_group(_get(slots, "group"))
-    if group and (group != "newborn" or child or facts.born):
-        facts.group = group
+    if group and (group != "newborn" or child or facts.born or born is None):
+        facts.group = group  # (a newborn's birth date is asked for; an adult's is no newborn)
     return conflicts
 
 
@@ -265,8 +278,8 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
     "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
     n = _get(slots, "broken_count")
     target = target_of(facts, today)
-    if any(int(f.year) < target for f in _get(slots, "facts", [])):
-        return
+    if any(int(f.year) < target and f.status in INSURANCE for f in _get(slots, "facts", [])):
+        return  # the years are named: the count says nothing more
     kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
         or [k for k in _get(slots, "statuses", []) if k == "insured"]
     counted = _get(slots, "insured_count")
@@ -276,6 +289,9 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
         return
     if not n:
         return
+    if counted and int(counted) + int(n) <= len(span(facts, target, task)):
+        for y in span(facts, target, task)[:int(counted)]:  # "前面四年都交了，后来断了3年"
+            facts.years.setdefault(y, "insured")
     years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
     for y in years:
         facts.years[y] = "uninsured"
@@ -293,7 +309,7 @@ def has_history_facts(slots: Any) -> bool:
     )
 
 
-# --- the rules engine's input and the summary sentence ------------------------------------
+# --- the rules engine's input ------------------------------------------------------------
 
 def _years_text(years: list[int]) -> str:
     """2025、2026、2027 -> "2025至2027"; 2025、2027 -> "2025、2027"."""
@@ -305,60 +321,6 @@ def _years_text(years: list[int]) -> str:
 
 def years_text(years: Iterable[int]) -> str:
     return _years_text(list(years)) + "年"
-
-
-def summary(state: State, today: dt.date) -> str:
-    """One sentence: "我理解的是：2025、2026年参保，2025年没有报销…对吗？"."""
-    facts, task = state.facts, state.task
-    target = target_of(facts, today)
-    years = known_years(facts, target, task)
-    parts: list[str] = []
-    question = {
-        "my_cap": f"{target}年的大病保险最高支付限额",
-        "my_waiting": f"{target}年参保的等待期",
-        "my_benefit_start": f"{target}年从哪天开始享受待遇",
-    }.get(task or "", "")
-    if state.task == "what_if" and state.what_if:
-        question = (f"如果补缴{state.what_if.backpay}年，{target}年的等待期会怎样"
-                    if state.what_if.kind == "backpay" else f"如果{target}年继续参保，封顶线会怎样")
-    group = norm_group(facts.group)
-    if group == "newborn" and facts.born:
-        parts.append(f"孩子{facts.born.year}年{facts.born.month}月{facts.born.day}日出生")
-    elif group and group != "general":
-        parts.append(f"身份是{GROUP_NAMES.get(group, group)}")
-    by_status: dict[str, list[int]] = {}
-    for y in years:
-        by_status.setdefault(facts.years.get(y, "?"), []).append(y)
-    if years and state.what_if is None and facts.years.get(target, "insured") == "insured":
-        by_status.setdefault("insured", []).append(target)  # the year asked about is counted insured
-    names = {"insured": "在重庆参加居民医保", "elsewhere": "在外地参加居民医保",
-             "employee": "参加职工医保", "uninsured": "没有参保"}
-    for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
-        parts.append(years_text(by_status[status]) + names[status])
-    if cap_task(state):
-        zero = [y for y in years if facts.zero_claim.get(y)]
-        claimed = [y for y in years if facts.zero_claim.get(y) is False]
-        if zero:
-            parts.append(years_text(zero) + "一次都没有用医保报销")
-        if claimed:
-            parts.append(years_text(claimed) + "有过报销")
-        if facts.reward_used:
-            parts.append(years_text(facts.reward_used) + "大病保险用过激励额度")
-        elif facts.reward_used == [] and incentive_years(facts, target):
-            parts.append("大病保险没有用过激励额度")
-    broken = broken_years(facts, target) if span(facts, target, task) else []
-    if broken and not cap_task(state) and facts.backpaid is not None:
-        parts.append(f"补缴了{facts.backpaid}年" if facts.backpaid else "没有补缴")
-    paid = facts.paid_on
-    if paid:
-        parts.append(f"{target}年的保费是{paid.year}年{paid.month}月{paid.day}日交的")
-    elif facts.paid_month:
-        y, m = facts.paid_month.split("-")
-        parts.append(f"{target}年的保费是{int(y)}年{int(m)}月交的")
-    elif not cap_task(state) and task != "my_benefit_start":
-        parts.append(f"{target}年的保费在集中参保期内缴纳")
-    head = f"您想知道{question}；" if question else ""
-    return "我理解的是：" + head + "，".join(parts or ["还没有您的参保情况"]) + "。对吗？"
 
 
 def to_history(state: State, today: dt.date):

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.models import Option
+from bot.models import Option, Source
 
 STATE_VERSION = 1
 
@@ -76,5 +76,10 @@ class State(BaseModel):
     topic_task: Task | None = None  # the personal question closest to the last FAQ answer
     topic_turn: int = 0             # ... given on this turn
     paused: bool = False  # a detour was answered; the bot offered to continue the calculation
+    last_task: Task | None = None  # the form last computed: a correction after its result reopens it
+    last_details: str = ""         # the steps, year table and caveats of the last result (依据)
+    last_sources: list[Source] = Field(default_factory=list)  # ... and its cited excerpts
+    plan_asked: bool = False  # "还没交": asked once when it will be paid
+    whole: bool = False   # this turn's message told the whole history a form needed
     forget: bool = False  # set by "忘记我": the session layer deletes the stored record
     turns: int = 0

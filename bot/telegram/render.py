@@ -104,9 +104,10 @@ class Block:
 
 
 def blocks_of(reply: Reply) -> list[Block]:
-    """The reply's text, then each source: its excerpt quoted, then document and article."""
+    """The reply's text, then each source: its excerpt quoted, then document and article. A
+    personal result (one with `details`) fits a phone: its excerpts come with its 依据 button."""
     blocks = [Block("text", reply.text.strip() or "…")]
-    for source in reply.sources:
+    for source in [] if reply.details else reply.sources:
         blocks.extend(_source_blocks(source))
     return blocks
 

@@ -45,8 +45,9 @@ class Talk:
     def text(self, message: str) -> str:
         return "\n".join(r.text for r in self.say(message))
 
-    def after_first(self) -> str:
-        return "\n".join(r.text for turn in self.replies[1:] for r in turn)
+    def seen(self) -> str:
+        """Everything the person was shown (as the project's scorer reads a conversation)."""
+        return "\n".join(r.text for turn in self.replies for r in turn)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_bad_input_gets_a_short_reply_and_the_question_is_still_open(message):
     assert all(len(r.text) < 400 for r in replies)
     talk.say("没有补缴")
     talk.say("对")
-    assert "4个月" in talk.after_first()
+    assert "4个月" in talk.seen()
 
 
 def test_long_paste_is_refused_politely():

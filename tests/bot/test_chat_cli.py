@@ -32,8 +32,9 @@ def chat(env, lines, *args, today="2026-11-22"):
 def test_each_reply_is_one_json_line_with_text_options_sources_and_intent(env):
     out = chat(env, ["我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？", "对"])
     assert all({"text", "options", "sources", "intent"} <= set(o) for o in out)
-    answer = out[-1]
+    answer = next(o for o in out if o["figures"])  # told whole: the result comes straight away
     assert "204,000" in answer["text"] and answer["figures"]["cap"] == 204000
+    assert "逐年封顶线" in answer["details"] and "逐年封顶线" not in answer["text"]
     assert answer["sources"][0]["document"] and answer["sources"][0]["article"]
 
 
@@ -106,3 +107,26 @@ def test_plain_output_numbers_the_options(env):
 def test_empty_session_name_is_refused_in_one_line(env):
     p = subprocess.run([*CHAT, "--session", " "], input="", capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 2 and p.stderr.startswith("yibao:") and "Traceback" not in p.stderr
+
+
+HISTORY = "我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？"
+
+
+def plain(env, lines, *args, today="2026-11-22") -> str:
+    p = subprocess.run([*CHAT, "--today", today, *args], input="\n".join(lines) + "\n",
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr[-800:]
+    return p.stdout
+
+
+def test_a_result_shows_its_figure_and_keeps_the_steps_and_excerpts_for_its_option(env):
+    shown = plain(env, [HISTORY])
+    assert "204,000元" in shown and "1. 依据" in shown
+    assert "逐年封顶线" not in shown and "〔渝医保发" not in shown
+    unfolded = plain(env, [HISTORY, "1"])  # the 依据 option by its number
+    assert "逐年封顶线：2025年 200,000元；2026年 204,000元" in unfolded and "〔渝医保发〔2025〕42号" in unfolded
+
+
+def test_explain_unfolds_the_steps_with_the_result(env):
+    shown = plain(env, [HISTORY], "--explain")
+    assert "204,000元" in shown and "逐年封顶线" in shown and "〔渝医保发〔2025〕42号" in shown

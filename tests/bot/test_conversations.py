@@ -14,7 +14,7 @@ def test_conversation_reaches_the_expected_answer(conv):
     talk = Talk(conv["today"])
     for turn in conv["turns"]:
         talk.say(turn)
-    text = talk.after_first()
+    text = talk.seen()
     assert not missing(text, conv["expect"]), text[-600:]
     for absent in conv.get("absent", []):
         assert norm(absent) not in norm(text)
@@ -29,7 +29,7 @@ def test_development_dialogue_passes(conv):
     talk = Talk(conv["today"])
     for turn in conv["turns"]:
         talk.say(turn)
-    assert not missing(talk.after_first(), conv["expect"])
+    assert not missing(talk.seen(), conv["expect"])
 
 
 def test_broken_two_years_waits_four_months_and_cites_the_notice():
@@ -45,19 +45,24 @@ def test_broken_two_years_waits_four_months_and_cites_the_notice():
     assert any(o.value == "whatif:backpay" for o in answer.options)
 
 
-def test_cap_answer_shows_the_figure_the_year_by_year_view_and_the_trace():
+def test_cap_answer_opens_with_the_figure_and_keeps_the_table_and_trace_for_details():
     talk = Talk("2026-11-22")
-    talk.say("我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？")
-    answer = talk.say("对")[-1]
-    assert "204,000元（20.4万元）" in answer.text
-    assert "逐年封顶线：2025年 200,000元；2026年 204,000元" in answer.text
-    assert "2025年零报销" in answer.text  # the engine's own trace sentence
+    summary, answer = talk.say("我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？")
+    assert summary.text.startswith("按您说的情况：") and "对吗" not in summary.text  # told whole: no question
+    assert answer.text.startswith("2026年您的大病保险最高支付限额是204,000元（20.4万元）。（基础200,000元，零报销激励4,000元。）")
+    assert len(answer.text.splitlines()) <= 3  # fits a phone
+    assert "逐年封顶线：2025年 200,000元；2026年 204,000元" in answer.details
+    assert "2025年零报销" in answer.details  # the engine's own trace sentence
     assert answer.figures["cap"] == 204000
+    assert answer.options[0].value == "details"
+    assert talk.text("依据") == answer.details
+    assert talk.say("details")[0].text == answer.details
 
 
 def test_summary_is_one_sentence_asking_for_confirmation():
     talk = Talk("2026-11-22")
-    reply = talk.say("我2025年交了，2026年没交，2027年要等多久？补缴了1年")[-1]
+    talk.say("我2025年交了，2026年没交，2027年要等多久？")
+    reply = talk.say("补缴了1年")[-1]
     assert reply.text.startswith("我理解的是：") and reply.text.endswith("对吗？")
     assert "2026年没有参保" in reply.text and "补缴了1年" in reply.text
     assert [o.value for o in reply.options] == ["yes", "no"]

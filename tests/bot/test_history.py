@@ -5,13 +5,13 @@ import datetime as dt
 
 import pytest
 
+from bot.answers.summary import summary
 from bot.conversation.history import (
     apply_slots,
     broken_years,
     coming_year,
     next_need,
     span,
-    summary,
     target_of,
     to_history,
 )

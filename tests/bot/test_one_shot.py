@@ -6,9 +6,13 @@ import json
 import subprocess
 import sys
 
-from bot.conversation.oneshot import one_shot
+from bot.conversation.dialogue import respond
 
 TODAY = dt.date(2026, 11, 22)
+
+
+def one_shot(message: str, today: dt.date):
+    return respond(None, message, today, once=True)[0]
 
 
 def test_every_fact_in_one_message_gives_the_figure_and_the_facts_used():
@@ -31,7 +35,7 @@ def test_missing_years_are_named_instead_of_guessed():
 
 
 def test_a_personal_figure_that_cannot_be_worked_out_states_the_general_rule_with_its_figure():
-    replies = one_shot("去年一次医保都没用 今年的封顶线能加好多", dt.date(2027, 3, 1))
+    replies = one_shot("我去年一次医保都没用，我今年的封顶线能加好多", dt.date(2027, 3, 1))
     assert replies[0].text.startswith("一般规定：") and "4000元" in replies[0].text and "24万" in replies[0].text
     assert replies[0].sources  # the rule's own document and article
     assert "还需要知道" in replies[-1].text and "是否参保" in replies[-1].text

@@ -37,13 +37,15 @@ def option(replies: list[dict], label: str) -> str:
     return next(o["value"] for r in replies for o in r["options"] if o["label"] == label)
 
 
-def test_a_history_confirmed_with_its_option_gives_the_cap(client):
-    session, summary = say(client, None, HISTORY)
-    assert summary[-1]["text"].startswith("我理解的是")
-    _, answer = say(client, session, option(summary, "对"))
-    assert "204,000元" in answer[0]["text"]
-    assert "医保经办机构" in answer[0]["text"]
-    assert answer[0]["sources"] and answer[0]["sources"][0]["excerpt"]
+def test_a_history_told_whole_gives_the_cap_and_its_steps_on_request(client):
+    session, replies = say(client, None, HISTORY)
+    summary, answer = replies[0], replies[-1]
+    assert summary["text"].startswith("按您说的情况")
+    assert "204,000元" in answer["text"]
+    assert "医保经办机构" in answer["text"]
+    assert answer["sources"] and answer["sources"][0]["excerpt"]
+    _, steps = say(client, session, option([answer], "依据"))
+    assert "逐年封顶线" in steps[0]["text"]
 
 
 def test_the_server_issues_an_unguessable_session_id(client):
@@ -65,30 +67,30 @@ def test_a_session_id_the_server_did_not_issue_is_404(client, store):
 def test_a_conversation_continues_in_a_second_app_on_the_same_file(db):
     first_store = SQLiteStore(db)
     with client_on(create_app(first_store, ROOMY)) as first:
-        session, summary = say(first, None, HISTORY)
+        session, answer = say(first, None, HISTORY)
     first_store.close()
     second_store = SQLiteStore(db)
     with client_on(create_app(second_store, ROOMY)) as second:
-        _, answer = say(second, session, option(summary, "对"))
+        _, steps = say(second, session, option(answer, "依据"))
     second_store.close()
-    assert "204,000元" in answer[0]["text"]
+    assert "逐年封顶线" in steps[0]["text"] and "204000" in steps[0]["text"]
 
 
 def test_two_sessions_do_not_share_what_was_said(client):
-    _, summary = say(client, None, HISTORY)
+    _, answer = say(client, None, HISTORY)
     other, _ = say(client, None, "你好")
-    _, replies = say(client, other, option(summary, "对"))
-    assert not any("204,000元" in r["text"] for r in replies)
+    _, replies = say(client, other, option(answer, "依据"))
+    assert not any("204000" in r["text"] or "204,000" in r["text"] for r in replies)
 
 
 def test_forgetting_a_session_deletes_its_record_and_retires_its_id(client, store):
-    session, summary = say(client, None, HISTORY)
+    session, answer = say(client, None, HISTORY)
     assert store.raw(f"http:local:{session}") is not None
     response = client.delete(f"/api/chat/{session}")
     assert response.status_code == 200
     assert response.json() == {"session": session, "forgotten": True}
     assert store.raw(f"http:local:{session}") is None
-    again = client.post("/api/chat", json={"session": session, "message": option(summary, "对")})
+    again = client.post("/api/chat", json={"session": session, "message": option(answer, "依据")})
     assert again.status_code == 404
 
 
@@ -98,8 +100,8 @@ def test_forget_me_in_the_chat_empties_the_record_and_keeps_the_session(client, 
     assert replies and replies[0]["text"]
     kept = store.raw(f"http:local:{session}")
     assert kept is not None and "2025" not in kept
-    _, after = say(client, session, "yes")
-    assert not any("204,000元" in r["text"] for r in after)
+    _, after = say(client, session, "依据")
+    assert not any("204,000元" in r["text"] or "204000" in r["text"] for r in after)
 
 
 def test_an_id_card_and_a_phone_number_are_neither_stored_nor_logged(client, store, caplog):

@@ -76,8 +76,9 @@ def test_clause_facts_give_each_year_its_status(text, expected):
 @pytest.mark.parametrize("text, all_insured, none_insured", [
     ("一直都在交", True, False),
     ("每年都交了", True, False),
-    ("2025和2026年都交了", True, False),
-    ("2025和2026年都没交", False, True),
+    ("2025和2026年都交了", False, False),  # 都 covers the years listed, not the years not named
+    ("2025和2026年都没交", False, False),
+    ("从2025年起每年都交了", True, False),  # a range open to the year asked about
     ("一直没参保", False, True),
     ("2025年交了", False, False),
     ("25年在成都参保的", False, False),
@@ -329,7 +330,8 @@ def test_asking_whether_it_counts_as_continuous_is_not_saying_so():
 
 def test_not_even_one_year_is_not_a_count_of_one():
     slots = extract("2025到2027年我一年都没交过", TODAY)
-    assert slots.broken_count is None and slots.none_insured
+    assert slots.broken_count is None
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured"), (2027, "uninsured")]
 
 
 def test_two_years_without_a_claim_said_with_a_count():
@@ -339,13 +341,52 @@ def test_two_years_without_a_claim_said_with_a_count():
 @pytest.mark.parametrize("text", ["2025年和2026年我都忘了交", "25、26年都漏交了", "2025到2026年都没顾上交"])
 def test_a_negation_after_都_covers_the_whole_list(text):
     slots = extract(text, TODAY)
-    assert slots.none_insured and not slots.all_insured
+    assert not slots.none_insured and not slots.all_insured  # nothing said of the other years
     assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured"), (2026, "uninsured")]
 
 
 def test_an_incentive_used_is_not_a_year_without_claims():
     assert facts("2025年用过大病保险的激励额度") == [(2025, "reward_used")]
-    assert facts("2025年没用过激励额度") == []
+    assert facts("2025年没用过激励额度") == [(2025, "reward_unused")]
+
+
+@pytest.mark.parametrize("text", ["2028年报销过，激励额度没用过", "2028年报销过，没有用过激励的额度"])
+def test_a_negation_stays_in_its_clause_and_subject(text):
+    assert facts(text) == [(2028, "claimed"), (2028, "reward_unused")]
+
+
+def test_every_year_reimbursed_and_the_incentive_not_used_are_two_subjects():
+    slots = extract("每年都有报销，激励额度没用过", TODAY)
+    assert slots.statuses == ["claimed", "reward_unused"]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("2025、2026年都交了，2027年到2030年没交", [2027, 2028, 2029, 2030]),
+    ("二〇二六年到二〇三〇年都没交", [2026, 2027, 2028, 2029, 2030]),
+    ("27年至29年没交", [2027, 2028, 2029]),
+    ("25、26两年其实没交，27年才交", [2025, 2026]),
+])
+def test_a_range_or_list_with_年_on_each_year_covers_every_year(text, years):
+    assert sorted(f.year for f in extract(text, TODAY).facts if f.status == "uninsured") == years
+
+
+@pytest.mark.parametrize("text", ["以前从来没断过", "没有断过，一直在交"])
+def test_never_broken_is_enrolment_not_a_break(text):
+    slots = extract(text, TODAY)
+    assert slots.all_insured and slots.statuses == ["insured"]
+
+
+@pytest.mark.parametrize("text, insured", [
+    ("2025年开始交的，一直交到2029年，2030、2031年都没交", [2025, 2026, 2027, 2028, 2029]),
+    ("2027年才开始交，一直交到2029年", [2027, 2028, 2029]),
+    ("一直交到2027年", [2025, 2026, 2027]),
+])
+def test_paying_until_a_year_covers_every_year_from_the_first(text, insured):
+    assert sorted(f.year for f in extract(text, TODAY).facts if f.status == "insured") == insured
+
+
+def test_a_count_before_the_back_payment_verb_is_the_years_back_paid():
+    assert extract("两年都补缴了", TODAY).backpaid == 2
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -56,8 +56,13 @@ async def test_a_calculation_by_buttons_ends_in_the_managers_figure_with_cited_e
     assert "元" in expected[0]
     shown = h.sent()[-len(expected):]
     assert [m["text"].split("\n")[0] for m in shown] == [t.split("\n")[0] for t in expected]
-    assert any(e["type"] == "blockquote" for m in shown for e in m.get("entities", [])), \
-        "the answer quotes its sources"
+    answer = shown[-1]
+    assert len(answer["text"].splitlines()) <= 3, "the figure fits a phone"
+    assert not any(e["type"] == "blockquote" for e in answer.get("entities", []))
+    await h.tap(answer, data_of(answer, "依据"))
+    steps = h.sent()[-1]
+    assert "依据" in steps["text"] and any(e["type"] == "blockquote" for e in steps.get("entities", [])), \
+        "the 依据 button shows the steps and quotes the sources"
 
 
 async def test_years_ticked_on_buttons_reach_the_manager_as_one_answer(real_bot):

@@ -32,6 +32,13 @@ def test_excerpt_is_quoted_with_its_document_and_article():
     assert seen(html) == "等待期为3个月。\n设置参保等待期<3个月>\n——渝医保发〔2025〕37号，第五条"
 
 
+def test_a_personal_result_keeps_its_excerpts_for_its_依据_button():
+    reply = Reply(text="2026年您的大病保险最高支付限额是204,000元。", details="依据：\n· 2025年零报销", sources=[
+        Source(document="渝医保发〔2025〕42号", article="三", excerpt="次年提高大病保险最高支付限额4000元")])
+    (html,) = render_html(reply)
+    assert "blockquote" not in html and seen(html) == "2026年您的大病保险最高支付限额是204,000元。"
+
+
 def test_long_reply_is_split_between_sentences_within_the_limit():
     sentence = "连续参保满4年后，每多参保1年，大病保险最高支付限额提高1000元。"
     text = sentence * 300
