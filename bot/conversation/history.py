@@ -19,11 +19,13 @@ What each question needs (渝医保发〔2025〕37号):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.conversation.state import Facts, State
+from intents.slots import Slots
 
 FIRST_YEAR = 2025
 ADULT_AGE = 18
@@ -84,7 +86,8 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
     if task in ("my_waiting", "my_benefit_start") and group in NO_NEW_WAITING:
         return []
     if group == "newborn" and facts.born:
-        paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
+        month = _paid(facts)
+        paid = facts.paid_on or (dt.date(month[0], month[1], 1) if month else None)
         if (paid or dt.date(target, 1, 1)) - facts.born < TWO_YEARS:
             return []  # 五.1: enrolled before two years of age, no broken years counted
         # a child first insured at two or older: the years since birth are asked about
@@ -183,18 +186,13 @@ def paid_date(facts: Facts, target: int) -> dt.date | None:
 
 # --- filling facts from the intents extractor's slots -------------------------------------
 
-def _get(slots: Any, name: str, default=None):
-    value = getattr(slots, name, default)
-    return default if value is None else value
-
-
-def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
+def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
     """File every fact found in one message; returns the years said both ways (contradictions).
 
     `context_years` are the years the bot just asked about: "都交了" / "都没交" apply to them.
     """
     said: dict[int, set[str]] = {}
-    facts_said = list(_get(slots, "facts", []))
+    facts_said = list(slots.facts)
     zero = {int(f.year) for f in facts_said if f.status == "zero_claim"}
     for fact in facts_said:
         if fact.status == "claimed" and int(fact.year) in zero:
@@ -221,40 +219,40 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
     for y in conflicts:
         facts.years.pop(y, None)
     context = [y for y in context_years if y not in said]
-    if _get(slots, "all_insured", False):
+    if slots.all_insured:
         for y in context:
             facts.years[y] = "insured"
-    if _get(slots, "none_insured", False):
+    if slots.none_insured:
         for y in context:
             facts.years[y] = "uninsured"
-    target = _get(slots, "target_year")
+    target = slots.target_year
     told = [int(f.year) for f in facts_said]
-    untold = [int(y) for y in _get(slots, "years", []) if int(y) not in told]
+    untold = [int(y) for y in slots.years if int(y) not in told]
     if target and untold and max(untold) > int(target):
         target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
     if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
         facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
-        facts.target_inferred = bool(_get(slots, "target_inferred", False))
-    if _get(slots, "backpaid") is not None:
-        facts.backpaid = int(_get(slots, "backpaid"))
-    paid_on = _get(slots, "paid_on")
+        facts.target_inferred = bool(slots.target_inferred)
+    if slots.backpaid is not None:
+        facts.backpaid = int(slots.backpaid)
+    paid_on = slots.paid_on
     if isinstance(paid_on, dt.date):
         facts.paid_on, facts.paid_month = paid_on, None
-    month = _get(slots, "paid_month")
+    month = slots.paid_month
     if month and not isinstance(paid_on, dt.date):
         facts.paid_month = _month_text(month)
         facts.paid_on = None
-    if facts.paid_on is None and facts.paid_month is None and isinstance(_get(slots, "born"), dt.date):
-        others = [d for d in _get(slots, "dates", []) if d != _get(slots, "born") and d > _get(slots, "born")]
+    if facts.paid_on is None and facts.paid_month is None and isinstance(slots.born, dt.date):
+        others = [d for d in slots.dates if d != slots.born and d > slots.born]
         if others:  # "孩子3月1日出生，7月15日参的保": the other date is the payment
             facts.paid_on = others[-1]
-    born = _get(slots, "born")
+    born = slots.born
     child = isinstance(born, dt.date) and today.year - born.year < ADULT_AGE
     if child:  # an adult's birth date ("我1990年出生") says nothing the rules use
         facts.born = born
         if facts.group is None:
             facts.group = "newborn"
-    group = norm_group(_get(slots, "group"))
+    group = norm_group(slots.group)
     if group and (group != "newborn" or child or facts.born or born is None):
         facts.group = group  # (a newborn's birth date is asked for; an adult's is no newborn)
     return conflicts
@@ -273,16 +271,16 @@ def _month_text(month: Any) -> str | None:
     return None
 
 
-def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
+def apply_count(facts: Facts, slots: Slots, today: dt.date, task: str | None) -> None:
     """"断了两年" with no years named: the two years right before the year asked about;
     "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
-    n = _get(slots, "broken_count")
+    n = slots.broken_count
     target = target_of(facts, today)
-    if any(int(f.year) < target and f.status in INSURANCE for f in _get(slots, "facts", [])):
+    if any(int(f.year) < target and f.status in INSURANCE for f in slots.facts):
         return  # the years are named: the count says nothing more
-    kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
-        or [k for k in _get(slots, "statuses", []) if k == "insured"]
-    counted = _get(slots, "insured_count")
+    kinds: list[str] = [k for k in slots.statuses if k in ("elsewhere", "employee")] \
+        or [k for k in slots.statuses if k == "insured"]
+    counted = slots.insured_count
     if counted and not n and len(kinds) == 1:
         for y in span(facts, target, task)[-int(counted):]:
             facts.years.setdefault(y, kinds[0])  # type: ignore[arg-type]
@@ -300,12 +298,12 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
         facts.years[before[-1]] = "insured"  # a break of n years ends an insured stretch
 
 
-def has_history_facts(slots: Any) -> bool:
+def has_history_facts(slots: Slots) -> bool:
     """Whether a message states anything about the member's history."""
     return bool(
-        _get(slots, "facts", []) or _get(slots, "all_insured", False) or _get(slots, "none_insured", False)
-        or _get(slots, "backpaid") is not None or _get(slots, "paid_on") or _get(slots, "paid_month")
-        or _get(slots, "born") or _get(slots, "group") or _get(slots, "broken_count")
+        slots.facts or slots.all_insured or slots.none_insured
+        or slots.backpaid is not None or slots.paid_on or slots.paid_month
+        or slots.born or slots.group or slots.broken_count
     )
 
 
