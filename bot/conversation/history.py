@@ -15,11 +15,13 @@ What each question needs (渝医保发〔2025〕37号):
 - for the waiting period, only when the years right before are broken: back-paid years
   (五.1 "每补缴1年可以减少1个月变动等待期");
 - for the day benefits start: when the contribution was paid (五.3).
+Each personal question is a form (`FORMS`): the facts it needs in the order they are asked,
+each fact a check (`FACT_CHECKS`) that names what is missing.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -127,38 +129,103 @@ def cap_task(state: State) -> bool:
     return state.task == "my_cap"
 
 
-def next_need(state: State, today: dt.date) -> Need | None:
-    """The first fact the current question still lacks, or None when it can be computed."""
-    facts, task = state.facts, state.task
-    target = target_of(facts, today)
-    group = norm_group(facts.group)
-    if group == "newborn" and facts.born is None:
-        return Need(slot="born")
-    if group == "newborn" and facts.born and _paid(facts) is None \
-            and dt.date(target, 1, 1) - facts.born < TWO_YEARS <= dt.date(target, 12, 31) - facts.born:
-        return Need(slot="paid_on")  # first insured before two years of age or not (五.1): the day decides
-    years = span(facts, target, task)
-    missing = [y for y in years if y not in facts.years]
-    if missing:
-        return Need(slot="years", years=missing)
-    if cap_task(state):
-        unclear = [y for y in years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
-        if unclear:
-            return Need(slot="zero_claim", years=unclear)
-        if facts.reward_used is None and incentive_years(facts, target):
-            return Need(slot="reward_used", years=incentive_years(facts, target))
+class _Asked(BaseModel):
+    """What every fact check reads: the state, the year asked about, and the years before it."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    state: State
+    today: dt.date
+    target: int
+    years: list[int]
+
+
+def _need_born(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    return Need(slot="born") if norm_group(facts.group) == "newborn" and facts.born is None else None
+
+
+def _need_child_paid_on(a: _Asked) -> Need | None:
+    """A child who turns two in the year asked about: the payment day decides whether the years
+    since birth count (五.1 "新生儿等特殊群体" read as first insured before two years of age)."""
+    facts = a.state.facts
+    if norm_group(facts.group) != "newborn" or facts.born is None or _paid(facts) is not None:
         return None
-    broken = broken_years(facts, target) if years else []
-    if broken and facts.backpaid is None and not (task == "what_if" and state.what_if
-                                                  and state.what_if.kind == "backpay"):
-        return Need(slot="backpaid", years=broken)
-    if task == "my_benefit_start" and facts.paid_on is None:
-        paid = _paid(facts)
-        if paid is None or not _month_is_enough(paid, target, facts):
-            return Need(slot="paid_on")
-    if task == "my_waiting" and _paid(facts) is None and group not in NO_NEW_WAITING \
-            and (today > collection_end(target) or group == "newborn"):
-        return Need(slot="paid_on")  # paid in the collection period or not: it changes the months
+    turns_two = dt.date(a.target, 1, 1) - facts.born < TWO_YEARS <= dt.date(a.target, 12, 31) - facts.born
+    return Need(slot="paid_on") if turns_two else None
+
+
+def _need_years(a: _Asked) -> Need | None:
+    missing = [y for y in a.years if y not in a.state.facts.years]
+    return Need(slot="years", years=missing) if missing else None
+
+
+def _need_zero_claim(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    unclear = [y for y in a.years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
+    return Need(slot="zero_claim", years=unclear) if unclear else None
+
+
+def _need_reward_used(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    years = incentive_years(facts, a.target)
+    return Need(slot="reward_used", years=years) if facts.reward_used is None and years else None
+
+
+def _need_backpaid(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    broken = broken_years(facts, a.target) if a.years else []
+    return Need(slot="backpaid", years=broken) if broken and facts.backpaid is None else None
+
+
+def _need_start_paid_on(a: _Asked) -> Need | None:
+    """The day benefits start follows the payment day; a month from September to December is enough."""
+    facts = a.state.facts
+    paid = _paid(facts)
+    if facts.paid_on is None and (paid is None or not _month_is_enough(paid, a.target, facts)):
+        return Need(slot="paid_on")
+    return None
+
+
+def _need_waiting_paid_on(a: _Asked) -> Need | None:
+    """Asked after the collection period of the year (or for a newborn), whether the payment was
+    inside it changes the months (42号 三); before it, the summary says it is assumed."""
+    facts = a.state.facts
+    group = norm_group(facts.group)
+    if _paid(facts) is not None or group in NO_NEW_WAITING:
+        return None
+    return Need(slot="paid_on") if a.today > collection_end(a.target) or group == "newborn" else None
+
+
+FACT_CHECKS: dict[str, Callable[[_Asked], Need | None]] = {
+    "born": _need_born, "child_paid_on": _need_child_paid_on, "years": _need_years,
+    "zero_claim": _need_zero_claim, "reward_used": _need_reward_used, "backpaid": _need_backpaid,
+    "start_paid_on": _need_start_paid_on, "waiting_paid_on": _need_waiting_paid_on,
+}
+# The forms: for each personal question, the facts it needs, in the order they are asked.
+FORMS: dict[str, tuple[str, ...]] = {
+    "my_cap": ("born", "child_paid_on", "years", "zero_claim", "reward_used"),
+    "my_waiting": ("born", "child_paid_on", "years", "backpaid", "waiting_paid_on"),
+    "my_benefit_start": ("born", "child_paid_on", "years", "backpaid", "start_paid_on"),
+    "what_if:continue": ("born", "child_paid_on", "years", "zero_claim", "reward_used"),
+    "what_if:backpay": ("born", "child_paid_on", "years"),  # (the what-if names the years back-paid)
+}
+
+
+def form_of(state: State) -> str:
+    if state.task == "what_if":
+        return "what_if:" + (state.what_if.kind if state.what_if is not None else "continue")
+    return state.task or "my_cap"
+
+
+def next_need(state: State, today: dt.date) -> Need | None:
+    """The first fact the current question's form still lacks, or None when it can be computed."""
+    target = target_of(state.facts, today)
+    asked = _Asked(state=state, today=today, target=target, years=span(state.facts, target, state.task))
+    for fact in FORMS[form_of(state)]:
+        need = FACT_CHECKS[fact](asked)
+        if need is not None:
+            return need
     return None
 
 
