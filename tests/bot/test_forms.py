@@ -212,7 +212,8 @@ def test_a_history_the_rules_refuse_becomes_a_question_about_the_facts():
     talk.say("2026年用过激励额度")
     reply = talk.say("对")[-1]
     assert "validation" not in reply.text and "Value error" not in reply.text
-    assert reply.intent in ("conflict", "my_cap")
+    assert reply.intent == "conflict" and "2026年既是零报销年度又使用了奖励额度" in reply.text
+    assert talk.say("2026年报销过")[-1].intent == "confirm"  # the corrected fact, confirmed again
 
 
 def test_a_correction_after_a_straight_result_reopens_the_same_question():
