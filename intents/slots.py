@@ -174,7 +174,8 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
         if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE \
                 and not text.endswith("除了", 0, m.start()):  # 除了30年没交: a year
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
-            names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start())
+            names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start()) \
+                or _YEAR_SUBJECT.match(text, m.end())  # 25年交了26年也交了: 26年 is what 也交了 is said of
             if not (near_now and names_year):
                 continue  # 交了12年: a count; but 交了27年的, 断了26年交了 name years
         values = [_year_value(t, True) for t in tokens]
@@ -202,6 +203,7 @@ def years_in(text: str, today: dt.date) -> tuple[list[tuple[int, int]], list[int
     return [(span.start, year) for span in spans for year in span.years], invalid
 
 
+_YEAR_SUBJECT = re.compile(r"\s*(?:年\s*)?(?:也|都|又|还|没|就|才)")
 _AFTER_BREAK = re.compile(r"断保了?\s*$")
 _GROUP_GAP = re.compile(r"^[\s、和与及跟/年都也还]*$")
 

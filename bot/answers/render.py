@@ -7,11 +7,11 @@ the trace's own sentences, so nothing here computes or invents a figure.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from bot.conversation import history as hist
 from bot.conversation.state import State
 from bot.models import Option, Reply, Source
+from rules.models import Result, Step
 
 CAVEAT = "以上是按您提供的情况估算的，具体以医保经办机构核定为准。"
 HOTLINE = "如有疑问，可拨打医保服务热线12393。"
@@ -33,11 +33,11 @@ def day(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _steps(result: Any, prefixes: tuple[str, ...]) -> list[Any]:
+def _steps(result: Result, prefixes: tuple[str, ...]) -> list[Step]:
     return [s for s in result.trace if str(s.rule).startswith(prefixes)]
 
 
-def _explain(steps: list[Any]) -> str:
+def _explain(steps: list[Step]) -> str:
     lines = []
     for step in steps[:MAX_STEPS]:
         text = str(step.text).strip()
@@ -46,7 +46,7 @@ def _explain(steps: list[Any]) -> str:
     return "\n".join(f"· {line}" for line in lines)
 
 
-def _sources(steps: list[Any]) -> list[Source]:
+def _sources(steps: list[Step]) -> list[Source]:
     """One or two verbatim excerpts, the steps that changed a figure first."""
     seen: set[tuple[str, str]] = set()
     out: list[Source] = []
@@ -63,11 +63,11 @@ def _sources(steps: list[Any]) -> list[Source]:
     return out
 
 
-def cap_sentence(result: Any) -> str:
+def cap_sentence(result: Result) -> str:
     return f"{result.target_year}年您的大病保险最高支付限额是{yuan(result.cap.effective)}。"
 
 
-def cap_table(result: Any) -> str:
+def cap_table(result: Result) -> str:
     """One line per year: "2025年 200,000元；2026年 204,000元"."""
     rows = []
     for row in result.cap_by_year:
@@ -78,7 +78,7 @@ def cap_table(result: Any) -> str:
     return "逐年封顶线：" + "；".join(rows) + "。" if len(rows) > 1 else ""
 
 
-def waiting_sentence(result: Any) -> str:
+def waiting_sentence(result: Result) -> str:
     w = result.waiting
     if not w.applies:
         text = f"{result.target_year}年您没有等待期。"
@@ -96,7 +96,7 @@ def waiting_sentence(result: Any) -> str:
     return text
 
 
-def start_sentence(result: Any) -> str:
+def start_sentence(result: Result) -> str:
     if result.benefits_from is None:
         return "待遇开始的日期要看您哪天缴费，告诉我缴费日期就能算出来。"
     w = result.waiting
@@ -105,7 +105,7 @@ def start_sentence(result: Any) -> str:
     return f"您从{day(result.benefits_from)}起可以享受医保待遇。"
 
 
-def _next_options(state: State, result: Any, kind: str) -> list[Option]:
+def _next_options(state: State, result: Result, kind: str) -> list[Option]:
     options: list[Option] = []
     if kind == "cap":
         options.append(Option(label="如果明年继续参保呢？", value="whatif:continue"))
@@ -120,7 +120,7 @@ def _next_options(state: State, result: Any, kind: str) -> list[Option]:
     return options
 
 
-def cap_why(result: Any) -> str:
+def cap_why(result: Result) -> str:
     """One sentence: what the cap is made of."""
     c = result.cap
     parts = [f"基础{c.base:,}元"]
@@ -137,7 +137,7 @@ def cap_why(result: Any) -> str:
     return "（" + "，".join(parts) + "。）"
 
 
-def answer(state: State, result: Any, today: dt.date, baseline: Any | None = None) -> list[Reply]:
+def answer(state: State, result: Result, today: dt.date, baseline: Result | None = None) -> list[Reply]:
     """The reply to a confirmed personal question: the figure and one sentence of why first
     (it fits a phone), then in `details` the steps, the year-by-year table and the caveats."""
     task = state.task
@@ -175,7 +175,7 @@ def answer(state: State, result: Any, today: dt.date, baseline: Any | None = Non
     topic = ("封顶线",) if is_cap else ("等待期", "待遇", "缴费日期")
     details.extend([str(c) for c in result.caveats
                     if "经办" not in str(c) and any(t in str(c) for t in topic)][:1])
-    figures = {"target_year": result.target_year}
+    figures: dict[str, int | str | None] = {"target_year": result.target_year}
     if is_cap:
         figures["cap"] = result.cap.effective
     else:

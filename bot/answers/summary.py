@@ -62,8 +62,8 @@ def summary(state: State, today: dt.date) -> str:
     elif paid:
         parts.append(f"{target}年的保费是{paid.year}年{paid.month}月{paid.day}日交的")
     elif facts.paid_month:
-        y, m = facts.paid_month.split("-")
-        parts.append(f"{target}年的保费是{int(y)}年{int(m)}月交的")
+        year, month = facts.paid_month.split("-")
+        parts.append(f"{target}年的保费是{int(year)}年{int(month)}月交的")
     elif not hist.cap_task(state) and task != "my_benefit_start" and group not in hist.NO_NEW_WAITING:
         parts.append(f"{target}年的保费在集中参保期内缴纳")
     head = f"您想知道{question}；" if question else ""

@@ -28,15 +28,26 @@ from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation import privacy
 from bot.conversation.fill import FILL, Said, said_value
+from bot.conversation.reading import (
+    CONVERSATION,
+    FIRST_PERSON,
+    OWN_FIGURE,
+    TASKS,
+    asks,
+    is_faq,
+    likely_task,
+    menu_choice,
+    menu_task,
+    of_oneself,
+    task_by_words,
+    tasks_named,
+)
 from bot.conversation.router import Decision, split_comparison, split_questions, understand
 from bot.conversation.state import Facts, State, WhatIf
 from bot.models import Option, Reply
 from intents.slots import Slots, extract
 
-TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
-CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 MAX_CHARS = 500
-LIKELY_TASK = 0.2  # a task intent this close is taken when the message states one's history
 
 _CONTINUE = re.compile(r"^(?:好的?|嗯|行)?[，,]?(?:继续|接着)(?:吧|来|算|计算|算吧)?[。！!.]?$")
 _DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
@@ -48,7 +59,6 @@ _CHILD = re.compile(r"孩子|娃|宝宝|小孩|新生儿")
 _ASKS_OWN = re.compile(r"算一下|算算|帮我算|计算一下|我的|我家")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
 _CORRECTION = re.compile(r"不对|错了|说错|搞错|其实|应该是|改一下|更正|纠正|不是")
-FIRST_PERSON = re.compile(r"我(?!想问|想咨询|想了解|问一下|问下)|本人|俺")
 
 
 def _extract(text: str, today: dt.date) -> Slots:
@@ -136,9 +146,9 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
     named = tasks_named(text)
     if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
-    intent = _task_by_words(text, decision, intent)
+    intent = task_by_words(text, decision, intent)
     return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
-                   asks=_asks(text))
+                   asks=asks(text))
 
 
 def _personal(text: str) -> bool:
@@ -159,17 +169,13 @@ class Rule:
     handle: Callable[[State, Message, dt.date], list[Reply] | None]
 
 
-def _is_faq(intent: str | None) -> bool:
-    return intent is not None and intent not in TASKS and intent not in CONVERSATION
-
-
 def _answers_pending(st: State, msg: Message, today: dt.date) -> bool:
     """Whether a message answers the question the bot is waiting on (tried on a copy)."""
     if st.task is None or st.pending not in FILL:
         return False
     if st.paused and not msg.facts_said and (msg.slots.yes is not None or _CONTINUE.match(msg.text)):
         return False  # "好，接着算" after a detour: continue, not an answer to the question
-    if _asks(_NOT_ASKING.sub("", msg.text)) and not _answers_despite_asking(st, msg):
+    if asks(_NOT_ASKING.sub("", msg.text)) and not _answers_despite_asking(st, msg):
         return False  # "还没交呢" answers; "集中参保期是什么时候？" asks something else
     if _correcting(msg.text, msg.slots) or _relevant_facts(st, msg.slots):
         return True
@@ -206,11 +212,11 @@ def _is_correction(st: State, msg: Message, today: dt.date) -> bool:
     """Facts told after a result, of the history just used: a correction of it."""
     if st.task is not None or st.last_task is None or not msg.facts_said or _is_faq_question(msg):
         return False
-    return bool(_CORRECTION.search(msg.text)) or (not msg.asks and _of_oneself(msg.text, msg.slots))
+    return bool(_CORRECTION.search(msg.text)) or (not msg.asks and of_oneself(msg.text, msg.slots))
 
 
 def _is_faq_question(msg: Message) -> bool:
-    return _is_faq(msg.intent) and msg.asks and not tasks_named(msg.text)
+    return is_faq(msg.intent) and msg.asks and not tasks_named(msg.text)
 
 
 def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
@@ -219,7 +225,7 @@ def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
     if not (st.facts.known() or st.last_task) or msg.intent in CONVERSATION:
         return False
     follow_up = st.last_task is not None or st.task is not None or msg.text.startswith("那")
-    if _is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
+    if is_faq(msg.intent) and len(msg.text) > 20 and not FIRST_PERSON.search(msg.text) and not follow_up:
         return False  # a policy question of its own
     named = _own_task_named(msg)
     return named is not None and named != st.task
@@ -237,7 +243,7 @@ def _own_task_named(msg: Message) -> str | None:
     term = _TERM_ASKED.search(said)
     if term and not tasks_named(term.group(1)) and not FIRST_PERSON.search(msg.text) and not _CHILD.search(msg.text):
         return None  # (封顶线是多少 asks the figure itself)
-    if _is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]):
+    if is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]):
         return None  # a policy question on another topic
     return named[0]
 
@@ -295,7 +301,7 @@ def _handle_paused(st: State, msg: Message, today: dt.date) -> list[Reply] | Non
 
 
 def _handle_menu(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
-    chosen = _menu_choice(st, msg.text)
+    chosen = menu_choice(st, msg.text)
     return _on_value(st, chosen, today) if chosen else None
 
 
@@ -312,7 +318,7 @@ def _handle_pick(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 
 def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
-    guess = _likely_task(msg.decision) or _menu_task(msg.text)
+    guess = likely_task(msg.decision) or menu_task(msg.text)
     if guess:  # a policy question asked with one's own history: work out one's own figure
         return _start_task(st, guess, msg.slots, msg.text, today)
     return None
@@ -320,7 +326,7 @@ def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> lis
 
 def _handle_faq_detour(st: State, msg: Message, today: dt.date) -> list[Reply]:
     # a question about the policy in the middle: answered; facts only when said of oneself
-    if msg.facts_said and _of_oneself(msg.text, msg.slots):
+    if msg.facts_said and of_oneself(msg.text, msg.slots):
         hist.apply_slots(st.facts, msg.slots, today)
     return _faq(st, msg.intent or "", today, msg.text)
 
@@ -344,8 +350,8 @@ def _handle_task(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
     named = tasks_named(msg.text) if msg.asks else []
-    guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or _likely_task(msg.decision) \
-        or (_menu_task(msg.text) if msg.asks else None)
+    guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or likely_task(msg.decision) \
+        or (menu_task(msg.text) if msg.asks else None)
     if guess:
         return _start_task(st, guess, msg.slots, msg.text, today)
     conflicts = hist.apply_slots(st.facts, msg.slots, today)
@@ -376,7 +382,7 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     if not parts:
         return None
     decisions = [_understand(p) for p in parts]
-    if any(d.kind != "match" or not _is_faq(d.intent) for d in decisions):
+    if any(d.kind != "match" or not is_faq(d.intent) for d in decisions):
         return None
     intents = list(dict.fromkeys(d.intent or "" for d in decisions))
     if comparison and len({topic_of(i) for i in intents}) != 1:
@@ -410,11 +416,11 @@ RULES: tuple[Rule, ...] = (
     Rule("own figure, history known", _own_figure_follow_up,
          lambda st, m, t: _start_task(st, _own_task_named(m) or "my_cap", m.slots, m.text, t)),
     Rule("policy question with one's history",
-         lambda st, m, t: _is_faq(m.intent) and not st.task and m.facts_said and _of_oneself(m.text, m.slots),
+         lambda st, m, t: is_faq(m.intent) and not st.task and m.facts_said and of_oneself(m.text, m.slots),
          _handle_own_history_question),
     Rule("several policy questions", lambda st, m, t: st.pending is None and m.asks and m.intent not in TASKS,
          _handle_several),
-    Rule("FAQ detour", lambda st, m, t: _is_faq(m.intent) and m.asks, _handle_faq_detour),
+    Rule("FAQ detour", lambda st, m, t: is_faq(m.intent) and m.asks, _handle_faq_detour),
     Rule("task", lambda st, m, t: m.intent in TASKS or (bool(st.task) and m.facts_said), _handle_task),
     Rule("facts without a task", lambda st, m, t: m.facts_said and not st.task, _handle_facts_alone),
     Rule("conversation", lambda st, m, t: m.intent in CONVERSATION, _handle_conversation),
@@ -442,96 +448,6 @@ ONCE_RULES: tuple[Rule, ...] = (
     Rule("several policy questions", lambda st, m, t: m.intent not in TASKS, _handle_several),
     Rule("one message: not a personal question", lambda st, m, t: m.intent not in TASKS, _handle_once_general),
 )
-
-
-# --- which task a message asks for ----------------------------------------------------------
-
-_MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting": ("等待", "等多久", "多久"),
-               "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
-
-
-TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
-              "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
-              "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
-
-
-def tasks_named(text: str) -> list[str]:
-    """The personal questions whose words a message uses (as typed or as the pipeline reads it:
-    啥子时候 -> 什么时候)."""
-    from intents.text import normalise
-
-    said = text + "\n" + normalise(text)
-    return [task for task, words in TASK_WORDS.items() if words.search(said)]
-
-
-OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
-                        r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是|等待期不|等待期没")
-CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
-
-
-def _task_by_words(text: str, decision: Decision, intent: str | None) -> str | None:
-    """Between two close questions, the personal one whose words the message uses: "2028年
-    封顶线多少" is the cap even when the waiting period ranks a little higher; "我哪天开始能
-    报销" is one's own start date even when the rule of the waiting period ranks a little
-    higher; "明年继续交的话，要等待期不" is the waiting period of next year, not a cap what-if."""
-    said = tasks_named(text)
-    if len(said) != 1 or said[0] == intent:
-        return intent
-    scores = {c.intent: c.score for c in decision.candidates[:3]}
-    if intent in TASK_WORDS:
-        return said[0]  # two personal questions: the one the message names
-    if intent == "what_if" and said[0] != "my_cap" and "补" not in text:
-        return said[0]
-    if _is_faq(intent) and said[0] in scores and FIRST_PERSON.search(text) \
-            and OWN_FIGURE.search(text) and scores[said[0]] >= max(scores.values()) - CLOSE:
-        return said[0]
-    return intent
-
-
-def _menu_choice(st: State, text: str) -> str | None:
-    """The answer to "您想了解哪一项？": an option's label or number, or its key word."""
-    for i, option in enumerate(st.options, 1):
-        if text in (option.label, str(i)):
-            return option.value
-    for value, words in _MENU_WORDS.items():
-        if any(word in text for word in words):
-            return value
-    return None
-
-
-def _menu_task(text: str) -> str | None:
-    """The personal question whose menu words a message uses (封顶 / 等多久 / 什么时候)."""
-    said = tasks_named(text)
-    if len(said) == 1:
-        return said[0]
-    menu = _menu_choice(State(), text)
-    return menu.split(":", 1)[1] if menu else None
-
-
-def _of_oneself(text: str, slots: Slots) -> bool:
-    """Facts said about one's own history ("我…", several years, a year not paid), not the
-    year a policy question names ("2026年度个人缴费标准是多少")."""
-    if slots.born or slots.paid_on or slots.paid_month or slots.group:
-        return True  # a child's birth date, the day one paid, a group: always one's own history
-    return bool(FIRST_PERSON.search(text)) or len({f.year for f in slots.facts}) > 1 \
-        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used", "reward_unused")
-               for f in slots.facts)
-
-
-def _likely_task(decision: Decision) -> str | None:
-    """With facts about one's own history, the best-ranked personal question, if plausible."""
-    for c in decision.candidates[:3]:
-        if c.intent in TASKS and c.score >= LIKELY_TASK:
-            return c.intent
-    return None
-
-
-def _asks(text: str) -> bool:
-    """Whether a message is phrased as a question (a new question, not an answer)."""
-    from intents.text import normalise
-
-    said = text + " " + normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
-    return any(word in said for word in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
 
 
 # --- forms: collect, confirm, compute -------------------------------------------------------

@@ -93,6 +93,7 @@ _NUMBER = re.compile(r"^\s*([0-9零一二两三四五六七八九十]+)\s*(年|�
 _NEGATIVE = re.compile(r"没|不|未|无|莫得|木有")
 _REWARD_POSITIVE = re.compile(r"用(?:到|过|了)|^有(?:的|过|用)?$|^用$|超过|超了", re.MULTILINE)
 _ALL = re.compile(r"都|每年|全部|全都|年年|一直")
+_ONLY = re.compile(r"只有|只是|就只|仅|除了")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
 _NOT_PAID = re.compile(r"^(?:还|暂时)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|打算交|还没去|"
                        r"还没有?缴费|过几天|下个月交|月底交|年底交", re.MULTILINE)
@@ -123,6 +124,12 @@ def fill_years(st: State, said: Said, today: dt.date) -> list[Reply] | None:
     elif said.yes is True:
         return [ask(hist.Need(slot="years", years=asked), st, today).model_copy(
             update={"text": w.YEARS_AGAIN.format(years=hist.years_text(asked))})]
+    told = {f.year: f.status for f in said.slots.facts if f.status in hist.INSURANCE and f.year in asked}
+    if chosen is None and told and _ONLY.search(said.words):  # "只有2026年没交": the others the other way
+        other = "insured" if set(told.values()) == {"uninsured"} else "uninsured"
+        for y in asked:
+            st.facts.years.setdefault(y, other)  # type: ignore[arg-type]
+        return FILLED
     if chosen is None:
         kinds = [k for k in said.slots.statuses if k in hist.INSURANCE]
         if len(kinds) != 1 or said.slots.facts:
@@ -144,6 +151,11 @@ def fill_zero_claim(st: State, said: Said, today: dt.date) -> list[Reply] | None
     if named & set(asked):  # "2025年没报销过": the other years asked about had a reimbursement
         for y in asked:
             st.facts.zero_claim.setdefault(y, y in named)
+        return FILLED
+    claimed = {f.year for f in said.slots.facts if f.status == "claimed"} & set(asked)
+    if claimed and _ONLY.search(said.words):  # "只有26年报销过": the other years had none
+        for y in asked:
+            st.facts.zero_claim.setdefault(y, y not in claimed)
         return FILLED
     chosen: set[int] | None = None
     if said.choice == "all":

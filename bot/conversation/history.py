@@ -15,15 +15,19 @@ What each question needs (渝医保发〔2025〕37号):
 - for the waiting period, only when the years right before are broken: back-paid years
   (五.1 "每补缴1年可以减少1个月变动等待期");
 - for the day benefits start: when the contribution was paid (五.3).
+Each personal question is a form (`FORMS`): the facts it needs in the order they are asked,
+each fact a check (`FACT_CHECKS`) that names what is missing.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.conversation.state import Facts, State
+from intents.slots import Slots
 
 FIRST_YEAR = 2025
 ADULT_AGE = 18
@@ -84,7 +88,8 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
     if task in ("my_waiting", "my_benefit_start") and group in NO_NEW_WAITING:
         return []
     if group == "newborn" and facts.born:
-        paid = facts.paid_on or (dt.date(*_paid(facts), 1) if _paid(facts) else None)
+        month = _paid(facts)
+        paid = facts.paid_on or (dt.date(month[0], month[1], 1) if month else None)
         if (paid or dt.date(target, 1, 1)) - facts.born < TWO_YEARS:
             return []  # 五.1: enrolled before two years of age, no broken years counted
         # a child first insured at two or older: the years since birth are asked about
@@ -124,38 +129,103 @@ def cap_task(state: State) -> bool:
     return state.task == "my_cap"
 
 
-def next_need(state: State, today: dt.date) -> Need | None:
-    """The first fact the current question still lacks, or None when it can be computed."""
-    facts, task = state.facts, state.task
-    target = target_of(facts, today)
-    group = norm_group(facts.group)
-    if group == "newborn" and facts.born is None:
-        return Need(slot="born")
-    if group == "newborn" and facts.born and _paid(facts) is None \
-            and dt.date(target, 1, 1) - facts.born < TWO_YEARS <= dt.date(target, 12, 31) - facts.born:
-        return Need(slot="paid_on")  # first insured before two years of age or not (五.1): the day decides
-    years = span(facts, target, task)
-    missing = [y for y in years if y not in facts.years]
-    if missing:
-        return Need(slot="years", years=missing)
-    if cap_task(state):
-        unclear = [y for y in years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
-        if unclear:
-            return Need(slot="zero_claim", years=unclear)
-        if facts.reward_used is None and incentive_years(facts, target):
-            return Need(slot="reward_used", years=incentive_years(facts, target))
+class _Asked(BaseModel):
+    """What every fact check reads: the state, the year asked about, and the years before it."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    state: State
+    today: dt.date
+    target: int
+    years: list[int]
+
+
+def _need_born(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    return Need(slot="born") if norm_group(facts.group) == "newborn" and facts.born is None else None
+
+
+def _need_child_paid_on(a: _Asked) -> Need | None:
+    """A child who turns two in the year asked about: the payment day decides whether the years
+    since birth count (五.1 "新生儿等特殊群体" read as first insured before two years of age)."""
+    facts = a.state.facts
+    if norm_group(facts.group) != "newborn" or facts.born is None or _paid(facts) is not None:
         return None
-    broken = broken_years(facts, target) if years else []
-    if broken and facts.backpaid is None and not (task == "what_if" and state.what_if
-                                                  and state.what_if.kind == "backpay"):
-        return Need(slot="backpaid", years=broken)
-    if task == "my_benefit_start" and facts.paid_on is None:
-        paid = _paid(facts)
-        if paid is None or not _month_is_enough(paid, target, facts):
-            return Need(slot="paid_on")
-    if task == "my_waiting" and _paid(facts) is None and group not in NO_NEW_WAITING \
-            and (today > collection_end(target) or group == "newborn"):
-        return Need(slot="paid_on")  # paid in the collection period or not: it changes the months
+    turns_two = dt.date(a.target, 1, 1) - facts.born < TWO_YEARS <= dt.date(a.target, 12, 31) - facts.born
+    return Need(slot="paid_on") if turns_two else None
+
+
+def _need_years(a: _Asked) -> Need | None:
+    missing = [y for y in a.years if y not in a.state.facts.years]
+    return Need(slot="years", years=missing) if missing else None
+
+
+def _need_zero_claim(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    unclear = [y for y in a.years if facts.years[y] in RESIDENT and y not in facts.zero_claim]
+    return Need(slot="zero_claim", years=unclear) if unclear else None
+
+
+def _need_reward_used(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    years = incentive_years(facts, a.target)
+    return Need(slot="reward_used", years=years) if facts.reward_used is None and years else None
+
+
+def _need_backpaid(a: _Asked) -> Need | None:
+    facts = a.state.facts
+    broken = broken_years(facts, a.target) if a.years else []
+    return Need(slot="backpaid", years=broken) if broken and facts.backpaid is None else None
+
+
+def _need_start_paid_on(a: _Asked) -> Need | None:
+    """The day benefits start follows the payment day; a month from September to December is enough."""
+    facts = a.state.facts
+    paid = _paid(facts)
+    if facts.paid_on is None and (paid is None or not _month_is_enough(paid, a.target, facts)):
+        return Need(slot="paid_on")
+    return None
+
+
+def _need_waiting_paid_on(a: _Asked) -> Need | None:
+    """Asked after the collection period of the year (or for a newborn), whether the payment was
+    inside it changes the months (42号 三); before it, the summary says it is assumed."""
+    facts = a.state.facts
+    group = norm_group(facts.group)
+    if _paid(facts) is not None or group in NO_NEW_WAITING:
+        return None
+    return Need(slot="paid_on") if a.today > collection_end(a.target) or group == "newborn" else None
+
+
+FACT_CHECKS: dict[str, Callable[[_Asked], Need | None]] = {
+    "born": _need_born, "child_paid_on": _need_child_paid_on, "years": _need_years,
+    "zero_claim": _need_zero_claim, "reward_used": _need_reward_used, "backpaid": _need_backpaid,
+    "start_paid_on": _need_start_paid_on, "waiting_paid_on": _need_waiting_paid_on,
+}
+# The forms: for each personal question, the facts it needs, in the order they are asked.
+FORMS: dict[str, tuple[str, ...]] = {
+    "my_cap": ("born", "child_paid_on", "years", "zero_claim", "reward_used"),
+    "my_waiting": ("born", "child_paid_on", "years", "backpaid", "waiting_paid_on"),
+    "my_benefit_start": ("born", "child_paid_on", "years", "backpaid", "start_paid_on"),
+    "what_if:continue": ("born", "child_paid_on", "years", "zero_claim", "reward_used"),
+    "what_if:backpay": ("born", "child_paid_on", "years"),  # (the what-if names the years back-paid)
+}
+
+
+def form_of(state: State) -> str:
+    if state.task == "what_if":
+        return "what_if:" + (state.what_if.kind if state.what_if is not None else "continue")
+    return state.task or "my_cap"
+
+
+def next_need(state: State, today: dt.date) -> Need | None:
+    """The first fact the current question's form still lacks, or None when it can be computed."""
+    target = target_of(state.facts, today)
+    asked = _Asked(state=state, today=today, target=target, years=span(state.facts, target, state.task))
+    for fact in FORMS[form_of(state)]:
+        need = FACT_CHECKS[fact](asked)
+        if need is not None:
+            return need
     return None
 
 
@@ -183,18 +253,13 @@ def paid_date(facts: Facts, target: int) -> dt.date | None:
 
 # --- filling facts from the intents extractor's slots -------------------------------------
 
-def _get(slots: Any, name: str, default=None):
-    value = getattr(slots, name, default)
-    return default if value is None else value
-
-
-def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
+def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
     """File every fact found in one message; returns the years said both ways (contradictions).
 
     `context_years` are the years the bot just asked about: "都交了" / "都没交" apply to them.
     """
     said: dict[int, set[str]] = {}
-    facts_said = list(_get(slots, "facts", []))
+    facts_said = list(slots.facts)
     zero = {int(f.year) for f in facts_said if f.status == "zero_claim"}
     for fact in facts_said:
         if fact.status == "claimed" and int(fact.year) in zero:
@@ -221,40 +286,40 @@ def apply_slots(facts: Facts, slots: Any, today: dt.date, context_years: Iterabl
     for y in conflicts:
         facts.years.pop(y, None)
     context = [y for y in context_years if y not in said]
-    if _get(slots, "all_insured", False):
+    if slots.all_insured:
         for y in context:
             facts.years[y] = "insured"
-    if _get(slots, "none_insured", False):
+    if slots.none_insured:
         for y in context:
             facts.years[y] = "uninsured"
-    target = _get(slots, "target_year")
+    target = slots.target_year
     told = [int(f.year) for f in facts_said]
-    untold = [int(y) for y in _get(slots, "years", []) if int(y) not in told]
+    untold = [int(y) for y in slots.years if int(y) not in told]
     if target and untold and max(untold) > int(target):
         target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
     if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
         facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
-        facts.target_inferred = bool(_get(slots, "target_inferred", False))
-    if _get(slots, "backpaid") is not None:
-        facts.backpaid = int(_get(slots, "backpaid"))
-    paid_on = _get(slots, "paid_on")
+        facts.target_inferred = bool(slots.target_inferred)
+    if slots.backpaid is not None:
+        facts.backpaid = int(slots.backpaid)
+    paid_on = slots.paid_on
     if isinstance(paid_on, dt.date):
         facts.paid_on, facts.paid_month = paid_on, None
-    month = _get(slots, "paid_month")
+    month = slots.paid_month
     if month and not isinstance(paid_on, dt.date):
         facts.paid_month = _month_text(month)
         facts.paid_on = None
-    if facts.paid_on is None and facts.paid_month is None and isinstance(_get(slots, "born"), dt.date):
-        others = [d for d in _get(slots, "dates", []) if d != _get(slots, "born") and d > _get(slots, "born")]
+    if facts.paid_on is None and facts.paid_month is None and isinstance(slots.born, dt.date):
+        others = [d for d in slots.dates if d != slots.born and d > slots.born]
         if others:  # "孩子3月1日出生，7月15日参的保": the other date is the payment
             facts.paid_on = others[-1]
-    born = _get(slots, "born")
+    born = slots.born
     child = isinstance(born, dt.date) and today.year - born.year < ADULT_AGE
     if child:  # an adult's birth date ("我1990年出生") says nothing the rules use
         facts.born = born
         if facts.group is None:
             facts.group = "newborn"
-    group = norm_group(_get(slots, "group"))
+    group = norm_group(slots.group)
     if group and (group != "newborn" or child or facts.born or born is None):
         facts.group = group  # (a newborn's birth date is asked for; an adult's is no newborn)
     return conflicts
@@ -273,16 +338,16 @@ def _month_text(month: Any) -> str | None:
     return None
 
 
-def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> None:
+def apply_count(facts: Facts, slots: Slots, today: dt.date, task: str | None) -> None:
     """"断了两年" with no years named: the two years right before the year asked about;
     "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
-    n = _get(slots, "broken_count")
+    n = slots.broken_count
     target = target_of(facts, today)
-    if any(int(f.year) < target and f.status in INSURANCE for f in _get(slots, "facts", [])):
+    if any(int(f.year) < target and f.status in INSURANCE for f in slots.facts):
         return  # the years are named: the count says nothing more
-    kinds = [k for k in _get(slots, "statuses", []) if k in ("elsewhere", "employee")] \
-        or [k for k in _get(slots, "statuses", []) if k == "insured"]
-    counted = _get(slots, "insured_count")
+    kinds: list[str] = [k for k in slots.statuses if k in ("elsewhere", "employee")] \
+        or [k for k in slots.statuses if k == "insured"]
+    counted = slots.insured_count
     if counted and not n and len(kinds) == 1:
         for y in span(facts, target, task)[-int(counted):]:
             facts.years.setdefault(y, kinds[0])  # type: ignore[arg-type]
@@ -300,12 +365,12 @@ def apply_count(facts: Facts, slots: Any, today: dt.date, task: str | None) -> N
         facts.years[before[-1]] = "insured"  # a break of n years ends an insured stretch
 
 
-def has_history_facts(slots: Any) -> bool:
+def has_history_facts(slots: Slots) -> bool:
     """Whether a message states anything about the member's history."""
     return bool(
-        _get(slots, "facts", []) or _get(slots, "all_insured", False) or _get(slots, "none_insured", False)
-        or _get(slots, "backpaid") is not None or _get(slots, "paid_on") or _get(slots, "paid_month")
-        or _get(slots, "born") or _get(slots, "group") or _get(slots, "broken_count")
+        slots.facts or slots.all_insured or slots.none_insured
+        or slots.backpaid is not None or slots.paid_on or slots.paid_month
+        or slots.born or slots.group or slots.broken_count
     )
 
 

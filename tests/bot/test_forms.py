@@ -212,7 +212,8 @@ def test_a_history_the_rules_refuse_becomes_a_question_about_the_facts():
     talk.say("2026年用过激励额度")
     reply = talk.say("对")[-1]
     assert "validation" not in reply.text and "Value error" not in reply.text
-    assert reply.intent in ("conflict", "my_cap")
+    assert reply.intent == "conflict" and "2026年既是零报销年度又使用了奖励额度" in reply.text
+    assert talk.say("2026年报销过")[-1].intent == "confirm"  # the corrected fact, confirmed again
 
 
 def test_a_correction_after_a_straight_result_reopens_the_same_question():
@@ -301,3 +302,25 @@ def test_other_years_reimbursed_leave_the_year_named_without_a_claim():
     reply = talk.say("2025年没报销过，其他年都报销了")[-1]
     assert reply.intent == "ask:reward_used" and talk.state.facts.zero_claim == {
         2025: True, 2026: False, 2027: False, 2028: False}
+
+
+def test_two_years_said_back_to_back_are_both_years():
+    talk = Talk("2026-11-22")
+    talk.say("我想知道封顶线")
+    reply = talk.say("25年交了26年也交了")[-1]
+    assert reply.intent == "ask:zero_claim" and talk.state.facts.years == {2025: "insured", 2026: "insured"}
+
+
+def test_only_one_year_said_leaves_the_others_the_other_way():
+    talk = Talk("2027-03-10")
+    talk.say("我明年的封顶线")
+    talk.say("每年都交了")
+    talk.say("只有26年报销过")
+    assert talk.state.facts.zero_claim == {2025: True, 2026: False, 2027: True}
+
+
+def test_only_one_year_unpaid_leaves_the_others_paid():
+    talk = Talk("2027-03-10")
+    talk.say("我明年的封顶线")
+    talk.say("只有2026年没交")
+    assert talk.state.facts.years == {2025: "insured", 2026: "uninsured", 2027: "insured"}
