@@ -8,13 +8,13 @@ Every request body is a pydantic model that refuses unknown fields, so a misspel
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.models import Option, Reply, Source
+from bot.service import year_list
 from faq import Hit
 from rules import Group
 
@@ -42,12 +42,7 @@ Today = Annotated[dt.date, AfterValidator(_plausible_today),
 def _years(value: Any) -> Any:
     """A year list as JSON ([2025, 2026]) or as `yibao calc` takes it ("2025-2026,2028")."""
     if isinstance(value, str):
-        from bot.cli.calc import year_list
-
-        try:
-            return year_list(value)
-        except argparse.ArgumentTypeError as exc:
-            raise ValueError(str(exc)) from None
+        return year_list(value)
     return value
 
 
@@ -79,13 +74,14 @@ class AskResponse(BaseModel):
 
 
 class ChatRequest(_Request):
-    session: str = Field(pattern=SESSION_PATTERN, description="会话编号：1-64个英文字母、数字、_ 或 -")
+    session: str | None = Field(None, pattern=SESSION_PATTERN,
+                                description="服务器发放的会话编号；省略即开始新的会话，编号在回复里")
     message: str = Field(max_length=MAX_TEXT, description="这一轮说的话，或所选选项的 value")
     today: Today | None = None
 
 
 class ChatResponse(BaseModel):
-    session: str
+    session: str = Field(description="这个会话的编号（128位随机数），下一轮带上它")
     replies: list[Reply]
 
 

@@ -1,14 +1,16 @@
-"""Conversations over /api/chat: options, persistence in the SQLite file, forgetting, privacy."""
+"""Conversations over /api/chat: sessions the server issues, options, persistence in the SQLite
+file, forgetting, privacy."""
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
-from fastapi.testclient import TestClient
 
+from bot.conversation.store import SQLiteStore
 from bot.http.app import create_app
 from bot.http.guard import INTERNAL
-from bot.conversation.store import SQLiteStore
+from tests.http.conftest import ROOMY, client_on
 
 TODAY = "2026-03-01"
 HISTORY = "我2025年和2026年都在重庆交了居民医保，2025年一次都没报销，2026年的封顶线是多少"
@@ -20,11 +22,14 @@ def server_log(caplog) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore")))
 
 
-def say(client, session: str, message: str) -> list[dict]:
-    response = client.post("/api/chat", json={"session": session, "message": message, "today": TODAY})
+def say(client, session: str | None, message: str) -> tuple[str, list[dict]]:
+    """(the session, the replies) of one turn; no session starts one."""
+    body = {"message": message, "today": TODAY} | ({"session": session} if session else {})
+    response = client.post("/api/chat", json=body)
     assert response.status_code == 200, response.text
-    assert response.json()["session"] == session
-    return response.json()["replies"]
+    if session:
+        assert response.json()["session"] == session
+    return response.json()["session"], response.json()["replies"]
 
 
 def option(replies: list[dict], label: str) -> str:
@@ -33,50 +38,77 @@ def option(replies: list[dict], label: str) -> str:
 
 
 def test_a_history_confirmed_with_its_option_gives_the_cap(client):
-    summary = say(client, "desk-1", HISTORY)
+    session, summary = say(client, None, HISTORY)
     assert summary[-1]["text"].startswith("我理解的是")
-    answer = say(client, "desk-1", option(summary, "对"))
+    _, answer = say(client, session, option(summary, "对"))
     assert "204,000元" in answer[0]["text"]
     assert "医保经办机构" in answer[0]["text"]
     assert answer[0]["sources"] and answer[0]["sources"][0]["excerpt"]
 
 
+def test_the_server_issues_an_unguessable_session_id(client):
+    ids = {say(client, None, "你好")[0] for _ in range(20)}
+    assert len(ids) == 20
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", i) for i in ids)  # 16 random bytes, base64url
+
+
+def test_a_session_id_the_server_did_not_issue_is_404(client, store):
+    session, _ = say(client, None, HISTORY)
+    for guess in ("1", "desk-1", session[:-1] + ("A" if session[-1] != "A" else "B")):
+        response = client.post("/api/chat", json={"session": guess, "message": "继续"})
+        assert response.status_code == 404, guess
+        assert response.json()["detail"].startswith("没有这个会话")
+        assert client.delete(f"/api/chat/{guess}").status_code == 404
+    assert store.raw(f"http:local:{session}") is not None, "a guess deletes nothing"
+
+
 def test_a_conversation_continues_in_a_second_app_on_the_same_file(db):
     first_store = SQLiteStore(db)
-    with TestClient(create_app(first_store)) as first:
-        summary = say(first, "desk-2", HISTORY)
+    with client_on(create_app(first_store, ROOMY)) as first:
+        session, summary = say(first, None, HISTORY)
     first_store.close()
     second_store = SQLiteStore(db)
-    with TestClient(create_app(second_store)) as second:
-        answer = say(second, "desk-2", option(summary, "对"))
+    with client_on(create_app(second_store, ROOMY)) as second:
+        _, answer = say(second, session, option(summary, "对"))
     second_store.close()
     assert "204,000元" in answer[0]["text"]
 
 
 def test_two_sessions_do_not_share_what_was_said(client):
-    summary = say(client, "caller-a", HISTORY)
-    other = say(client, "caller-b", option(summary, "对"))
-    assert not any("204,000元" in r["text"] for r in other)
+    _, summary = say(client, None, HISTORY)
+    other, _ = say(client, None, "你好")
+    _, replies = say(client, other, option(summary, "对"))
+    assert not any("204,000元" in r["text"] for r in replies)
 
 
-def test_forgetting_a_session_deletes_its_record_and_starts_afresh(client, store):
-    summary = say(client, "desk-3", HISTORY)
-    assert store.raw("http:desk-3") is not None
-    response = client.delete("/api/chat/desk-3")
+def test_forgetting_a_session_deletes_its_record_and_retires_its_id(client, store):
+    session, summary = say(client, None, HISTORY)
+    assert store.raw(f"http:local:{session}") is not None
+    response = client.delete(f"/api/chat/{session}")
     assert response.status_code == 200
-    assert response.json() == {"session": "desk-3", "forgotten": True}
-    assert store.raw("http:desk-3") is None
-    after = say(client, "desk-3", option(summary, "对"))
+    assert response.json() == {"session": session, "forgotten": True}
+    assert store.raw(f"http:local:{session}") is None
+    again = client.post("/api/chat", json={"session": session, "message": option(summary, "对")})
+    assert again.status_code == 404
+
+
+def test_forget_me_in_the_chat_empties_the_record_and_keeps_the_session(client, store):
+    session, _ = say(client, None, HISTORY)
+    _, replies = say(client, session, "忘记我")
+    assert replies and replies[0]["text"]
+    kept = store.raw(f"http:local:{session}")
+    assert kept is not None and "2025" not in kept
+    _, after = say(client, session, "yes")
     assert not any("204,000元" in r["text"] for r in after)
 
 
 def test_an_id_card_and_a_phone_number_are_neither_stored_nor_logged(client, store, caplog):
     caplog.set_level(logging.DEBUG)
-    replies = say(client, "desk-4", f"我的身份证{ID_CARD}，电话{PHONE}，2025年交了医保")
+    session, replies = say(client, None, f"我的身份证{ID_CARD}，电话{PHONE}，2025年交了医保")
     assert any("不需要" in r["text"] for r in replies)
     client.get("/api/faq", params={"q": f"{PHONE}断保"})
     client.post("/api/ask", json={"question": f"{ID_CARD}封顶线"})
-    raw = store.raw("http:desk-4") or ""
+    raw = store.raw(f"http:local:{session}") or ""
     logged = server_log(caplog)
     assert "POST /api/chat 200" in logged and "GET /api/faq 200" in logged
     for secret in (ID_CARD, PHONE, "身份证", "2025年交了"):
@@ -96,12 +128,12 @@ def test_bad_session_ids_are_refused_in_one_chinese_line(client):
 
 @pytest.mark.parametrize("message", ["", "😀😀😀", "hello", "我2025年交了也没交", "3025年", "医" * 5000])
 def test_odd_messages_get_a_polite_reply(client, message):
-    replies = say(client, "odd", message)
+    _, replies = say(client, None, message)
     assert replies and all(r["text"].strip() for r in replies)
 
 
 def test_a_message_over_the_limit_is_refused(client):
-    response = client.post("/api/chat", json={"session": "s", "message": "医" * 10_001})
+    response = client.post("/api/chat", json={"message": "医" * 10_001})
     assert response.status_code == 422
     assert response.json() == {"detail": "消息太长（最多10000字）"}
 
@@ -113,8 +145,8 @@ def test_a_failure_inside_is_500_with_one_line_and_no_trace_of_the_input(caplog)
 
     caplog.set_level(logging.DEBUG)
     store = BrokenStore(":memory:")
-    with TestClient(create_app(store)) as client:
-        response = client.post("/api/chat", json={"session": "s", "message": ID_CARD})
+    with client_on(create_app(store, ROOMY)) as client:
+        response = client.post("/api/chat", json={"session": "s" * 22, "message": ID_CARD})
     assert response.status_code == 500
     assert response.json() == {"detail": INTERNAL}
     logged = server_log(caplog)

@@ -1,0 +1,177 @@
+"""Running the HTTP interface: the listening socket, the refusal to listen beyond this machine
+without API keys, and uvicorn set up against slow and many clients.
+
+Against slow and many clients (uvicorn's settings, plus what uvicorn lacks):
+  - limit_concurrency: more open connections than HttpSettings.limit_concurrency get 503;
+  - h11_max_incomplete_event_size: request headers over max_header_bytes are refused;
+  - timeout_keep_alive: an idle kept-alive connection closes after 5 seconds;
+  - DeadlineProtocol: a connection must deliver a whole request (headers and body) within
+    header_timeout seconds of opening or of its previous response, else it is closed. uvicorn
+    has no such setting: without it a client sending one header byte a second holds its
+    connection (and a file handle) for ever. deploy/nginx-yibao.conf puts a reverse proxy in
+    front for per-address connection limits, which uvicorn cannot do;
+  - the file-handle limit is raised to the hard limit, and flood-prone loggers print one line
+    per kind of failure a minute (bot.http.logs).
+"""
+from __future__ import annotations
+
+import logging
+import socket
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from bot.errors import InputError
+from bot.http.settings import HttpSettings, is_loopback
+
+log = logging.getLogger("yibao.http.connections")
+NEEDS_KEYS = "在 {host} 上监听会让本机以外的人访问，必须配置接口密钥（--keys 文件或 $YIBAO_API_KEYS）"
+
+
+class DeadlineProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for reading each request."""
+
+    request_timeout = 10.0
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline = self.loop.call_later(self.request_timeout, self._deadline_passed)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._rearm()
+
+    def connection_lost(self, exc) -> None:
+        deadline = getattr(self, "_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+        super().connection_lost(exc)
+
+    def _rearm(self) -> None:
+        deadline = getattr(self, "_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+        if not self.transport.is_closing():
+            self._deadline = self.loop.call_later(self.request_timeout, self._deadline_passed)
+
+    def _deadline_passed(self) -> None:
+        """Still reading a request (its headers or its body): close the connection."""
+        if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+            return
+        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0] and self.cycle is not None:
+            return  # an idle kept-alive connection: uvicorn's keep-alive timeout closes it
+        log.warning("请求未在%s秒内发送完，已断开连接", self.request_timeout)
+        self.transport.close()
+
+
+def protocol_for(settings: HttpSettings) -> type[DeadlineProtocol]:
+    return type("Deadline", (DeadlineProtocol,), {"request_timeout": settings.header_timeout})
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or an InputError that says why not in one line."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError):
+        raise InputError(f"无法识别的监听地址: {host}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise InputError(f"端口 {port} 已被占用，请换一个端口（--port）或先停止占用它的程序") from None
+        raise InputError(f"无法在 {host}:{port} 监听：{exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def check_exposure(host: str, settings: HttpSettings) -> None:
+    """Beyond loopback only with API keys: an InputError (one line, exit 2) otherwise."""
+    if not is_loopback(host) and not settings.clients:
+        raise InputError(NEEDS_KEYS.format(host=host))
+
+
+def raise_file_limit() -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def uvicorn_config(app, settings: HttpSettings):
+    import uvicorn
+
+    return uvicorn.Config(app, access_log=False, log_level="info", lifespan="on", server_header=False,
+                          timeout_graceful_shutdown=5, http=protocol_for(settings), timeout_keep_alive=5,
+                          limit_concurrency=settings.limit_concurrency, backlog=2048,
+                          h11_max_incomplete_event_size=settings.max_header_bytes)
+
+
+def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: int | None,
+                  sessions_per_hour: int | None) -> HttpSettings:
+    """HttpSettings from `yibao serve`'s options and the environment ($YIBAO_API_KEYS, a keys
+    file; $YIBAO_ALLOWED_HOSTS, names separated by commas); an InputError when unusable."""
+    import os
+
+    from bot.http.settings import LOOPBACK_NAMES, Limits, SettingsError, read_keys
+
+    keys = keys or os.environ.get("YIBAO_API_KEYS") or None
+    hosts = list(LOOPBACK_NAMES) + [h.strip() for h in os.environ.get("YIBAO_ALLOWED_HOSTS", "").split(",")
+                                    if h.strip()] + list(allowed_hosts)
+    if host not in ("0.0.0.0", "::", "") and host not in hosts:
+        hosts.append(host)  # the address it listens on, when it is one address
+    try:
+        clients = read_keys(keys) if keys else []
+    except SettingsError as exc:
+        raise InputError(str(exc)) from None
+    local = Limits()
+    if rate is not None or sessions_per_hour is not None:
+        local = Limits(requests_per_minute=rate or local.requests_per_minute,
+                       sessions_per_hour=sessions_per_hour or local.sessions_per_hour)
+        clients = [c.model_copy(update={"limits": Limits(
+            requests_per_minute=rate or c.limits.requests_per_minute,
+            sessions_per_hour=sessions_per_hour or c.limits.sessions_per_hour)}) for c in clients]
+    extra = {"ip_requests_per_minute": max(rate, HttpSettings().ip_requests_per_minute)} if rate else {}
+    settings = HttpSettings(allowed_hosts=hosts, clients=clients, local_limits=local, **extra)
+    check_exposure(host, settings)
+    return settings
+
+
+def run(host: str, port: int, store_path: str | None, settings: HttpSettings) -> int:
+    """Bind, open the store, warm the caches, serve until SIGTERM or Ctrl+C; the exit code."""
+    import sqlite3
+    import sys
+
+    import uvicorn
+
+    from bot.conversation.store import default_path, open_store
+    from bot.http import logs
+    from bot.http.app import create_app, warm
+
+    sock = bind(host, port)
+    raise_file_limit()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logs.install()
+    try:
+        store = open_store(store_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise InputError(f"无法打开会话存储 {store_path or default_path()}：{exc}") from None
+    warm()
+    app = create_app(store, settings)
+    bound, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound}]" if ":" in bound else bound
+    keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
+    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}；"
+          "按 Ctrl+C 停止", file=sys.stderr, flush=True)
+    uvicorn.Server(uvicorn_config(app, settings)).run(sockets=[sock])
+    return 0

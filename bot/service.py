@@ -1,0 +1,138 @@
+"""What every face of yibao calls: one question answered, one turn of a conversation, a search
+of the policy questions, a personal calculation.
+
+A face (HTTP today; the command line and Telegram may follow) parses its own input and renders
+its own output; the answer itself comes from here, so two faces can never answer one question
+differently. Nothing here reads the command line or prints.
+
+    ask(question, today)            -> {intent, score, answer, sources, options, kind}
+    turn(store, key, message, today) -> [Reply]   (state saved before the replies go out)
+    search(query, k)                -> [Hit]
+    calc(facts..., today)           -> rules.Result, or CalcRefused with one line of Chinese
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from bot.models import Reply
+from rules import Group, Result
+
+EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
+
+# what kind of answer a reply is, for counting: figures computed, a cited policy answer, a refusal
+# (out of scope), or the dialogue itself (a question back, a greeting, a choice offered)
+KIND_CALCULATION, KIND_FAQ, KIND_REFUSED, KIND_DIALOGUE = "calculation", "faq", "refused", "dialogue"
+
+
+class CalcRefused(ValueError):
+    """The facts contradict each other or cannot be computed; str() is one line of Chinese."""
+
+
+def year_list(text: str) -> list[int]:
+    """'2025-2026,2028' -> [2025, 2026, 2028]; full-width digits and commas are accepted."""
+    t = unicodedata.normalize("NFKC", text)
+    years: set[int] = set()
+    for part in filter(None, (s.strip() for s in re.split(r"[,、;]+", t))):
+        m = re.fullmatch(r"(\d{4})(?:\s*[-~—–至到]\s*(\d{4}))?", part)
+        if not m:
+            raise ValueError(f"不是年份或年份范围: {part!r}（例如 2025-2026,2028）")
+        first, last = int(m[1]), int(m[2] or m[1])
+        if last < first:
+            raise ValueError(f"年份范围倒置: {part!r}")
+        years.update(range(first, last + 1))
+    return sorted(years)
+
+
+def ask(question: str, today: dt.date) -> dict:
+    """One question -> {intent, score, answer, sources, options, kind}: FAQ and conversation
+    intents from bot.answers.replies, personal questions through the dialogue manager's one-shot
+    mode (the figures when the message holds every fact, else what the answer still needs)."""
+    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+    from bot.conversation.oneshot import one_shot
+    from bot.conversation.router import catalogue, understand
+    from intents.catalogue import TASK_INTENTS
+
+    text = (question or "").strip()
+    if not text:
+        return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
+    decision = understand(text)
+    if decision.kind == "out_of_scope":
+        return _as_json([out_of_scope_reply()], None, decision.score)
+    if decision.kind == "ambiguous":
+        if any(c.intent in TASK_INTENTS for c in decision.candidates):
+            # the manager takes a close call as the personal question when asked personally
+            replies = one_shot(text, today)
+            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
+            if chosen:
+                return _as_json(replies, chosen, decision.score)
+        return _as_json([clarify_reply(decision.candidates)], None, decision.score)
+    intent = decision.intent or ""
+    if intent in TASK_INTENTS:
+        return _as_json(one_shot(text, today), intent, decision.score)
+    spec = catalogue().get(intent)
+    if spec is not None and spec.kind == "conversation":
+        return _as_json([conversation_reply(intent)], intent, decision.score)
+    reply = faq_reply_for(intent)
+    if reply is None:
+        return _as_json([out_of_scope_reply()], None, decision.score)
+    return _as_json([reply], intent, decision.score)
+
+
+def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
+    sources, options, seen = [], [], set()
+    for reply in replies:
+        for s in reply.sources:
+            key = (s.document, s.article, s.excerpt)
+            if key not in seen:
+                seen.add(key)
+                sources.append({"document": s.document, "article": s.article, "excerpt": s.excerpt})
+        options = [{"label": o.label, "value": o.value} for o in reply.options] or options
+    return {"intent": intent, "score": round(float(score), 4),
+            "answer": "\n".join(r.text for r in replies if r.text), "sources": sources,
+            "options": options, "kind": reply_kind(replies)}
+
+
+def reply_kind(replies: list[Reply]) -> str:
+    """What a turn's replies amount to: figures computed, a cited policy answer, a refusal (no
+    intent understood), or the dialogue going on (a question back, a greeting)."""
+    if any(r.figures for r in replies):
+        return KIND_CALCULATION
+    if any(r.sources for r in replies):
+        return KIND_FAQ
+    if not any(r.intent for r in replies):
+        return KIND_REFUSED
+    return KIND_DIALOGUE
+
+
+def turn(store, key: str, message: str, today: dt.date) -> list[Reply]:
+    """One turn of the conversation stored under `key` (bot.conversation.session.turn)."""
+    from bot.conversation.session import turn as session_turn
+
+    return session_turn(store, key, message, today)
+
+
+def search(query: str, k: int = 5) -> list:
+    """The k best policy questions for a query, each with its verbatim excerpt (faq.search)."""
+    from faq import search as faq_search
+
+    return faq_search(query, k=k)
+
+
+def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employee: list[int],
+         zero_claim: list[int], reward_used: list[int], backpaid: int, group: Group,
+         born: dt.date | None, paid_on: dt.date | None, today: dt.date) -> Result:
+    """The rules engine on one member's history (rules.evaluate)."""
+    from pydantic import ValidationError
+
+    from rules import History, RulesError, error_message, evaluate
+
+    try:
+        history = History.from_lists(
+            target_year, enrolled=enrolled, elsewhere=elsewhere, employee=employee,
+            zero_claim=set(zero_claim), reward_used=set(reward_used), backpaid=backpaid,
+            group=group, born=born, paid_on=paid_on, today=today)
+        return evaluate(history)
+    except (ValidationError, RulesError) as exc:
+        raise CalcRefused(error_message(exc)) from None
