@@ -44,7 +44,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import service
 from bot.conversation.state import State
-from bot.conversation.store import Store, open_store, session_max_age
+from bot.conversation.session import STORE_DOWN
+from bot.conversation.store import Store, StoreError, open_store, session_max_age
 from bot.http.docs import add_docs
 from bot.http.guard import Guard
 from bot.http.limits import Window, retry_after
@@ -175,6 +176,11 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
     async def _bad(request: Request, exc: BadInput) -> JSONResponse:
         metrics.errors.labels("impossible").inc()
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(StoreError)
+    async def _store_down(request: Request, exc: StoreError) -> JSONResponse:
+        metrics.errors.labels("store").inc()
+        return JSONResponse({"detail": STORE_DOWN}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
