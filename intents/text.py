@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
 import unicodedata
@@ -148,48 +149,89 @@ def domain_words() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def cache_dir() -> Path:
-    """A writable directory for yibao's caches (created on first use)."""
+def _private_dir(path: Path) -> bool:
+    """A folder only this user can enter and change: owned by us, not a symlink, mode 0700
+    (a folder of ours that is wider is narrowed; one of another user's is never used)."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            os.chmod(path, 0o700)
+        return os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=8)
+def _cache_dir(candidates: tuple[str, ...]) -> Path | None:
+    return next((Path(c) for c in candidates if _private_dir(Path(c))), None)
+
+
+def cache_dir() -> Path | None:
+    """yibao's private cache folder (created 0700 on first use), or None when none of
+    $YIBAO_CACHE_DIR, $XDG_CACHE_HOME/yibao, ~/.cache/yibao can be one: the caches are then
+    rebuilt in memory. Never a shared temporary folder: a pickle there could be anyone's."""
     candidates = []
     if os.environ.get("YIBAO_CACHE_DIR"):
-        candidates.append(Path(os.environ["YIBAO_CACHE_DIR"]))
+        candidates.append(os.environ["YIBAO_CACHE_DIR"])
     if os.environ.get("XDG_CACHE_HOME"):
-        candidates.append(Path(os.environ["XDG_CACHE_HOME"]) / "yibao")
-    candidates.append(Path.home() / ".cache" / "yibao")
-    candidates.append(Path(tempfile.gettempdir()) / "yibao-cache")
-    for path in candidates:
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-            if os.access(path, os.W_OK):
-                return path
-        except OSError:
-            continue
-    return Path(tempfile.gettempdir())
+        candidates.append(os.path.join(os.environ["XDG_CACHE_HOME"], "yibao"))
+    candidates.append(os.path.join(os.path.expanduser("~"), ".cache", "yibao"))
+    return _cache_dir(tuple(candidates))
 
 
 def read_cached(name: str) -> object | None:
-    """What was pickled under `name` in the cache directory; None when absent or unreadable."""
-    try:
-        with open(cache_dir() / name, "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own file, named by the hash of its inputs
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    """What was pickled under `name` in the private cache folder; None when absent, unreadable,
+    or not a regular file of ours that only we can write (the folder is checked first)."""
+    folder = cache_dir()
+    if folder is None:
         return None
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with open(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return None
+        try:
+            return pickle.load(fh)  # noqa: S301 - our own file in our own 0700 folder, checked above
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError, IndexError):
+            return None
 
 
 def write_cached(name: str, obj: object, *, replaces: str | None = None) -> None:
-    """Pickle `obj` under `name` in the cache directory, atomically (a process never reads half
-    a file); `replaces` is a glob of older versions to remove. An unwritable cache is skipped."""
-    path = cache_dir() / name
+    """Pickle `obj` under `name` in the private cache folder, atomically (a process never reads
+    half a file), the file 0600; `replaces` is a glob of older versions to remove. Without a
+    private folder nothing is written."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    path = folder / name
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with open(fd, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         for stale in path.parent.glob(replaces) if replaces else ():
             if stale != path:
                 stale.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):
-        pass
+        tmp.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=1)
+def _scratch_dir() -> str:
+    """A folder of this process's own (mkdtemp: 0700, a fresh name), removed at exit."""
+    import atexit
+    import shutil
+
+    path = tempfile.mkdtemp(prefix="yibao-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def _import_jieba():
@@ -217,7 +259,7 @@ def tokenizer():
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer(str(DATA / "jieba_small.txt"))
-    tok.tmp_dir = str(cache_dir())
+    tok.tmp_dir = str(cache_dir() or _scratch_dir())  # jieba's own cache (marshal: data, not code)
     tok.load_userdict(str(DATA / "domain_dict.txt"))
     return tok
 

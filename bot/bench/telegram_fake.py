@@ -55,12 +55,20 @@ class FakeBotAPI:
     fail_once: dict[str, int] = field(default_factory=dict)  # method -> retry_after seconds
     network_error_once: set[str] = field(default_factory=set)  # OfflineRequest only
     max_poll: float = 30.0
+    # sendMessage calls past this many hang unanswered and are never delivered: a bot killed
+    # while its replies are on the way (release() lets the hung calls fail, for a clean stop)
+    stall_sends_after: int | None = None
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Event()
         self._base_time = int(time.time())
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        """Let every stalled call end with an error (none of them is delivered)."""
+        self._released.set()
 
     # ---- what a test does: people write, tap and wait
 
@@ -146,6 +154,10 @@ class FakeBotAPI:
             return 429, {"ok": False, "error_code": 429,
                          "description": f"Too Many Requests: retry after {retry_after}",
                          "parameters": {"retry_after": retry_after}}
+        if method == "sendMessage" and self.stall_sends_after is not None and \
+                len(self.calls_of("sendMessage")) > self.stall_sends_after:
+            await self._released.wait()
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         if method == "getUpdates":
             return 200, {"ok": True, "result": await self._get_updates(params)}
         answer = getattr(self, f"_{method}", None)

@@ -4,7 +4,7 @@ TELEGRAM_BOT_TOKEN        required; the shape @BotFather hands out: `<digits>:<3
 TELEGRAM_API_BASE_URL     optional; a self-hosted Bot API server or a test server,
                           e.g. http://127.0.0.1:8081/bot (the token is appended to it)
 TELEGRAM_WEBHOOK_SECRET   optional; the secret Telegram sends back in the
-                          X-Telegram-Bot-Api-Secret-Token header (webhook mode only)
+                          X-Telegram-Bot-Api-Secret-Token header (webhook mode only), 16-256 characters
 TELEGRAM_RATE_LIMIT       optional; messages per second over all chats (Telegram allows about 30)
 YIBAO_STORE               optional; the session store (SQLite file), shared with `yibao chat`
 YIBAO_HEARTBEAT           optional; a file the bot touches every 15 s (for a health check)
@@ -23,7 +23,8 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from bot.errors import InputError
 
 TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
-SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
+# setWebhook accepts 1-256 of these; fewer than 16 could be guessed by anyone who finds the URL
+SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 _ENV = {
     "token": "TELEGRAM_BOT_TOKEN",
@@ -56,7 +57,7 @@ class TelegramConfig(BaseModel):
     @classmethod
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not SECRET_SHAPE.fullmatch(value.get_secret_value()):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET 只能含 A-Z a-z 0-9 _ -，最长 256 个字符")
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET 应为 16 到 256 个 A-Z a-z 0-9 _ - 字符")
         return value
 
     @field_validator("api_base_url")

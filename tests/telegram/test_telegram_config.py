@@ -15,7 +15,7 @@ from tg_harness import TOKEN
 def test_a_token_of_the_right_shape_is_accepted_with_the_optional_settings():
     config = TelegramConfig.from_env({
         "TELEGRAM_BOT_TOKEN": f" {TOKEN} ", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
-        "YIBAO_STORE": "/tmp/s.db", "TELEGRAM_WEBHOOK_SECRET": "s3cret_-", "TELEGRAM_RATE_LIMIT": "25"})
+        "YIBAO_STORE": "/tmp/s.db", "TELEGRAM_WEBHOOK_SECRET": "s3cret_-0123456789", "TELEGRAM_RATE_LIMIT": "25"})
     assert config.token.get_secret_value() == TOKEN
     assert config.base_file_url == "http://127.0.0.1:8081/file/bot"
     assert (config.store, config.rate_limit) == ("/tmp/s.db", 25.0)
@@ -38,6 +38,8 @@ def test_a_malformed_token_is_refused_without_repeating_it(token):
 
 @pytest.mark.parametrize("name,value", [("TELEGRAM_API_BASE_URL", "127.0.0.1:8081/bot"),
                                         ("TELEGRAM_WEBHOOK_SECRET", "has space"),
+                                        ("TELEGRAM_WEBHOOK_SECRET", "x"),
+                                        ("TELEGRAM_WEBHOOK_SECRET", "fifteen_chars15"),
                                         ("TELEGRAM_RATE_LIMIT", "fast"),
                                         ("TELEGRAM_RATE_LIMIT", "-1")])
 def test_other_bad_settings_name_their_variable(name, value):

@@ -247,3 +247,26 @@ async def test_a_token_telegram_refuses_ends_with_one_line_and_exit_2(world):
     log = world.bot.log.read_text(encoding="utf-8")
     assert log.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in log
     assert refused not in log
+
+
+async def test_a_bot_api_that_does_not_answer_is_said_within_seconds_and_tried_again(world):
+    port = _free_port()  # nothing listens there
+    world.bot.env["TELEGRAM_API_BASE_URL"] = f"http://127.0.0.1:{port}/bot"
+    world.bot.start()
+    for _ in range(100):
+        if world.bot.log.read_text(encoding="utf-8").count("无法连接 Telegram Bot API") >= 2:
+            break
+        await asyncio.sleep(0.1)
+    log = world.bot.log.read_text(encoding="utf-8")
+    assert "无法连接 Telegram Bot API" in log and "1 秒后重试" in log and "2 秒后重试" in log
+    assert world.bot.process.poll() is None, "it keeps trying"
+    assert await world.bot.stop() == 0
+    assert TOKEN not in log and "Traceback" not in log
+
+
+async def test_a_store_that_cannot_be_used_ends_with_one_line_and_exit_2(world):
+    world.store.write_bytes(b"this is not a database, just some text\n" * 100)
+    world.bot.start()
+    assert world.bot.process.wait(timeout=WAIT) == 2
+    log = world.bot.log.read_text(encoding="utf-8")
+    assert log.count("\n") == 1 and "会话存储" in log and "Traceback" not in log

@@ -72,7 +72,9 @@ async def make_harness(api: FakeBotAPI, conversations, typing_after: float = 0.3
     app = build_application(config, face, request=OfflineRequest(api),
                             get_updates_request=OfflineRequest(api))
     await app.initialize()
-    return Harness(app, api)
+    harness = Harness(app, api)
+    harness.face = face
+    return harness
 
 
 TODAY = dt.date(2026, 3, 1)
