@@ -16,9 +16,11 @@ other than 200.
 
 Then the same faq, calc and chat rounds again while SLOW connections are held open at once,
 each sending its request headers one line a second and never finishing (reopened when the
-server drops it, as an attacker would): `slow_*` are the normal requests' figures meanwhile,
-`slow_dropped` how many slow connections the server closed, `log_lines` the lines the server
-logged in all.
+server drops it, as an attacker would): `slow_*` are the normal requests' figures meanwhile.
+The slow connections are then held until HOLD seconds have passed, past the server's deadline
+for reading a request (10 s): `slow_dropped` is how many it closed meanwhile, `slow_after_*`
+the faq figures while the dropped ones reconnect, `deadline_log_lines` the lines its log holds
+about them (one per kind and minute, not one per connection), `log_lines` all it logged.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ CALCS = [{"target_year": 2026, "enrolled": [2025, 2026], "zero_claim": [2025]},
          {"target_year": 2026, "enrolled": [2026], "group": "newborn", "born": "2026-02-03"},
          {"target_year": 2028, "enrolled": [2025, 2028], "employee": [2026], "backpaid": 1}]
 SLOW = 1000
+HOLD = 13.0
 UNLIMITED = ["--rate", "100000000", "--sessions-per-hour", "100000000"]
 
 
@@ -204,6 +207,7 @@ class SlowClients:
     def __init__(self, port: int, count: int) -> None:
         self.port, self.count = port, count
         self.dropped = 0
+        self.opened_at = 0.0
         self._stop = False
         self._thread = None
 
@@ -218,7 +222,7 @@ class SlowClients:
 
     def _run(self) -> None:
         socks = [s for s in (self._open() for _ in range(self.count)) if s is not None]
-        self.opened = len(socks)
+        self.opened, self.opened_at = len(socks), time.monotonic()
         line = 0
         while not self._stop:
             time.sleep(1.0)
@@ -252,7 +256,7 @@ class SlowClients:
             self._thread.join(timeout=30)
 
 
-def figures(requests: int = REQUESTS, clients: int = CLIENTS, slow: int = SLOW) -> dict:
+def figures(requests: int = REQUESTS, clients: int = CLIENTS, slow: int = SLOW, hold: float = HOLD) -> dict:
     out: dict = {"clients": clients, "slow_connections": slow}
     with tempfile.TemporaryDirectory() as tmp:
         served = Served(Path(tmp), args=UNLIMITED)
@@ -266,9 +270,15 @@ def figures(requests: int = REQUESTS, clients: int = CLIENTS, slow: int = SLOW) 
                 with SlowClients(served.port, slow) as held:
                     slow_rounds = {k: v for k, v in _rounds(served.base, requests).items() if k != "ask"}
                     errors += _measure(out, "slow_", slow_rounds, clients)
+                    if hold:
+                        time.sleep(max(0.0, held.opened_at + hold - time.monotonic()))
+                        late = {"faq": _rounds(served.base, requests)["faq"]}
+                        errors += _measure(out, "slow_after_", late, clients)
                 out["slow_opened"], out["slow_dropped"] = held.opened, held.dropped
             out["errors"] = errors
         finally:
             out["exit_code"] = served.stop()
-            out["log_lines"] = len(served.output().splitlines())
+            logged = served.output().splitlines()
+            out["log_lines"] = len(logged)
+            out["deadline_log_lines"] = sum(1 for line in logged if "请求未在" in line)
     return out

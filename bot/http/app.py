@@ -64,8 +64,11 @@ UNKNOWN_SESSION = "没有这个会话：会话编号由服务器发放，它可�
 SESSION_LIMIT = "本小时新开的会话已达上限（{limit}个），请{minutes}分钟后再试，或继续使用已有的会话"
 ERRORS = {400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
           422: {"model": ErrorBody, "description": "输入格式不对"}}
+EVERYWHERE = {401: {"model": ErrorBody, "description": "缺少或不认识接口密钥（配置了密钥时）"},
+              413: {"model": ErrorBody, "description": "请求内容超过上限"},
+              429: {"model": ErrorBody, "description": "请求太频繁（按客户端和地址限速），见 Retry-After"}}
 CHAT_ERRORS = {**ERRORS, 404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
-               429: {"model": ErrorBody, "description": "新开会话太多"}}
+               429: {"model": ErrorBody, "description": "请求太频繁，或本小时新开会话太多"}}
 CLI_FLAG = re.compile(r"（--([a-z-]+)[^）]*）")
 
 
@@ -159,6 +162,7 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
             task.cancel()
 
     app = FastAPI(title="渝医保问答 HTTP 接口", version="0.2.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  responses=EVERYWHERE,
                   description="重庆城乡居民医保参保激励与等待期：问答、对话、政策检索、个人测算。"
                               "配置了接口密钥时，除 /healthz 和页面外的地址都要在请求头 X-API-Key 中带上密钥。")
     app.state.store = store

@@ -19,7 +19,7 @@ class Buckets:
     def __init__(self, clock=time.monotonic, burst_seconds: float = 10.0) -> None:
         self._clock = clock
         self._burst_seconds = burst_seconds
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last time)
+        self._buckets: dict[str, tuple[float, float, float, float]] = {}  # key -> (tokens, last, rate, burst)
         self._lock = threading.Lock()
         self._sweep_at = clock()
 
@@ -29,21 +29,21 @@ class Buckets:
         burst = max(1.0, rate * self._burst_seconds)
         now = self._clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (burst, now))
+            tokens, last, _, _ = self._buckets.get(key, (burst, now, rate, burst))
             tokens = min(burst, tokens + (now - last) * rate)
             if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
+                tokens -= 1.0
                 wait = 0.0
             else:
-                self._buckets[key] = (tokens, now)
                 wait = (1.0 - tokens) / rate
+            self._buckets[key] = (tokens, now, rate, burst)
             if now - self._sweep_at > 60:
-                self._sweep(now, rate, burst)
+                self._sweep(now)
         return wait
 
-    def _sweep(self, now: float, rate: float, burst: float) -> None:
+    def _sweep(self, now: float) -> None:
         self._sweep_at = now
-        full = [k for k, (tokens, last) in self._buckets.items() if tokens + (now - last) * rate >= burst]
+        full = [k for k, (tokens, last, rate, burst) in self._buckets.items() if tokens + (now - last) * rate >= burst]
         for k in full:
             del self._buckets[k]
 

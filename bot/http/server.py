@@ -164,7 +164,6 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
     sock = bind(host, port)
     raise_file_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logs.install()
     try:
         store = open_store(store_path)
     except (sqlite3.Error, OSError) as exc:
@@ -175,16 +174,22 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
     keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
     many = f"，{workers} 个工作进程" if workers > 1 else ""
     print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}{many}；"
-          "按 Ctrl+C 停止", file=sys.stderr, flush=True)
+          f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
+          file=sys.stderr, flush=True)
+
+    def serve(app) -> None:
+        config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
+        logs.install()
+        uvicorn.Server(config).run(sockets=[sock])
+
     if workers > 1:
         from bot.workers import supervise
 
         store.close()  # each worker opens its own connection after the fork
 
         def worker(index: int, restarted: bool) -> int:
-            mine = open_store(store_path)
-            uvicorn.Server(uvicorn_config(create_app(mine, settings), settings)).run(sockets=[sock])
+            serve(create_app(open_store(store_path), settings))
             return 0
         return supervise(workers, worker)
-    uvicorn.Server(uvicorn_config(create_app(store, settings), settings)).run(sockets=[sock])
+    serve(create_app(store, settings))
     return 0

@@ -92,7 +92,7 @@ def test_sigterm_stops_the_server_cleanly_and_its_log_holds_no_question(tmp_path
 
 
 def test_the_bench_reports_every_round_without_errors():
-    measured = figures(requests=16, clients=4, slow=50)
+    measured = figures(requests=16, clients=4, slow=50, hold=0)
     assert measured["errors"] == 0 and measured["exit_code"] == 0
     for name in ("faq", "calc", "ask", "chat", "slow_faq", "slow_calc", "slow_chat"):
         assert measured[f"{name}_per_s"] > 0
