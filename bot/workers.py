@@ -28,10 +28,21 @@ QUICK_DEATH = 5.0  # seconds: a worker dying sooner than this after its start is
 MAX_BACKOFF = 30.0
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this worker when the supervising parent dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(run: Callable[[int, bool], int | None], index: int, again: bool) -> None:
     """In the forked worker: default signal handlers, run, exit with its code (never return)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _die_with_parent()
     code = 1
     try:
         code = int(run(index, again) or 0)
