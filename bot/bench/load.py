@@ -37,6 +37,7 @@ CONVERSATIONS = 1000
 WORKERS = (1, 2, 4)
 RUN_LIMIT = 600.0
 REQUEST_TIMEOUT = 120.0
+DELIVERIES = 3
 TOKEN = "123456:LOADloadLOADloadLOADloadLOADload_-"
 SECRET = "load-test-webhook-secret-0123456789"
 # conversations that need their turns in order: each message answers the question before it
@@ -54,30 +55,38 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
-def expected_states(start_empty: bool) -> list[str | None]:
-    """The state each script leaves, as JSON: its messages through the dialogue manager in turn
-    (the HTTP face starts a conversation from an empty State, Telegram from nothing)."""
+def expected(start_empty: bool) -> tuple[list[str | None], list[list[int]]]:
+    """For each script: the state it leaves, as JSON, and the number of Telegram messages each of
+    its turns sends; its messages through the dialogue manager one after the other (the HTTP face
+    starts a conversation from an empty State, Telegram from nothing)."""
     from bot.conversation.session import turn
     from bot.conversation.state import State
     from bot.conversation.store import MemoryStore
+    from bot.telegram.render import render_html
 
     today = dt.date.fromisoformat(TODAY)
-    out = []
+    states, counts = [], []
     for script in SCRIPTS:
         store = MemoryStore()
         if start_empty:
             store.save("k", State())
-        for message in script:
-            turn(store, "k", message, today)
+        counts.append([sum(len(render_html(reply)) for reply in turn(store, "k", message, today))
+                       for message in script])
         state = store.load("k")
-        out.append(None if state is None else state.model_dump_json())
-    return out
+        states.append(None if state is None else state.model_dump_json())
+    return states, counts
 
 
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+
+    def failed(self, kind: str) -> None:
+        self.errors += 1
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
     errors: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)  # errors by kind
+    redelivered: int = 0  # webhook posts sent again after a refused or broken delivery
     done: list[tuple[int, str]] = field(default_factory=list)  # (script, key) of finished conversations
 
     def figures(self, seconds: float, conversations: int, wrong: int) -> dict:
@@ -85,7 +94,7 @@ class Tally:
                 "requests_per_s": round(len(self.latencies) / seconds, 1) if seconds else 0.0,
                 "p50_ms": round(_percentile(self.latencies, 0.5), 1),
                 "p99_ms": round(_percentile(self.latencies, 0.99), 1),
-                "errors": self.errors, "finished": len(self.done), "wrong_states": wrong,
+                "errors": self.errors, "error_kinds": self.kinds, "redelivered": self.redelivered, "finished": len(self.done), "wrong_states": wrong,
                 "seconds": round(seconds, 2)}
 
 
@@ -127,7 +136,7 @@ async def _all(conversations: list, tally: Tally, limit: float) -> float:
     _, late = await asyncio.wait([asyncio.create_task(c) for c in conversations], timeout=limit)
     for job in late:
         job.cancel()
-    tally.errors += len(late)
+        tally.failed("unfinished in time")
     return time.perf_counter() - began
 
 
@@ -137,10 +146,10 @@ def _run(workers: int, conversations: int, base: str | None, start_empty: bool, 
     prefix = f"yibao-load:{uuid.uuid4().hex[:10]}:"
     store_url = f"{base}?prefix={prefix}"
     tally = Tally()
-    expected = expected_states(start_empty)
+    states = expected(start_empty)[0]
     try:
         seconds = measure(store_url, tally)
-        return {"workers": workers, **tally.figures(seconds, conversations, _check(store_url, tally, expected))}
+        return {"workers": workers, **tally.figures(seconds, conversations, _check(store_url, tally, states))}
     finally:
         _clean(base, prefix)
 
@@ -164,12 +173,15 @@ async def _http_conversations(base: str, conversations: int, tally: Tally, limit
                 async with http.post(f"{base}/api/chat", json=body) as response:
                     answer = await response.json(content_type=None)
                     status = response.status
-            except (TimeoutError, aiohttp.ClientError, ValueError):
-                tally.errors += 1
+            except (TimeoutError, asyncio.TimeoutError):
+                tally.failed("timeout")
+                return
+            except (aiohttp.ClientError, ValueError) as exc:
+                tally.failed(type(exc).__name__)
                 return
             tally.latencies.append((time.perf_counter() - began) * 1000)
             if status != 200 or any(r.get("intent") == "store_down" for r in answer.get("replies", [])):
-                tally.errors += 1
+                tally.failed(f"status {status}" if status != 200 else "请稍后再试")
                 return
             session = answer["session"]
         tally.done.append((script, chat_key(LOCAL_CLIENT, session)))
@@ -210,15 +222,23 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
 
     from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 
-    waiting: dict[int, asyncio.Future] = {}
+    counts = expected(start_empty=False)[1]
+    sent: dict[int, int] = {}  # chat -> messages the bot sent into it
+    waiting: dict[int, tuple[int, asyncio.Future]] = {}  # chat -> (count awaited, its future)
+    first: dict[int, float] = {}  # chat -> when the first message of the awaited turn arrived
 
     class Api(FakeBotAPI):
-        def _sendMessage(self, params: dict) -> dict:
-            sent = super()._sendMessage(params)
-            future = waiting.pop(int(params["chat_id"]), None)
-            if future is not None and not future.done():
-                future.set_result(params.get("text", ""))
-            return sent
+        def _sendMessage(self, params: dict) -> dict:  # noqa: N802 - the Bot API's name
+            answer = super()._sendMessage(params)
+            chat = int(params["chat_id"])
+            sent[chat] = sent.get(chat, 0) + 1
+            first.setdefault(chat, time.perf_counter())
+            if "请稍后再试" in params.get("text", ""):
+                first[chat] = -1.0
+            target, future = waiting.get(chat, (0, None))
+            if future is not None and sent[chat] >= target and not future.done():
+                future.set_result(None)
+            return answer
 
     api = Api(max_poll=1.0)
     server = await FakeServer(api, token=TOKEN).start()
@@ -238,34 +258,47 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
                                          timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as http:
             await _until_up(http, f"http://127.0.0.1:{port}/healthz", bot, log)
 
-            async def post(chat: int, text: str) -> float:
-                """Post one update; the seconds until the bot's first message into the chat."""
+            async def post(chat: int, text: str, replies: int) -> float:
+                """Post one update and wait for all its replies; the seconds until the first."""
                 future = asyncio.get_running_loop().create_future()
-                waiting[chat] = future
+                waiting[chat] = (sent.get(chat, 0) + replies, future)
+                first.pop(chat, None)
                 update = {"update_id": next(ids), "message": api.message(chat, chat, text)}
                 began = time.perf_counter()
-                async with http.post(hook, json=update, headers=headers) as response:
-                    if response.status != 200:
-                        raise RuntimeError(f"webhook answered {response.status}")
-                reply = await asyncio.wait_for(future, REQUEST_TIMEOUT)
-                if "请稍后再试" in reply:
-                    raise RuntimeError("the store failed")
-                return time.perf_counter() - began
+                for attempt in range(DELIVERIES):  # as Telegram, which delivers an update again on failure
+                    try:
+                        async with http.post(hook, json=update, headers=headers) as response:
+                            if response.status == 200:
+                                break
+                            problem: Exception = RuntimeError(f"webhook {response.status}")
+                    except aiohttp.ClientConnectionError as exc:
+                        problem = exc
+                    tally.redelivered += 1
+                    await asyncio.sleep(0.05 * (attempt + 1))
+                else:
+                    raise problem
+                await asyncio.wait_for(future, REQUEST_TIMEOUT)
+                if first[chat] < 0:
+                    raise RuntimeError("请稍后再试")
+                return first[chat] - began
 
             async def talk(index: int) -> None:
                 chat = 10**6 + index
                 script = index % len(SCRIPTS)
-                for text in SCRIPTS[script]:
+                for text, replies in zip(SCRIPTS[script], counts[script]):
                     try:
-                        tally.latencies.append(await post(chat, text) * 1000)
-                    except (TimeoutError, aiohttp.ClientError, RuntimeError):
-                        tally.errors += 1
+                        tally.latencies.append(await post(chat, text, replies) * 1000)
+                    except (TimeoutError, asyncio.TimeoutError):
+                        tally.failed("timeout")
+                        return
+                    except (aiohttp.ClientError, RuntimeError) as exc:
+                        tally.failed(str(exc) or type(exc).__name__)
                         return
                 tally.done.append((script, f"tg:{chat}:{chat}"))
 
             ids = iter(range(1, 10**9))
             for warm in range(4 * workers):  # every worker answers once before the clock starts
-                await post(2 * 10**6 + warm, "断保两年要等多久")
+                await post(2 * 10**6 + warm, SCRIPTS[1][0], counts[1][0])
             return await _all([talk(i) for i in range(conversations)], tally, limit)
     finally:
         if bot.returncode is None:

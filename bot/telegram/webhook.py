@@ -50,6 +50,7 @@ log = logging.getLogger("yibao.telegram.webhook")
 MAX_UPDATE_BYTES = 1 << 20
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_CONNECTIONS = 40  # Telegram's default: updates it posts at once
+KEEP_ALIVE = 75  # seconds an idle connection from Telegram (or the proxy) stays open
 
 
 class WebhookFace(TelegramFace):
@@ -163,7 +164,7 @@ def serve_workers(config: TelegramConfig, webhook: str, listen: str, port: int, 
                                 get_updates_request=AiohttpRequest(connections=1))
         app = receiver(ptb, face, path, secret)
         server = uvicorn.Server(uvicorn.Config(app, lifespan="on", access_log=False, log_level="warning",
-                                               timeout_keep_alive=5, timeout_graceful_shutdown=10))
+                                               timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=10))
         server.run(sockets=[sock])
         return 0
 
