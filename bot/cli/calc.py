@@ -51,8 +51,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def history_of(args: argparse.Namespace):
     """The History the arguments describe; every contradiction becomes an InputError."""
-    import itertools
-
     from pydantic import ValidationError
 
     from rules import Group, History, RulesError, error_message
@@ -64,11 +62,6 @@ def history_of(args: argparse.Namespace):
         if early:
             raise InputError(f"{flag} 中的 {early[0]} 早于2025年：2025年以前的年度不计连续参保和断保年限"
                              "（渝医保发〔2025〕37号 四.2）")
-    ways = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee}
-    for (flag, years), (other, others) in itertools.combinations(ways.items(), 2):
-        both = sorted(set(years) & set(others))
-        if both:
-            raise InputError(f"{both[0]} 年同时出现在 {flag} 和 {other} 中：一个年度只能写在一处")
     if args.backpaid < 0:
         raise InputError(f"--backpaid 不能是负数: {args.backpaid}")
     try:
