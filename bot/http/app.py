@@ -35,7 +35,7 @@ import threading
 import weakref
 from functools import lru_cache
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,9 +50,24 @@ from bot.http.docs import add_docs
 from bot.http.guard import Guard
 from bot.http.limits import Window, retry_after
 from bot.http.metrics import CONTENT_TYPE_LATEST, Metrics
-from bot.http.models import (FIELD_ZH, MAX_HITS, MAX_QUERY, SESSION_PATTERN, AskRequest, AskResponse,
-                             CalcRequest, ChatRequest, ChatResponse, DocumentOut, ErrorBody, FaqResponse,
-                             ForgetResponse, Health, Passage, validation_message)
+from bot.http.models import (
+    FIELD_ZH,
+    MAX_HITS,
+    MAX_QUERY,
+    SESSION_PATTERN,
+    AskRequest,
+    AskResponse,
+    CalcRequest,
+    ChatRequest,
+    ChatResponse,
+    DocumentOut,
+    ErrorBody,
+    FaqResponse,
+    ForgetResponse,
+    Health,
+    Passage,
+    validation_message,
+)
 from bot.http.settings import LOCAL_CLIENT, HttpSettings
 from rules import Result
 
@@ -62,12 +77,13 @@ SESSION_BYTES = 16     # 128 bits
 STATUS_ZH = {400: "请求体无法解析", 404: "没有这个地址", 405: "不支持这个请求方法", 413: "请求内容太大"}
 UNKNOWN_SESSION = "没有这个会话：会话编号由服务器发放，它可能已过期或已删除；不带会话编号发送即开始新的会话"
 SESSION_LIMIT = "本小时新开的会话已达上限（{limit}个），请{minutes}分钟后再试，或继续使用已有的会话"
-ERRORS = {400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
+Responses = dict[int | str, dict[str, Any]]
+ERRORS: Responses = {400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
           422: {"model": ErrorBody, "description": "输入格式不对"}}
-EVERYWHERE = {401: {"model": ErrorBody, "description": "缺少或不认识接口密钥（配置了密钥时）"},
+EVERYWHERE: Responses = {401: {"model": ErrorBody, "description": "缺少或不认识接口密钥（配置了密钥时）"},
               413: {"model": ErrorBody, "description": "请求内容超过上限"},
               429: {"model": ErrorBody, "description": "请求太频繁（按客户端和地址限速），见 Retry-After"}}
-CHAT_ERRORS = {**ERRORS, 404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
+CHAT_ERRORS: Responses = {**ERRORS, 404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
                429: {"model": ErrorBody, "description": "请求太频繁，或本小时新开会话太多"}}
 CLI_FLAG = re.compile(r"（--([a-z-]+)[^）]*）")
 
@@ -123,8 +139,8 @@ def console_page() -> tuple[str, str]:
     data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     page = resources.files("bot.http").joinpath("console.html").read_text(encoding="utf-8")
     page = page.replace("/*CONFIG*/null", data, 1)
-    scripts = " ".join(_sha256(s) for s in re.findall(r"<script>(.*?)</script>", page, re.S))
-    styles = " ".join(_sha256(s) for s in re.findall(r"<style>(.*?)</style>", page, re.S))
+    scripts = " ".join(_sha256(s) for s in re.findall(r"<script>(.*?)</script>", page, re.DOTALL))
+    styles = " ".join(_sha256(s) for s in re.findall(r"<style>(.*?)</style>", page, re.DOTALL))
     csp = (f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
            "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return page, csp

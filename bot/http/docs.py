@@ -9,7 +9,7 @@ that one address is rewritten to our own icon (OFFLINE), so the page asks no oth
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from fastapi import FastAPI, HTTPException
@@ -30,10 +30,11 @@ ASSETS = {  # name -> (package, folder, content type)
 }
 
 
-OFFLINE = {"redoc.standalone.js": [(b"https://cdn.redoc.ly/redoc/logo-mini.svg", PUBLIC_PREFIX.encode() + b"favicon.png")]}
+OFFLINE = {"redoc.standalone.js": [(b"https://cdn.redoc.ly/redoc/logo-mini.svg",
+                                     PUBLIC_PREFIX.encode() + b"favicon.png")]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> bytes:
     package, folder, _ = ASSETS[name]
     data = resources.files(package).joinpath(folder, name).read_bytes()
@@ -42,7 +43,7 @@ def asset(name: str) -> bytes:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def page(name: str) -> str:
     return resources.files(OURS).joinpath("static", name).read_text(encoding="utf-8")
 

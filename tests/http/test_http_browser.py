@@ -213,3 +213,26 @@ def test_the_docs_render_offline_from_the_server_s_own_files(browser, server, pa
         w.assert_clean()
     finally:
         w.close()
+
+
+def test_with_keys_the_console_asks_for_one_and_works_once_it_is_given(browser, tmp_path):
+    key = "console-key-" + "k" * 20
+    keys = tmp_path / "keys.txt"
+    keys.write_text(f"desk-a {key}\n", encoding="utf-8")
+    with Served(tmp_path, args=["--keys", str(keys)]) as s:
+        w = Watched(browser, s.base, VIEWPORTS["desktop"], "console-key")
+        page = w.page
+        try:
+            page.goto(s.base + "/")
+            page.fill("#search-q", "断保两年要等多久")
+            page.press("#search-q", "Enter")
+            expect(page.locator("#search-error")).to_have_text("缺少接口密钥：请在请求头 X-API-Key 中提供")
+            page.fill("#api-key", key)
+            page.press("#search-q", "Enter")
+            expect(page.locator("#search-results .hit").first).to_contain_text("4个月")
+            expect(page.locator("#search-error")).to_be_hidden()
+            w.shot("1-search")
+            w.errors = [e for e in w.errors if "401" not in e]  # the refused fetch, as chromium reports it
+            w.assert_clean()
+        finally:
+            w.close()

@@ -9,8 +9,8 @@ outside the year): that is the documented 400 with the engine's sentence, not a 
 from __future__ import annotations
 
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from bot.conversation.store import MemoryStore
 from bot.http.app import create_app
