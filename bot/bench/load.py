@@ -173,7 +173,7 @@ async def _http_conversations(base: str, conversations: int, tally: Tally, limit
                 async with http.post(f"{base}/api/chat", json=body) as response:
                     answer = await response.json(content_type=None)
                     status = response.status
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 tally.failed("timeout")
                 return
             except (aiohttp.ClientError, ValueError) as exc:
@@ -228,7 +228,7 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
     first: dict[int, float] = {}  # chat -> when the first message of the awaited turn arrived
 
     class Api(FakeBotAPI):
-        def _sendMessage(self, params: dict) -> dict:  # noqa: N802 - the Bot API's name
+        def _sendMessage(self, params: dict) -> dict:
             answer = super()._sendMessage(params)
             chat = int(params["chat_id"])
             sent[chat] = sent.get(chat, 0) + 1
@@ -288,7 +288,7 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
                 for text, replies in zip(SCRIPTS[script], counts[script]):
                     try:
                         tally.latencies.append(await post(chat, text, replies) * 1000)
-                    except (TimeoutError, asyncio.TimeoutError):
+                    except TimeoutError:
                         tally.failed("timeout")
                         return
                     except (aiohttp.ClientError, RuntimeError) as exc:
