@@ -78,6 +78,7 @@ class InboxItem:
     payload: str | None  # the update as received (None once handled)
     outbox: str | None   # what the committed turn is to send (None before the turn)
     done: bool
+    sent: int = 0        # how many of the outbox's messages went out already
 
 
 @runtime_checkable
@@ -101,6 +102,8 @@ class Store(Protocol):
     def inbox_pending(self) -> list[InboxItem]: ...
 
     def inbox_done(self, update_id: int, chat: int = 0) -> None: ...
+
+    def inbox_sent(self, update_id: int, count: int) -> None: ...
 
     def close(self) -> None: ...
 
@@ -213,13 +216,21 @@ class MemoryStore(_Unconditional):
             item = self._inbox.get(update_id)
             self._inbox[update_id] = InboxItem(update_id, item.chat if item else chat, None, None, True)
 
+    def inbox_sent(self, update_id: int, count: int) -> None:
+        with self._lock:
+            item = self._inbox.get(update_id)
+            if item is not None:
+                self._inbox[update_id] = InboxItem(item.update_id, item.chat, item.payload, item.outbox,
+                                                   item.done, count)
+
 
 SCHEMA = {
     "sessions": ("CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL,"
                  " updated REAL NOT NULL, keep_until REAL NOT NULL DEFAULT 0,"
                  " version INTEGER NOT NULL DEFAULT 0)"),
     "inbox": ("CREATE TABLE IF NOT EXISTS inbox (update_id INTEGER PRIMARY KEY, chat INTEGER NOT NULL,"
-              " payload TEXT, outbox TEXT, done INTEGER NOT NULL DEFAULT 0, received REAL NOT NULL)"),
+              " payload TEXT, outbox TEXT, done INTEGER NOT NULL DEFAULT 0, received REAL NOT NULL,"
+              " sent INTEGER NOT NULL DEFAULT 0)"),
 }
 _ADDED_COLUMNS = {"keep_until": "REAL NOT NULL DEFAULT 0", "version": "INTEGER NOT NULL DEFAULT 0"}
 
@@ -395,12 +406,12 @@ class SQLiteStore(_Unconditional):
         return self._run("写入", go)
 
     def _item(self, row) -> InboxItem:
-        return InboxItem(row[0], row[1], row[2], row[3], bool(row[4]))
+        return InboxItem(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
 
     def inbox_get(self, update_id: int) -> InboxItem | None:
         def go() -> InboxItem | None:
             with self._lock:
-                row = self._db.execute("SELECT update_id, chat, payload, outbox, done FROM inbox"
+                row = self._db.execute("SELECT update_id, chat, payload, outbox, done, sent FROM inbox"
                                        " WHERE update_id = ?", (update_id,)).fetchone()
             return self._item(row) if row else None
         return self._run("读取", go)
@@ -408,7 +419,7 @@ class SQLiteStore(_Unconditional):
     def inbox_pending(self) -> list[InboxItem]:
         def go() -> list[InboxItem]:
             with self._lock:
-                rows = self._db.execute("SELECT update_id, chat, payload, outbox, done FROM inbox"
+                rows = self._db.execute("SELECT update_id, chat, payload, outbox, done, sent FROM inbox"
                                         " WHERE done = 0 ORDER BY update_id").fetchall()
             return [self._item(row) for row in rows]
         return self._run("读取", go)
@@ -419,6 +430,12 @@ class SQLiteStore(_Unconditional):
                 db.execute("INSERT INTO inbox(update_id, chat, payload, outbox, done, received)"
                            " VALUES (?, ?, NULL, NULL, 1, ?) ON CONFLICT(update_id) DO UPDATE SET"
                            " payload = NULL, outbox = NULL, done = 1", (update_id, chat, self._clock()))
+        self._run("写入", go)
+
+    def inbox_sent(self, update_id: int, count: int) -> None:
+        def go() -> None:
+            with self._transaction() as db:
+                db.execute("UPDATE inbox SET sent = ? WHERE update_id = ?", (count, update_id))
         self._run("写入", go)
 
     def close(self) -> None:

@@ -279,7 +279,7 @@ class TelegramFace:
         if item is not None and item.done:
             raise ApplicationHandlerStop
         if item is not None and item.outbox is not None:
-            await self.resend(context.bot, item.update_id, item.outbox)
+            await self.resend(context.bot, item.update_id, item.outbox, item.sent)
             raise ApplicationHandlerStop
 
     async def settle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -294,12 +294,13 @@ class TelegramFace:
         except StoreError as exc:  # it is answered again after a restart: better than never
             log.warning("inbox not updated: %s", exc)
 
-    async def resend(self, bot: Any, update_id: int, kept: str) -> None:
-        """Send what a committed turn was to send, then mark its update done."""
+    async def resend(self, bot: Any, update_id: int, kept: str, skip: int = 0) -> None:
+        """Send what a committed turn was to send (but the first `skip` messages, which went out
+        before), then mark its update done."""
         out = json.loads(kept)
         replies = [Reply.model_validate(reply) for reply in out["replies"]]
         replies, version = with_examples(replies, out["version"], out["examples"])
-        await self.deliver(bot, out["chat"], out["group"], replies, version, out["quote"])
+        await self.deliver(bot, out["chat"], out["group"], replies, version, out["quote"], update_id, skip)
         await self.done(update_id, out["chat"])
 
     async def replay(self, app: Application) -> int:
@@ -309,7 +310,7 @@ class TelegramFace:
         pending = await self.in_worker(self.inbox.inbox_pending)
         for item in pending:
             if item.outbox is not None:
-                await self.resend(app.bot, item.update_id, item.outbox)
+                await self.resend(app.bot, item.update_id, item.outbox, item.sent)
             elif item.payload is not None:
                 await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
             else:
@@ -381,7 +382,9 @@ class TelegramFace:
         if turned is None:
             return
         replies, version = with_examples(*turned, incoming.examples)
-        await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote)
+        kept = self.inbox is not None and version is not None  # an apology (store down) was not kept
+        await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote,
+                           incoming.update_id if kept else None)
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -411,7 +414,10 @@ class TelegramFace:
                 current_data = _same_button(markup, query.data)
                 markup = render.toggle(markup, current_data)
                 self._remember(where, markup)
-                await self.retrying(message.edit_reply_markup, reply_markup=markup)
+                try:
+                    await self.retrying(message.edit_reply_markup, reply_markup=markup)
+                except BadRequest as exc:  # "message is not modified", a message gone meanwhile
+                    log.info("keyboard not edited: %s", type(exc).__name__)
                 return
             if tap.kind == "=":
                 markup = self._markups.pop(where, message.reply_markup)
@@ -481,19 +487,24 @@ class TelegramFace:
                            (quote_id or message.message_id) if group else None)
 
     async def deliver(self, bot: Any, chat_id: int, group: bool, replies: Sequence[Reply],
-                      version: str | None, quote_id: int | None) -> None:
-        """The replies as HTML messages into the chat; in a group the first quotes `quote_id`."""
+                      version: str | None, quote_id: int | None, update_id: int | None = None,
+                      skip: int = 0) -> None:
+        """The replies as HTML messages into the chat; in a group the first quotes `quote_id`.
+
+        With `update_id`, the count of messages sent is kept in the inbox after each one, and
+        a resend skips the first `skip` (those went out before the restart)."""
         quote = ReplyParameters(quote_id, allow_sending_without_reply=True) if group and quote_id else None
-        for reply in replies:
-            pieces = render.render_html(reply)
-            markup = render.keyboard(reply, version) if version is not None else None
-            for i, piece in enumerate(pieces):
-                last = i == len(pieces) - 1
+        messages = [(piece, render.keyboard(reply, version) if version is not None and i == len(pieces) - 1
+                     else None)
+                    for reply in replies for pieces in [render.render_html(reply)] for i, piece in enumerate(pieces)]
+        for n, (piece, markup) in enumerate(messages):
+            if n >= skip:
                 await self.retrying(
-                    bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML,
-                    reply_markup=markup if last else None, reply_parameters=quote,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True))
-                quote = None
+                    bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup,
+                    reply_parameters=quote, link_preview_options=LinkPreviewOptions(is_disabled=True))
+                if update_id is not None and self.inbox is not None and n < len(messages) - 1:
+                    await self.in_worker(self.inbox.inbox_sent, update_id, n + 1)
+            quote = None
 
     async def mark_chosen(self, message: Message, shown: str) -> None:
         """The tapped message keeps its text, loses its buttons and shows what was chosen."""
