@@ -19,7 +19,7 @@ a lease holds it at most lock_ms; the next message then proceeds.
 Keys (P = prefix): P s:<key> a hash {state, version, updated, keep_until} with a TTL of the
 session age (Redis deletes it by itself); P lock:<key> the lease; P fence:<key> the token
 counter; P keep a sorted set of keep_until for expire(); P in:<update_id> a hash {chat,
-payload, outbox, done, received}; P pending the sorted set of update ids not yet done.
+payload, outbox, sent, done, received}; P pending the sorted set of update ids not yet done.
 A handled update keeps only its id and chat, for a day. Nothing else is stored: the state is
 the facts of bot.conversation.state, the update as bot.telegram.inbox scrubbed it.
 
@@ -155,12 +155,17 @@ return 1
 
 # KEYS: inbox item, pending   ARGV: update_id, chat, now, kept_ms
 _INBOX_DONE = """
-redis.call('HDEL', KEYS[1], 'payload', 'outbox')
+redis.call('HDEL', KEYS[1], 'payload', 'outbox', 'sent')
 redis.call('HSETNX', KEYS[1], 'chat', ARGV[2])
 redis.call('HSETNX', KEYS[1], 'received', ARGV[3])
 redis.call('HSET', KEYS[1], 'done', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZREM', KEYS[2], ARGV[1])
+"""
+
+# KEYS: inbox item   ARGV: count
+_INBOX_SENT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'sent', ARGV[1]) end
 """
 
 # KEYS: keep   ARGV: prefix, now, cutoff, batch -> number of sessions deleted
@@ -217,6 +222,7 @@ class RedisStore(_Unconditional):
         self._release = self._r.register_script(_RELEASE)
         self._inbox_add = self._r.register_script(_INBOX_ADD)
         self._inbox_done = self._r.register_script(_INBOX_DONE)
+        self._inbox_sent = self._r.register_script(_INBOX_SENT)
         self._expire = self._r.register_script(_EXPIRE)
 
     # -- keys
@@ -319,7 +325,7 @@ class RedisStore(_Unconditional):
     @staticmethod
     def _item(update_id: int, row: dict) -> InboxItem:
         return InboxItem(update_id, int(row.get("chat") or 0), row.get("payload"), row.get("outbox"),
-                         row.get("done") == "1")
+                         row.get("done") == "1", int(row.get("sent") or 0))
 
     def inbox_get(self, update_id: int) -> InboxItem | None:
         row = self._run("读取", self._r.hgetall, self._k("in", update_id))
@@ -341,6 +347,10 @@ class RedisStore(_Unconditional):
     def inbox_done(self, update_id: int, chat: int = 0) -> None:
         self._run("写入", self._inbox_done, [self._k("in", update_id), self._k("pending", "all")],
                   [update_id, chat, repr(self._clock()), int(DONE_KEPT * 1000)])
+
+    def inbox_sent(self, update_id: int, count: int) -> None:
+        """How many of the outbox's messages went out (a resend after a restart skips them)."""
+        self._run("写入", self._inbox_sent, [self._k("in", update_id)], [count])
 
     def close(self) -> None:
         self._r.close()

@@ -17,7 +17,13 @@ import pytest
 
 from bot.conversation.session import turn
 from bot.conversation.state import Facts, State
-from bot.conversation.store import AlreadyHandled, Conflict, InboxItem, Receipt, Snapshot
+from bot.conversation.store import (
+    AlreadyHandled,
+    Conflict,
+    InboxItem,
+    Receipt,
+    Snapshot,
+)
 from bot.models import Option
 
 TODAY = dt.date(2026, 3, 1)
@@ -130,8 +136,12 @@ def test_an_update_is_kept_until_answered_committed_once_and_remembered(make):
     with pytest.raises(AlreadyHandled):
         store.commit("tg:42:42", _state(5), again.version, Receipt(7, 42, "{}"))
     assert store.load("tg:42:42") == _state()  # the duplicate changed nothing
+    store.inbox_sent(7, 2)  # two of its messages went out before a crash
+    assert store.inbox_get(7) == InboxItem(7, 42, None, '{"replies": []}', False, 2)
+    assert store.inbox_pending()[-1].sent == 2
     store.inbox_done(7, 42)
-    assert store.inbox_get(7) == InboxItem(7, 42, None, None, True)
+    done = store.inbox_get(7)
+    assert (done.update_id, done.chat, done.payload, done.outbox, done.done) == (7, 42, None, None, True)
     assert [i.update_id for i in store.inbox_pending()] == [5]
     assert store.inbox_add(7, 42, "{}") is False  # a late duplicate is still known
     store.inbox_done(9, 1)  # an update that needed no turn at all
