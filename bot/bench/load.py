@@ -7,9 +7,10 @@ For each number of workers (1, 2, 4 by default) and each face:
   - telegram: `yibao telegram --webhook … --workers N` on Redis behind the local fake Bot API;
               CONVERSATIONS chats at once, each posting its next update to the webhook as soon
               as the bot's first message for the previous one reaches the fake Bot API.
-Reported: requests (updates) per second over the whole run, latency p50 / p99 (sending to
-answer; for Telegram, posting to the bot's first sendMessage into that chat), errors (any
-status but 200, a timeout, an apology for a store failure), and `wrong_states`: conversations
+Reported: requests (updates) per second over the whole run, the CPU seconds the workers and
+Redis spent meanwhile (and requests per worker CPU second: what one core does), latency p50 /
+p99 (sending to answer; for Telegram, posting to the bot's first sendMessage into that chat),
+errors (any status but 200, a timeout, an apology for a store failure), and `wrong_states`: conversations
 whose stored state at the end is not exactly the state their messages imply (the same
 messages run through the dialogue manager in this process, one after the other). Everything
 is bounded: CONVERSATIONS × len(script) requests per run and RUN_LIMIT seconds.
@@ -87,6 +88,7 @@ class Tally:
     errors: int = 0
     kinds: dict[str, int] = field(default_factory=dict)  # errors by kind
     redelivered: int = 0  # webhook posts sent again after a refused or broken delivery
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the workers and of Redis
     done: list[tuple[int, str]] = field(default_factory=list)  # (script, key) of finished conversations
 
     def figures(self, seconds: float, conversations: int, wrong: int) -> dict:
@@ -95,7 +97,46 @@ class Tally:
                 "p50_ms": round(_percentile(self.latencies, 0.5), 1),
                 "p99_ms": round(_percentile(self.latencies, 0.99), 1),
                 "errors": self.errors, "error_kinds": self.kinds, "redelivered": self.redelivered, "finished": len(self.done), "wrong_states": wrong,
-                "seconds": round(seconds, 2)}
+                "seconds": round(seconds, 2), **self.cpu,
+                "requests_per_worker_cpu_s": round(len(self.latencies) / self.cpu["workers_cpu_s"], 1)
+                if self.cpu.get("workers_cpu_s") else None}
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children now alive (Linux /proc; 0 elsewhere)."""
+    from bot.bench.telegram_bench import _cpu_seconds
+
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children", encoding="ascii").read().split()
+    except OSError:
+        children = []
+    return _cpu_seconds(pid) + sum(_cpu_seconds(int(child)) for child in children)
+
+
+def _redis_cpu(base: str) -> float:
+    import redis
+
+    client = redis.Redis.from_url(base)
+    try:
+        info = client.info("cpu")
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+    finally:
+        client.close()
+
+
+class Meter:
+    """The CPU the workers and Redis spent between start() and stop(), into the tally."""
+
+    def __init__(self, pid: int, base: str, tally: Tally) -> None:
+        self.pid, self.base, self.tally = pid, base.split("?")[0], tally
+
+    def start(self) -> Meter:
+        self.before = _cpu(self.pid), _redis_cpu(self.base)
+        return self
+
+    def stop(self) -> None:
+        workers, redis_cpu = _cpu(self.pid) - self.before[0], _redis_cpu(self.base) - self.before[1]
+        self.tally.cpu = {"workers_cpu_s": round(workers, 2), "redis_cpu_s": round(redis_cpu, 2)}
 
 
 def redis_base() -> str:
@@ -201,7 +242,10 @@ def http_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RU
                             env={"YIBAO_STORE": store_url})
             with served:
                 _warm_http(served.base, workers)
-                return asyncio.run(_http_conversations(served.base, conversations, tally, limit))
+                meter = Meter(served.process.pid, store_url, tally).start()
+                seconds = asyncio.run(_http_conversations(served.base, conversations, tally, limit))
+                meter.stop()
+                return seconds
     return _run(workers, conversations, base, True, measure)
 
 
@@ -299,7 +343,10 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
             ids = iter(range(1, 10**9))
             for warm in range(4 * workers):  # every worker answers once before the clock starts
                 await post(2 * 10**6 + warm, SCRIPTS[1][0], counts[1][0])
-            return await _all([talk(i) for i in range(conversations)], tally, limit)
+            meter = Meter(bot.pid, store_url, tally).start()
+            seconds = await _all([talk(i) for i in range(conversations)], tally, limit)
+            meter.stop()
+            return seconds
     finally:
         if bot.returncode is None:
             bot.terminate()
