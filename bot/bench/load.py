@@ -96,7 +96,8 @@ class Tally:
                 "requests_per_s": round(len(self.latencies) / seconds, 1) if seconds else 0.0,
                 "p50_ms": round(_percentile(self.latencies, 0.5), 1),
                 "p99_ms": round(_percentile(self.latencies, 0.99), 1),
-                "errors": self.errors, "error_kinds": self.kinds, "redelivered": self.redelivered, "finished": len(self.done), "wrong_states": wrong,
+                "errors": self.errors, "error_kinds": self.kinds, "redelivered": self.redelivered,
+                "finished": len(self.done), "wrong_states": wrong,
                 "seconds": round(seconds, 2), **self.cpu,
                 "requests_per_worker_cpu_s": round(len(self.latencies) / self.cpu["workers_cpu_s"], 1)
                 if self.cpu.get("workers_cpu_s") else None}
