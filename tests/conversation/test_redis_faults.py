@@ -190,3 +190,70 @@ def test_two_workers_given_two_messages_of_one_conversation_at_once_apply_both_o
         store.close()
         for server in servers:
             server.stop()
+
+
+def test_redis_killed_while_two_workers_answer_many_conversations_loses_no_answered_turn(tmp_path):
+    """16 people, each through 12 conversations one after the other, while Redis is SIGKILLed and
+    started again: every answer is 200 or 503 请稍后再试; what Redis kept is every answered turn
+    (and at most the refused one, when the kill came between its write and its answer); a person
+    sending the refused message again finishes with exactly the state the messages imply."""
+    redis_server = PrivateRedis(tmp_path).start()
+    store_url = url("yibao-test:", base=redis_server.base, lock_ms=1500, wait_ms=3000)
+    served = Served(tmp_path, args=[*UNLIMITED, "--workers", "2"], env={"YIBAO_STORE": store_url})
+    back = threading.Event()  # Redis is up again and what it kept has been checked
+    talks: list[dict] = []
+
+    def person(index: int) -> None:
+        for n in range(12):
+            talk = {"script": [CAP, WAIT][(index + n) % 2], "answered": [], "refused": None, "session": None,
+                    "statuses": set(), "waiting": False}
+            talks.append(talk)
+            for message in talk["script"]:
+                while True:
+                    body = {"message": message, "today": str(TODAY),
+                            **({"session": talk["session"]} if talk["session"] else {})}
+                    status, answer = request(served.base + "/api/chat", body, timeout=60)
+                    talk["statuses"].add(status)
+                    if status == 200:
+                        talk["session"] = answer["session"]
+                        talk["answered"].append(message)
+                        break
+                    assert status == 503 and "请稍后再试" in answer["detail"]
+                    talk["refused"] = talk["refused"] or message
+                    talk["waiting"] = True
+                    back.wait(60)
+                    talk["waiting"] = False
+
+    store = None
+    try:
+        served.start()
+        people = [threading.Thread(target=person, args=(i,)) for i in range(16)]
+        for one in people:
+            one.start()
+        time.sleep(0.5)
+        redis_server.kill()
+        time.sleep(1.0)
+        redis_server.start()
+        store = RedisStore(store_url)
+        time.sleep(0.3)
+        stopped = [t for t in talks if t["waiting"] and t["session"]]
+        assert len(stopped) >= 8  # most people were told to try later in the middle of a conversation
+        for talk in stopped:  # every answered turn kept; the refused one at most once
+            kept = store.load(chat_key(LOCAL_CLIENT, talk["session"]))
+            assert kept in (state_after(talk["answered"], State()),
+                            state_after([*talk["answered"], talk["refused"]], State()))
+        back.set()
+        for one in people:
+            one.join(timeout=120)
+        assert len(talks) == 16 * 12 and any(t["refused"] for t in talks)  # the kill came mid-conversation
+        for talk in talks:
+            assert talk["statuses"] <= {200, 503}
+            final = store.load(chat_key(LOCAL_CLIENT, talk["session"]))
+            twice = [m for m in talk["script"] for _ in range(2 if m == talk["refused"] else 1)]
+            assert final in (state_after(talk["script"], State()), state_after(twice, State()))
+    finally:
+        back.set()
+        if store is not None:
+            store.close()
+        served.stop()
+        redis_server.stop()
