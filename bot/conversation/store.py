@@ -445,8 +445,9 @@ class SQLiteStore(_Unconditional):
 
 def default_path() -> str:
     """$YIBAO_STORE, else $XDG_DATA_HOME/yibao/sessions.db, else ~/.local/share/yibao/sessions.db."""
-    if settings().store:
-        return settings().store
+    configured = settings().store
+    if configured:
+        return configured
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return os.path.join(base, "yibao", "sessions.db")
 

@@ -289,8 +289,8 @@ class TelegramFace:
     async def done(self, update_id: int, chat_id: int) -> None:
         if self.inbox is None:
             return
-        try:
-            await self.in_worker(self.inbox.inbox_done, update_id, chat_id)
+        try:  # not behind the turns queued in the worker: the window before it is kept stays short
+            await asyncio.to_thread(self.inbox.inbox_done, update_id, chat_id)
         except StoreError as exc:  # it is answered again after a restart: better than never
             log.warning("inbox not updated: %s", exc)
 
@@ -309,11 +309,15 @@ class TelegramFace:
             return 0
         pending = await self.in_worker(self.inbox.inbox_pending)
         for item in pending:
-            if item.outbox is not None:
-                await self.resend(app.bot, item.update_id, item.outbox, item.sent)
-            elif item.payload is not None:
-                await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
-            else:
+            try:
+                if item.outbox is not None:
+                    await self.resend(app.bot, item.update_id, item.outbox, item.sent)
+                elif item.payload is not None:
+                    await app.process_update(Update.de_json(json.loads(item.payload), app.bot))
+                else:
+                    await self.done(item.update_id, item.chat)
+            except (TelegramError, ValueError, KeyError, TypeError) as exc:  # one bad update never stops the start
+                log.warning("kept update not replayed: %s", type(exc).__name__)
                 await self.done(item.update_id, item.chat)
         if pending:
             log.info("replayed %d updates kept from before the restart", len(pending))
@@ -381,7 +385,7 @@ class TelegramFace:
         turned = await self.working(context, incoming.chat_id, self.conversations.turn, *args)
         if turned is None:
             return
-        replies, version = with_examples(*turned, incoming.examples)
+        replies, version = with_examples(turned[0], turned[1], incoming.examples)
         kept = self.inbox is not None and version is not None  # an apology (store down) was not kept
         await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote,
                            incoming.update_id if kept else None)
@@ -503,7 +507,7 @@ class TelegramFace:
                     bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup,
                     reply_parameters=quote, link_preview_options=LinkPreviewOptions(is_disabled=True))
                 if update_id is not None and self.inbox is not None and n < len(messages) - 1:
-                    await self.in_worker(self.inbox.inbox_sent, update_id, n + 1)
+                    await asyncio.to_thread(self.inbox.inbox_sent, update_id, n + 1)
             quote = None
 
     async def mark_chosen(self, message: Message, shown: str) -> None:

@@ -14,6 +14,14 @@ from bot.telegram.inbox import keep
 from tg_harness import TODAY, make_harness, manager_texts
 
 
+class Failing(SQLiteStore):
+    def commit(self, *args, **kwargs):
+        raise StoreError("会话存储写入失败（磁盘已满）")
+
+    def inbox_done(self, *args, **kwargs):
+        raise StoreError("会话存储写入失败（磁盘已满）")
+
+
 async def _bot(api, store):
     return await make_harness(api, Conversations(store, lambda: TODAY))
 
@@ -49,13 +57,6 @@ async def test_a_committed_turn_whose_replies_were_lost_is_sent_on_restart_not_t
 
 
 async def test_a_store_failing_mid_conversation_says_try_later_and_keeps_the_update_pending(api, tmp_path):
-    class Failing(SQLiteStore):
-        def commit(self, *args, **kwargs):
-            raise StoreError("会话存储写入失败（磁盘已满）")
-
-        def inbox_done(self, *args, **kwargs):
-            raise StoreError("会话存储写入失败（磁盘已满）")
-
     store = Failing(tmp_path / "s.db")
     update = {"update_id": 9200, "message": api.message(42, 7, "新生儿怎么参保？")}
     keep(store, [update])
@@ -99,3 +100,35 @@ async def test_odd_updates_get_no_apology(scripted_bot):
     assert SORRY not in texts
     assert conv.received == [(session_key(-100, -100), "新生儿怎么参保"), (session_key(-100, 8), "你好")]
     assert all(a.get("text") == EXPIRED for a in h.answers()[:6])
+
+
+async def test_no_log_line_holds_what_was_typed_or_who_typed_it(api, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)  # the level `yibao telegram` logs at (bot.telegram.face.configure_logging)
+    store = Failing(tmp_path / "s.db")  # so that the turn fails and is logged
+    h = await _bot(api, store)
+    try:
+        message = api.message(42, 7, "我叫王小明，身份证 500101 19900101 1234，电话13812345678，封顶线多少")
+        message["from"].update(first_name="小明", username="wxm")
+        update = {"update_id": 9300, "message": message}
+        keep(store, [update])
+        await h.app.process_update(Update.de_json(update, h.app.bot))
+        assert h.texts()
+    finally:
+        await h.app.shutdown()
+    assert "store failed during a turn" in caplog.text
+    for secret in ("王小明", "小明", "wxm", "500101", "1990", "13812345678", "封顶线多少"):
+        assert secret not in caplog.text
+
+
+async def test_a_kept_update_that_cannot_be_read_does_not_stop_the_start(api, tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    store.inbox_add(9400, 42, "{not json")
+    keep(store, [{"update_id": 9401, "message": api.message(42, 7, "你好")}])
+    h = await _bot(api, store)
+    try:
+        assert await h.face.replay(h.app) == 2
+        assert h.texts() == manager_texts(["你好"]) and store.inbox_pending() == []
+    finally:
+        await h.app.shutdown()
