@@ -19,7 +19,8 @@ a lease holds it at most lock_ms; the next message then proceeds.
 Keys (P = prefix): P s:<key> a hash {state, version, updated, keep_until} with a TTL of the
 session age (Redis deletes it by itself); P lock:<key> the lease; P fence:<key> the token
 counter; P keep a sorted set of keep_until for expire(); P in:<update_id> a hash {chat,
-payload, outbox, sent, done, received}; P pending the sorted set of update ids not yet done.
+payload, outbox, sent, done, received}; P pending the sorted set of update ids not yet done;
+P unturned:<chat> the ids of a chat's updates kept whose turn is not taken yet.
 A handled update keeps only its id and chat, for a day. Nothing else is stored: the state is
 the facts of bot.conversation.state, the update as bot.telegram.inbox scrubbed it.
 
@@ -100,7 +101,7 @@ return {token, row[1], row[2], row[3]}
 
 # KEYS: lock, session, keep, inbox item, pending
 # ARGV: token ('' = no lease), expected, state ('' = delete), now, keep_until, ttl_ms, key,
-#       update_id ('' = no receipt), chat, outbox
+#       update_id ('' = no receipt), chat, outbox, prefix
 # -> new version, or -1 (version moved on), -2 (lease lost), -3 (update already handled)
 _COMMIT = """
 local holder = redis.call('GET', KEYS[1])
@@ -125,6 +126,7 @@ if ARGV[8] ~= '' then
   redis.call('HSETNX', KEYS[4], 'received', ARGV[4])
   redis.call('PEXPIRE', KEYS[4], ARGV[6])
   redis.call('ZADD', KEYS[5], tonumber(ARGV[8]), ARGV[8])
+  redis.call('ZREM', ARGV[11] .. 'unturned:' .. ARGV[9], ARGV[8])
 end
 if holder then redis.call('DEL', KEYS[1]) end
 if ARGV[3] == '' then
@@ -144,17 +146,22 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
-# KEYS: inbox item, pending   ARGV: update_id, chat, payload, now, ttl_ms -> 1 added, 0 known
+# KEYS: inbox item, pending, the chat's updates without a turn yet
+# ARGV: update_id, chat, payload, now, ttl_ms -> 1 added, 0 known
 _INBOX_ADD = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'chat', ARGV[2], 'payload', ARGV[3], 'done', '0', 'received', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]), ARGV[1])
+redis.call('ZADD', KEYS[3], tonumber(ARGV[1]), ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return 1
 """
 
-# KEYS: inbox item, pending   ARGV: update_id, chat, now, kept_ms
+# KEYS: inbox item, pending   ARGV: update_id, chat, now, kept_ms, prefix
 _INBOX_DONE = """
+local chat = redis.call('HGET', KEYS[1], 'chat') or ARGV[2]
+redis.call('ZREM', ARGV[5] .. 'unturned:' .. chat, ARGV[1])
 redis.call('HDEL', KEYS[1], 'payload', 'outbox', 'sent')
 redis.call('HSETNX', KEYS[1], 'chat', ARGV[2])
 redis.call('HSETNX', KEYS[1], 'received', ARGV[3])
@@ -289,6 +296,7 @@ class RedisStore(_Unconditional):
         args = [token, expected, "" if state is None else state.model_dump_json(), repr(now),
                 repr(now + self._max_age), self._ttl_ms, key]
         args += [receipt.update_id, receipt.chat, receipt.outbox] if receipt else ["", "", ""]
+        args.append(self.prefix)
         result = int(self._run("写入", self._commit, keys, args))
         if result == -1:
             raise Conflict(key)
@@ -317,7 +325,7 @@ class RedisStore(_Unconditional):
     # -- the inbox
 
     def inbox_add(self, update_id: int, chat: int, payload: str) -> bool:
-        keys = [self._k("in", update_id), self._k("pending", "all")]
+        keys = [self._k("in", update_id), self._k("pending", "all"), self._k("unturned", chat)]
         added = self._run("写入", self._inbox_add, keys,
                           [update_id, chat, payload, repr(self._clock()), self._ttl_ms])
         return int(added) == 1
@@ -346,7 +354,14 @@ class RedisStore(_Unconditional):
 
     def inbox_done(self, update_id: int, chat: int = 0) -> None:
         self._run("写入", self._inbox_done, [self._k("in", update_id), self._k("pending", "all")],
-                  [update_id, chat, repr(self._clock()), int(DONE_KEPT * 1000)])
+                  [update_id, chat, repr(self._clock()), int(DONE_KEPT * 1000), self.prefix])
+
+    def earlier_unturned(self, chat: int, update_id: int) -> bool:
+        """Whether an update of this chat older than `update_id` is kept but its turn not taken yet
+        (bot.telegram.webhook waits for it, so that a chat's updates are applied in their order)."""
+        earlier = self._run("读取", self._r.zrangebyscore, self._k("unturned", chat), "-inf", f"({update_id}",
+                            0, 1)
+        return bool(earlier)
 
     def inbox_sent(self, update_id: int, count: int) -> None:
         """How many of the outbox's messages went out (a resend after a restart skips them)."""

@@ -8,7 +8,8 @@ is never lost: when the store cannot be written it answers 503 and Telegram send
 again later. Then the update goes to python-telegram-bot in that worker, and the face takes
 the turn as in polling mode: under the conversation's lease in the shared store (Redis), so
 two updates of one chat reaching two workers at once are applied one after the other, each on
-the state the other left; a duplicate (Telegram sending again) is answered once.
+the state the other left, and in the order Telegram numbered them (an update waits while an
+older one of its chat is kept but has had no turn); a duplicate is answered once.
 
 The parent process sets the webhook once (with the secret Telegram sends back in
 X-Telegram-Bot-Api-Secret-Token: TELEGRAM_WEBHOOK_SECRET, or one made up for this run);
@@ -51,10 +52,13 @@ MAX_UPDATE_BYTES = 1 << 20
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_CONNECTIONS = 40  # Telegram's default: updates it posts at once
 KEEP_ALIVE = 75  # seconds an idle connection from Telegram (or the proxy) stays open
+ORDER_WAIT = 5.0  # seconds an update waits for an older one of its chat to have its turn
 
 
 class WebhookFace(TelegramFace):
-    """The face, answering kept updates on start only where told to (one worker, or a restarted one)."""
+    """The face as each worker runs it: a chat's updates applied in the order Telegram numbered
+    them, whichever workers they reach; kept updates answered on start only where told to
+    (one worker, or one started again)."""
 
     def __init__(self, *args, replays: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +66,44 @@ class WebhookFace(TelegramFace):
 
     async def replay(self, app: Application) -> int:
         return await super().replay(app) if self.replays else 0
+
+    async def converse(self, update: Update, context, text: str, examples=None) -> None:
+        await self.in_order(update)
+        await super().converse(update, context, text, examples)
+
+    async def on_tap(self, update: Update, context) -> None:
+        await self.in_order(update)
+        await super().on_tap(update, context)
+
+    async def in_order(self, update: Update) -> None:
+        """Wait (up to ORDER_WAIT seconds) while an older update of this chat, kept in the inbox,
+        has not had its turn: two messages sent one after the other and taken by two workers at
+        the same moment are applied in the order they were sent. A store without this index
+        (SQLite, memory) or an older update lost with its worker does not hold anything up long."""
+        earlier = getattr(self.inbox, "earlier_unturned", None)
+        chat = update.effective_chat
+        if earlier is None or chat is None:
+            return
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + ORDER_WAIT, 0.002
+        try:
+            while await asyncio.to_thread(earlier, chat.id, update.update_id):
+                if loop.time() >= deadline:
+                    log.warning("an older update of chat %s had no turn within %.0f s; going on",
+                                hashed(chat.id), ORDER_WAIT)
+                    return
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.05)
+        except StoreError as exc:
+            log.warning("order of updates not checked: %s", exc)
+
+
+def answered(inbox, update: dict) -> bool:
+    """Keep the update in the inbox; True when it was kept before and its turn already taken (the
+    worker that took it sends the replies, or a worker started again does), so it needs nothing."""
+    keep(inbox, [update])
+    item = inbox.inbox_get(update["update_id"])
+    return item is not None and (item.done or item.outbox is not None)
 
 
 def receiver(ptb: Application, face: TelegramFace, path: str, secret: str):
@@ -85,7 +127,8 @@ def receiver(ptb: Application, face: TelegramFace, path: str, secret: str):
             return Response(status_code=400)
         if face.inbox is not None:
             try:
-                await asyncio.to_thread(keep, face.inbox, [data])
+                if await asyncio.to_thread(answered, face.inbox, data):
+                    return Response(status_code=200)  # sent again by Telegram: its turn was taken already
             except StoreError as exc:
                 log.warning("update not kept, Telegram will send it again: %s", exc)
                 return Response(status_code=503, headers={"Retry-After": "5"})

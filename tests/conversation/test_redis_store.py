@@ -114,3 +114,19 @@ def test_the_faces_refuse_to_start_on_a_redis_that_does_not_answer_with_exit_cod
                            capture_output=True, text=True, timeout=60, check=False)
     assert serve.returncode == 2
     assert serve.stderr.strip().splitlines()[-1] == f"yibao: 无法打开会话存储 {dead}：连不上 Redis"
+
+
+def test_a_chats_older_update_without_its_turn_is_known_until_its_turn_or_its_end(prefix):
+    store = RedisStore(url(prefix))
+    try:
+        for update_id, chat in ((5, 1), (6, 1), (4, 2)):
+            store.inbox_add(update_id, chat, "{}")
+        assert store.earlier_unturned(1, 6) and not store.earlier_unturned(1, 5)
+        assert store.earlier_unturned(2, 9)  # chat 2 has update 4 waiting
+        seen = store.read("tg:1:1")
+        store.commit("tg:1:1", State(turns=1), seen.version, Receipt(5, 1, "{}"))
+        assert not store.earlier_unturned(1, 6)  # 5 had its turn
+        store.inbox_done(4, 0)  # answered without a turn (the chat is read from the inbox)
+        assert not store.earlier_unturned(2, 9)
+    finally:
+        store.close()
