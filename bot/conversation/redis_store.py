@@ -44,9 +44,8 @@ from bot.conversation.state import State
 from bot.conversation.store import (DONE_KEPT, AlreadyHandled, Conflict, InboxItem, Receipt, Snapshot, StoreError,
                                     _decode, _Unconditional, session_max_age)
 
-__all__ = ["LeaseLost", "RedisStore", "is_redis_url"]
+__all__ = ["LeaseLost", "RedisStore"]
 
-SCHEMES = ("redis://", "rediss://", "unix://")
 DEFAULT_PREFIX = "yibao:"
 LOCK_MS = 10_000
 WAIT_MS = 12_000
@@ -55,10 +54,6 @@ SWEEP_BATCH = 500
 
 class LeaseLost(Conflict):
     """The lease on the conversation expired and another worker may have taken it: not written."""
-
-
-def is_redis_url(text: str | None) -> bool:
-    return bool(text) and text.startswith(SCHEMES)
 
 
 def shown(url: str) -> str:
