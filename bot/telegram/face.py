@@ -4,9 +4,16 @@ The face holds no dialogue logic. Every message, command and button tap becomes 
 for `bot.conversation.session.turn(store, key, message, today)`, run in the face's one worker thread so the
 event loop stays free (one thread, not a pool: turns are CPU-bound under the GIL and the store
 takes them one at a time anyway, so more threads only fight over the GIL), one at a time per
-conversation (an asyncio.Lock per key) so two fast taps never race. The session key is "tg:<chat id>:<user id>"; the state lives in the shared session
-store (SQLite by default) and is written by turn() before any reply goes out, so a bot killed
-with SIGKILL and started again continues every conversation where it was.
+conversation (an asyncio.Lock per key) so two fast taps never race. The session key is
+"tg:<chat id>:<user id>"; the state lives in the shared session store (SQLite by default).
+
+At least once, each message once (bot.telegram.inbox): every update is kept in the store's
+inbox before the next getUpdates confirms it to Telegram; a turn is committed together with
+what it is to send (the outbox) and the update marked turned; the messages sent are counted,
+then the update is marked done. On start, before polling, whatever was kept and not done is
+answered in the order received (a turned update from its outbox, never turned again), and an
+update seen again (Telegram resending it) is dropped. A bot killed with SIGKILL and started
+again answers every message once and continues every conversation where it was.
 
 Rendering (HTML, splitting at 4,096 characters, inline keyboards, the version carried in
 callback data) is in bot.telegram.render; configuration in bot.telegram.config.

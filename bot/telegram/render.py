@@ -48,7 +48,7 @@ def state_version(state_json: str | None) -> str:
 
 def visible_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def sentences(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from bot.conversation.session import STORE_DOWN
 from bot.conversation.store import SQLiteStore, StoreError
 from bot.telegram.face import EXPIRED, SORRY, Conversations, Incoming, session_key
 from bot.telegram.inbox import keep
+from bot.telegram.render import state_version
 from tg_harness import TODAY, make_harness, manager_texts
 
 
@@ -96,9 +97,14 @@ async def test_odd_updates_get_no_apology(scripted_bot):
                    "from": api.bot_user, "text": "请选择"}
     for forged in ("0000+2025", "****+2025", "****=", "0000=", "zz", "****-2025", "0000:" + "x" * 60):
         await h.tap(bot_message, forged)
+    current = state_version(str(conv.turns))  # a button of the current state, its label not text
+    button = {"text": "\ud800年", "callback_data": f"{current}:x"}
+    labelled = {**bot_message, "reply_markup": {"inline_keyboard": [[button]]}}
+    await h.tap(labelled, f"{current}:x")
     texts = [m["text"] for chat in (42, -100) for m in api.sent_to(chat)]
     assert SORRY not in texts
-    assert conv.received == [(session_key(-100, -100), "新生儿怎么参保"), (session_key(-100, 8), "你好")]
+    assert conv.received == [(session_key(-100, -100), "新生儿怎么参保"), (session_key(-100, 8), "你好"),
+                             (session_key(42, 7), "x")]
     assert all(a.get("text") == EXPIRED for a in h.answers()[:6])
 
 
