@@ -39,6 +39,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="除 localhost、127.0.0.1、::1 外还接受的主机名（Host 请求头），可重复；"
                         "也可用 $YIBAO_ALLOWED_HOSTS（逗号分隔）")
     p.add_argument("--rate", type=_positive, metavar="N", help="每个客户端和每个地址每分钟的请求数上限")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="工作进程数（默认 1）；多于 1 个时会话存储应为 Redis（YIBAO_STORE=redis://…）或本机的 SQLite 文件")
     p.add_argument("--sessions-per-hour", type=_positive, metavar="N", help="每个客户端每小时新开会话数上限")
 
 
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again once its own
     # handlers are gone: this handler turns that (or a SIGTERM while warming up) into exit 0
     signal.signal(signal.SIGTERM, _stopped)
-    return serve(args.host, args.port, args.store, settings)
+    return serve(args.host, args.port, args.store, settings, args.workers)
 
 
 def _stopped(signum, frame) -> None:

@@ -147,8 +147,11 @@ def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: i
     return settings
 
 
-def run(host: str, port: int, store_path: str | None, settings: HttpSettings) -> int:
-    """Bind, open the store, warm the caches, serve until SIGTERM or Ctrl+C; the exit code."""
+def run(host: str, port: int, store_path: str | None, settings: HttpSettings, workers: int = 1) -> int:
+    """Bind, open the store, warm the caches, serve until SIGTERM or Ctrl+C; the exit code.
+
+    With `workers` > 1 the store is opened once to check it, then that many processes serve the
+    one socket, each with its own connection to the store (bot.workers)."""
     import sqlite3
     import sys
 
@@ -166,14 +169,27 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings) ->
     except (sqlite3.Error, OSError) as exc:
         raise InputError(f"无法打开会话存储 {store_path or default_path()}：{exc}") from None
     warm()
-    app = create_app(store, settings)
     bound, bound_port = sock.getsockname()[:2]
     shown = f"[{bound}]" if ":" in bound else bound
     keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
-    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}；"
+    many = f"，{workers} 个工作进程" if workers > 1 else ""
+    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}{many}；"
           f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
           file=sys.stderr, flush=True)
-    config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
-    logs.install()
-    uvicorn.Server(config).run(sockets=[sock])
+
+    def serve(app) -> None:
+        config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
+        logs.install()
+        uvicorn.Server(config).run(sockets=[sock])
+
+    if workers > 1:
+        from bot.workers import supervise
+
+        store.close()  # each worker opens its own connection after the fork
+
+        def worker(index: int, restarted: bool) -> int:
+            serve(create_app(open_store(store_path), settings))
+            return 0
+        return supervise(workers, worker)
+    serve(create_app(store, settings))
     return 0
