@@ -136,3 +136,11 @@ def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employe
         return evaluate(history)
     except (ValidationError, RulesError) as exc:
         raise CalcRefused(error_message(exc)) from None
+
+
+def warm() -> None:
+    """Build the matcher and the search index now rather than on the first call."""
+    from bot.conversation.router import understand
+
+    understand("断保")
+    search("断保", k=1)

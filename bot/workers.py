@@ -17,10 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 import traceback
 from collections.abc import Callable
+
+from bot.errors import InputError
 
 log = logging.getLogger("yibao.workers")
 CONFIG_EXIT = 2
@@ -122,3 +125,24 @@ def supervise(count: int, run: Callable[[int, bool], int | None]) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return result
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or an InputError that says why not in one line."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError):
+        raise InputError(f"无法识别的监听地址: {host}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise InputError(f"端口 {port} 已被占用，请换一个端口（--port）或先停止占用它的程序") from None
+        raise InputError(f"无法在 {host}:{port} 监听：{exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock

@@ -145,14 +145,6 @@ def console_page() -> tuple[str, str]:
     return page, csp
 
 
-def warm() -> None:
-    """Build the matcher and the search index now rather than on the first call."""
-    from bot.conversation.router import understand
-
-    understand("断保")
-    service.search("断保", k=1)
-
-
 def create_app(store: Store | None = None, settings: HttpSettings | None = None) -> FastAPI:
     """The application; `store` defaults to open_store() (SQLite, $YIBAO_STORE), `settings` to
     loopback hosts, no keys and the default limits."""

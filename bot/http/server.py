@@ -16,7 +16,6 @@ Against slow and many clients (uvicorn's settings, plus what uvicorn lacks):
 from __future__ import annotations
 
 import logging
-import socket
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -66,27 +65,6 @@ class DeadlineProtocol(H11Protocol):
 
 def protocol_for(settings: HttpSettings) -> type[DeadlineProtocol]:
     return type("Deadline", (DeadlineProtocol,), {"request_timeout": settings.header_timeout})
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port, or an InputError that says why not in one line."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    except (socket.gaierror, UnicodeError):
-        raise InputError(f"无法识别的监听地址: {host}") from None
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise InputError(f"端口 {port} 已被占用，请换一个端口（--port）或先停止占用它的程序") from None
-        raise InputError(f"无法在 {host}:{port} 监听：{exc.strerror or exc}") from None
-    sock.set_inheritable(True)
-    return sock
 
 
 def check_exposure(host: str, settings: HttpSettings) -> None:
@@ -159,7 +137,9 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
 
     from bot.conversation.store import default_path, open_store
     from bot.http import logs
-    from bot.http.app import create_app, warm
+    from bot.http.app import create_app
+    from bot.service import warm
+    from bot.workers import bind
 
     sock = bind(host, port)
     raise_file_limit()

@@ -176,9 +176,8 @@ def serve_workers(config: TelegramConfig, webhook: str, listen: str, port: int, 
     import uvicorn
 
     from bot.conversation.store import open_store
-    from bot.http.app import warm
-    from bot.http.server import bind
-    from bot.workers import supervise
+    from bot.service import warm
+    from bot.workers import bind, supervise
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     path = webhook_path(webhook)
