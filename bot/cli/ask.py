@@ -16,7 +16,14 @@ import argparse
 import datetime as dt
 import json
 
-from bot.cli._args import add_today, today_of
+from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+from bot.cli._args import add_today, question_argument, today_of
+from bot.cli.text_io import stdin_lines
+from bot.conversation import inbound, privacy
+from bot.conversation.oneshot import one_shot
+from bot.conversation.router import catalogue, understand
+from bot.models import Reply
+from intents.catalogue import TASK_INTENTS
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
 
@@ -30,9 +37,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 def answer(question: str, today: dt.date) -> dict:
     """One question -> {intent, score, answer, sources, options}; a message holding an ID-card or
     phone number or a name starts with the privacy notice, whatever it asked."""
-    from bot.conversation import inbound, privacy
-    from bot.models import Reply
-
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
@@ -46,10 +50,6 @@ def answer(question: str, today: dt.date) -> dict:
 
 
 def _answer(text: str, today: dt.date) -> dict:
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-    from bot.conversation.router import understand
-    from intents.catalogue import TASK_INTENTS
-
     decision = understand(text)
     if decision.kind == "out_of_scope":
         return _as_json([out_of_scope_reply()], None, decision.score)
@@ -76,14 +76,10 @@ def _answer(text: str, today: dt.date) -> dict:
 def task_replies(text: str, today: dt.date) -> list:
     """A personal question through the dialogue manager's one-shot mode: the summary and the
     figures when the message holds every fact, else what the answer still needs."""
-    from bot.conversation.oneshot import one_shot
-
     return one_shot(text, today)
 
 
 def _kind(intent: str) -> str | None:
-    from bot.conversation.router import catalogue
-
     spec = catalogue().get(intent)
     return spec.kind if spec else None
 
@@ -116,9 +112,6 @@ def _show(result: dict, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli._args import question_argument
-    from bot.cli.text_io import stdin_lines
-
     today = today_of(args)
     if args.question is not None:
         _show(answer(question_argument(args.question, "QUESTION"), today), args.json)

@@ -10,7 +10,10 @@ import argparse
 import importlib
 import re
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed
 
+from bot.cli.text_io import safe_output
 from bot.errors import InputError
 
 COMMANDS = {
@@ -74,9 +77,6 @@ def _help_words(text: str) -> str:
 
 
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
     try:
         return installed("yibao")
     except PackageNotFoundError:
@@ -97,8 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.cli.text_io import safe_output
-
     safe_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
