@@ -73,7 +73,7 @@ def _answer(text: str, today: dt.date) -> dict:
     return _as_json([reply], intent, decision.score)
 
 
-def task_replies(text: str, today: dt.date) -> list:
+def task_replies(text: str, today: dt.date) -> list[Reply]:
     """A personal question through the dialogue manager's one-shot mode: the summary and the
     figures when the message holds every fact, else what the answer still needs."""
     return one_shot(text, today)
@@ -84,8 +84,10 @@ def _kind(intent: str) -> str | None:
     return spec.kind if spec else None
 
 
-def _as_json(replies: list, intent: str | None, score: float) -> dict:
-    sources, options, seen = [], [], set()
+def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
+    sources: list[dict[str, str]] = []
+    options: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
     for reply in replies:
         for s in reply.sources:
             key = (s.document, s.article, s.excerpt)

@@ -132,7 +132,7 @@ def _interactive(store, key: str, today) -> int:
     console = Console()
     console.print("[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。"
                   "[dim]输入问题后回车；输入 q 退出。[/]")
-    session = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
+    session: PromptSession[str] = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
     state = store.load(key)
     options, multi = (list(state.options), False) if state else ([], False)
     while True:

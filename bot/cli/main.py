@@ -12,6 +12,7 @@ import re
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed
+from typing import NoReturn
 
 from bot.cli.text_io import safe_output
 from bot.errors import InputError
@@ -59,7 +60,7 @@ def chinese(message: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse, but in Chinese, and a usage error is one line on standard error and exit code 2."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+    def error(self, message: str) -> NoReturn:  # argparse's hook
         sys.stderr.write(f"yibao: {chinese(message)}\n")
         raise SystemExit(2)
 
