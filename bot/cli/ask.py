@@ -19,7 +19,14 @@ import argparse
 import datetime as dt
 import json
 
-from bot.cli._args import add_today, today_of
+from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+from bot.cli._args import add_today, question_argument, today_of
+from bot.cli.text_io import stdin_lines
+from bot.conversation import inbound, privacy
+from bot.conversation.oneshot import one_shot
+from bot.conversation.router import catalogue, understand
+from bot.models import Reply
+from intents.catalogue import TASK_INTENTS
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
 
@@ -33,9 +40,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 def answer(question: str, today: dt.date) -> dict:
     """One question -> {intent, score, answer, sources, options}; a message holding an ID-card or
     phone number or a name starts with the privacy notice, whatever it asked."""
-    from bot.conversation import inbound, privacy
-    from bot.models import Reply
-
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
@@ -49,9 +53,6 @@ def answer(question: str, today: dt.date) -> dict:
 
 
 def _answer(text: str, today: dt.date) -> dict:
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-    from bot.conversation.router import understand
-    from intents.catalogue import TASK_INTENTS
 
     several = _several_questions(text)
     if several is not None:
@@ -93,9 +94,7 @@ def _several_questions(text: str) -> dict | None:
     things of one subject ("固定等待期和变动等待期有什么区别"), answered part by part when every
     part is understood as a FAQ entry (an entry both parts name, once; the two sides of a
     comparison of one topic); else None (read as one question)."""
-    from bot.answers.replies import faq_reply_for
-    from bot.conversation.router import split_comparison, split_questions, understand
-
+    from bot.conversation.router import split_comparison, split_questions
     from faq import load
 
     parts = split_questions(text)
@@ -117,23 +116,21 @@ def _several_questions(text: str) -> dict | None:
                     min(d.score for d in decisions))
 
 
-def task_replies(text: str, today: dt.date) -> list:
+def task_replies(text: str, today: dt.date) -> list[Reply]:
     """A personal question through the dialogue manager's one-shot mode: the summary and the
     figures when the message holds every fact, else what the answer still needs."""
-    from bot.conversation.oneshot import one_shot
-
     return one_shot(text, today)
 
 
 def _kind(intent: str) -> str | None:
-    from bot.conversation.router import catalogue
-
     spec = catalogue().get(intent)
     return spec.kind if spec else None
 
 
-def _as_json(replies: list, intent: str | None, score: float) -> dict:
-    sources, options, seen = [], [], set()
+def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
+    sources: list[dict[str, str]] = []
+    options: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
     for reply in replies:
         for s in reply.sources:
             key = (s.document, s.article, s.excerpt)
@@ -160,9 +157,6 @@ def _show(result: dict, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli._args import question_argument
-    from bot.cli.text_io import stdin_lines
-
     today = today_of(args)
     if args.question is not None:
         _show(answer(question_argument(args.question, "QUESTION"), today), args.json)

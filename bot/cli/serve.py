@@ -10,6 +10,7 @@ status, time and client name only: never a query string or a body (bot.http.guar
 from __future__ import annotations
 
 import argparse
+import signal
 
 
 def _port(text: str) -> int:
@@ -45,9 +46,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import signal
-
-    from bot.http.server import run as serve, settings_from
+    # FastAPI and uvicorn only for this command: every command module is imported to build the parser
+    from bot.http.server import run as serve  # noqa: PLC0415 - imports uvicorn (see above)
+    from bot.http.server import settings_from  # noqa: PLC0415 - as above
 
     settings = settings_from(args.host, args.keys, args.allowed_host, args.rate, args.sessions_per_hour)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again once its own

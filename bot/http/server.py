@@ -16,12 +16,24 @@ Against slow and many clients (uvicorn's settings, plus what uvicorn lacks):
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import sys
 
 import h11
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot.conversation.store import default_path, open_store
 from bot.errors import InputError
-from bot.http.settings import HttpSettings, is_loopback
+from bot.http import logs
+from bot.http.app import create_app
+from bot.http.settings import LOOPBACK_NAMES, HttpSettings, Limits, SettingsError, is_loopback, read_keys
+from bot.service import warm
+from bot.workers import bind
+
+if sys.platform != "win32":
+    import resource
 
 log = logging.getLogger("yibao.http.connections")
 NEEDS_KEYS = "在 {host} 上监听会让本机以外的人访问，必须配置接口密钥（--keys 文件或 $YIBAO_API_KEYS）"
@@ -74,9 +86,7 @@ def check_exposure(host: str, settings: HttpSettings) -> None:
 
 
 def raise_file_limit() -> None:
-    try:
-        import resource
-    except ImportError:  # not on Windows
+    if sys.platform == "win32":  # no resource module there
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
@@ -87,8 +97,6 @@ def raise_file_limit() -> None:
 
 
 def uvicorn_config(app, settings: HttpSettings):
-    import uvicorn
-
     return uvicorn.Config(app, access_log=False, log_level="info", lifespan="on", server_header=False,
                           timeout_graceful_shutdown=5, http=protocol_for(settings), timeout_keep_alive=5,
                           limit_concurrency=settings.limit_concurrency, backlog=2048,
@@ -99,10 +107,6 @@ def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: i
                   sessions_per_hour: int | None) -> HttpSettings:
     """HttpSettings from `yibao serve`'s options and the environment ($YIBAO_API_KEYS, a keys
     file; $YIBAO_ALLOWED_HOSTS, names separated by commas); an InputError when unusable."""
-    import os
-
-    from bot.http.settings import LOOPBACK_NAMES, Limits, SettingsError, read_keys
-
     keys = keys or os.environ.get("YIBAO_API_KEYS") or None
     hosts = list(LOOPBACK_NAMES) + [h.strip() for h in os.environ.get("YIBAO_ALLOWED_HOSTS", "").split(",")
                                     if h.strip()] + list(allowed_hosts)
@@ -130,17 +134,6 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
 
     With `workers` > 1 the store is opened once to check it, then that many processes serve the
     one socket, each with its own connection to the store (bot.workers)."""
-    import sqlite3
-    import sys
-
-    import uvicorn
-
-    from bot.conversation.store import default_path, open_store
-    from bot.http import logs
-    from bot.http.app import create_app
-    from bot.service import warm
-    from bot.workers import bind
-
     sock = bind(host, port)
     raise_file_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

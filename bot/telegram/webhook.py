@@ -35,8 +35,16 @@ from telegram.ext import Application
 from bot.conversation.store import StoreError
 from bot.errors import InputError
 from bot.telegram.config import TelegramConfig
-from bot.telegram.face import (ALLOWED_UPDATES, Conversations, TelegramFace, build_application, configure_logging,
-                               hashed, reachable, webhook_path)
+from bot.telegram.face import (
+    ALLOWED_UPDATES,
+    Conversations,
+    TelegramFace,
+    build_application,
+    configure_logging,
+    hashed,
+    reachable,
+    webhook_path,
+)
 from bot.telegram.inbox import keep
 from bot.telegram.transport import AiohttpRequest
 
