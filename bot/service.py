@@ -16,8 +16,18 @@ import datetime as dt
 import re
 import unicodedata
 
+from pydantic import ValidationError
+
+from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
+from bot.conversation.oneshot import one_shot
+from bot.conversation.router import catalogue, understand
+from bot.conversation.session import turn as session_turn
+from bot.conversation.store import Store
 from bot.models import Reply
-from rules import Group, Result
+from faq import Hit
+from faq import search as faq_search
+from intents.catalogue import TASK_INTENTS
+from rules import Group, History, Result, RulesError, error_message, evaluate
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
 
@@ -49,11 +59,6 @@ def ask(question: str, today: dt.date) -> dict:
     """One question -> {intent, score, answer, sources, options, kind}: FAQ and conversation
     intents from bot.answers.replies, personal questions through the dialogue manager's one-shot
     mode (the figures when the message holds every fact, else what the answer still needs)."""
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-    from bot.conversation.oneshot import one_shot
-    from bot.conversation.router import catalogue, understand
-    from intents.catalogue import TASK_INTENTS
-
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
@@ -81,7 +86,9 @@ def ask(question: str, today: dt.date) -> dict:
 
 
 def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
-    sources, options, seen = [], [], set()
+    sources: list[dict[str, str]] = []
+    options: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
     for reply in replies:
         for s in reply.sources:
             key = (s.document, s.article, s.excerpt)
@@ -106,17 +113,13 @@ def reply_kind(replies: list[Reply]) -> str:
     return KIND_DIALOGUE
 
 
-def turn(store, key: str, message: str, today: dt.date) -> list[Reply]:
+def turn(store: Store, key: str, message: str, today: dt.date) -> list[Reply]:
     """One turn of the conversation stored under `key` (bot.conversation.session.turn)."""
-    from bot.conversation.session import turn as session_turn
-
     return session_turn(store, key, message, today)
 
 
-def search(query: str, k: int = 5) -> list:
+def search(query: str, k: int = 5) -> list[Hit]:
     """The k best policy questions for a query, each with its verbatim excerpt (faq.search)."""
-    from faq import search as faq_search
-
     return faq_search(query, k=k)
 
 
@@ -124,10 +127,6 @@ def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employe
          zero_claim: list[int], reward_used: list[int], backpaid: int, group: Group,
          born: dt.date | None, paid_on: dt.date | None, today: dt.date) -> Result:
     """The rules engine on one member's history (rules.evaluate)."""
-    from pydantic import ValidationError
-
-    from rules import History, RulesError, error_message, evaluate
-
     try:
         history = History.from_lists(
             target_year, enrolled=enrolled, elsewhere=elsewhere, employee=employee,
@@ -136,3 +135,11 @@ def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employe
         return evaluate(history)
     except (ValidationError, RulesError) as exc:
         raise CalcRefused(error_message(exc)) from None
+
+
+def warm() -> None:
+    """Build the matcher and the search index now rather than on the first call."""
+    from bot.conversation.router import understand
+
+    understand("断保")
+    search("断保", k=1)

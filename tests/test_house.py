@@ -27,7 +27,7 @@ FORBIDDEN = {          # importer prefix -> the prefixes it must not import
 
 LAUNCHERS = {          # `yibao serve` and `yibao telegram` start a face: its entry modules only
     "bot.cli.serve": ("bot.http.server",),
-    "bot.cli.telegram": ("bot.telegram.face", "bot.telegram.config"),
+    "bot.cli.telegram": ("bot.telegram.face", "bot.telegram.config", "bot.telegram.webhook"),
 }
 
 

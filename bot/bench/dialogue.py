@@ -12,6 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.conversation.session import turn
+from bot.conversation.store import SQLiteStore
+
 SCRIPT: list[tuple[str, list[str]]] = [
     ("2026-11-22", ["我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？", "没有", "对"]),
     ("2026-11-22", ["断保了要等多久才能报销", "2025年没交，2026年12月交了2027年的", "2026年也没交", "没有补缴", "对"]),
@@ -24,9 +27,6 @@ ROUNDS = 12
 
 
 def figures(rounds: int = ROUNDS) -> dict:
-    from bot.conversation.session import turn
-    from bot.conversation.store import SQLiteStore
-
     turn(SQLiteStore(":memory:"), "warm", "你好", dt.date(2026, 11, 22))  # load matcher and tables
     times: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:

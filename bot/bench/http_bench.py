@@ -24,19 +24,22 @@ about them (one per kind and minute, not one per connection), `log_lines` all it
 """
 from __future__ import annotations
 
-import sys
 import json
 import os
 import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote
 
 CLIENTS = 8
 REQUESTS = 400
@@ -91,7 +94,7 @@ class Served:
         self.log = Path(directory) / "serve.log"
         self.env = {**os.environ, "YIBAO_STORE": str(Path(directory) / "sessions.db"), **(env or {})}
         self.process: subprocess.Popen | None = None
-        self._handle = None
+        self._handle: BinaryIO | None = None
 
     def start(self) -> float:
         """Start and wait until /healthz answers; the seconds that took."""
@@ -133,7 +136,7 @@ class Served:
             self._handle.flush()
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
-    def __enter__(self) -> "Served":
+    def __enter__(self) -> Served:
         self.start()
         return self
 
@@ -174,8 +177,6 @@ def _chat(base: str) -> list[int]:
 
 
 def _rounds(base: str, requests: int) -> dict[str, list]:
-    from urllib.parse import quote
-
     return {
         "faq": [lambda i=i: [request(f"{base}/api/faq?q={quote(QUESTIONS[i % len(QUESTIONS)])}")[0]]
                 for i in range(requests)],
@@ -209,7 +210,7 @@ class SlowClients:
         self.dropped = 0
         self.opened_at = 0.0
         self._stop = False
-        self._thread = None
+        self._thread: threading.Thread | None = None
 
     def _open(self) -> socket.socket | None:
         try:
@@ -242,9 +243,7 @@ class SlowClients:
         for sock in socks:
             sock.close()
 
-    def __enter__(self) -> "SlowClients":
-        import threading
-
+    def __enter__(self) -> SlowClients:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         time.sleep(2.0)  # every connection open before the normal requests start

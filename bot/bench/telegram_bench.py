@@ -1,9 +1,9 @@
 """Updates per second through the Telegram face, measured against the local fake Bot API.
 
 The real `yibao telegram` process (aiohttp requests with kept-alive connections,
-AIORateLimiter with Telegram's limit lifted, the face, the dialogue manager, the SQLite session store in a temporary directory),
-pinned to one core (the idlest), polls a FakeServer on 127.0.0.1 that runs in this process
-on the other cores.
+AIORateLimiter with Telegram's limit lifted, the face, the dialogue manager, the SQLite session
+store in a temporary directory), pinned to one core (the idlest), polls a FakeServer on 127.0.0.1
+that runs in this process on the other cores.
 Two rounds: every chat asks a question, then every chat answers with history (the second
 round loads the state saved by the first). Latency of an update: from the moment getUpdates
 hands it to the bot to the bot's first sendMessage in that chat. All updates of a round arrive
@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 
 TOKEN = "123456:BENCHbenchBENCHbenchBENCHbench_-"
 CHATS = 200
@@ -68,7 +70,7 @@ async def _alone(api, count: int = 20, first_chat: int = 2 * 10**6) -> list[floa
     for chat in range(first_chat, first_chat + count):
         update_id = api.text(chat, chat, FIRST[chat % len(FIRST)])
         calls = await api.wait_for(
-            lambda a: [c for c in a.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == chat],
+            lambda a, chat=chat: [c for c in a.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == chat],
             30.0, "a reply to an update on its own")
         latencies.append((calls[0].at - api.delivered_at[update_id]) * 1000)
     return latencies
@@ -95,8 +97,6 @@ def _cpu_seconds(pid: int) -> float:
 
 
 async def _measure(store_path: str, chats: int, core: int | None) -> dict:
-    from bot.bench.telegram_fake import FakeBotAPI, FakeServer
-
     api = FakeBotAPI(max_poll=1.0)  # a short long-poll lets the bot stop quickly at the end
     server = await FakeServer(api, token=TOKEN).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "YIBAO_"))}
@@ -162,10 +162,6 @@ def _idlest(cores: set[int]) -> int:
 
 def figures(chats: int = CHATS) -> dict:
     """Updates per second and median / p99 latency (getUpdates to sendMessage), one core."""
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        return {"skipped": "aiohttp is missing (pip install -e .)"}
     if not hasattr(os, "sched_setaffinity"):
         with tempfile.TemporaryDirectory() as tmp:
             return asyncio.run(_measure(str(Path(tmp) / "sessions.db"), chats, None))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from aiohttp import web
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
@@ -133,7 +134,7 @@ class FakeBotAPI:
                 raise TimeoutError(f"waited {timeout:.0f}s for {what}; last calls: {methods}")
             try:
                 await asyncio.wait_for(self._event().wait(), min(remaining, 0.5))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def wait_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[dict]:
@@ -178,7 +179,7 @@ class FakeBotAPI:
         while not self.updates and time.monotonic() < deadline:
             try:
                 await asyncio.wait_for(self._event().wait(), deadline - time.monotonic())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
         batch = self.updates[:limit]
         now = time.monotonic()
@@ -206,9 +207,9 @@ class FakeBotAPI:
 
     def _sendMessage(self, params: dict) -> dict:
         chat_id = int(params["chat_id"])
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                   "from": self.bot_user}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}, "from": self.bot_user}
         _set_text(message, params)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
@@ -354,18 +355,13 @@ class FakeServer:
         self.token = token
         self.port: int | None = None
         self.peers: set[tuple] = set()  # the client ends (host, port) of the connections used
-        self._runner = None
+        self._runner: web.AppRunner | None = None
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def start(self) -> FakeServer:
-        try:
-            from aiohttp import web
-        except ImportError as exc:
-            raise RuntimeError("the fake Bot API server needs aiohttp: pip install -e .") from exc
-
         async def route(request: web.Request) -> web.Response:
             token, method = request.match_info["token"], request.match_info["method"]
             if request.transport is not None:
@@ -385,11 +381,10 @@ class FakeServer:
 
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", route)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        runner = self._runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        self.port = runner.addresses[0][1]
         return self
 
     async def stop(self) -> None:

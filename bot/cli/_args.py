@@ -7,15 +7,14 @@ from functools import lru_cache
 
 from bot.conversation import inbound
 from bot.errors import InputError
+from rules import parameters
+from rules.policy import LAST_YEAR
 
 
 @lru_cache(maxsize=1)
 def covered_years() -> tuple[int, int]:
     """The first and last year the rules can answer for: the earliest date a policy parameter
     takes effect (rules/parameters/*.yaml) to the last insured year the engine computes."""
-    from rules import parameters
-    from rules.models import LAST_YEAR
-
     first = min(value.from_ for p in parameters.parameters().values() for value in p.values)
     return first.year, LAST_YEAR
 

@@ -19,7 +19,12 @@ import argparse
 import datetime as dt
 import json
 
-from bot.cli._args import add_today, today_of
+from bot.cli._args import add_today, question_argument, today_of
+from bot.cli.text_io import stdin_lines
+from bot.conversation import inbound, privacy
+from bot.conversation.dialogue import TASKS, respond
+from bot.conversation.router import catalogue, understand
+from bot.models import Reply
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
 
@@ -34,10 +39,6 @@ def answer(question: str, today: dt.date) -> dict:
     """One question -> {intent, score, answer, sources, options}, routed as `yibao chat` routes a
     first message (bot.conversation.dialogue.respond with once=True); a message holding an ID-card
     or phone number or a name starts with the privacy notice, whatever it asked."""
-    from bot.conversation import inbound, privacy
-    from bot.conversation.dialogue import TASKS, respond
-    from bot.conversation.router import understand
-    from bot.models import Reply
 
     text = (question or "").strip()
     if not text:
@@ -57,7 +58,6 @@ def answer(question: str, today: dt.date) -> dict:
 
 
 def _kind(intent: str | None) -> str | None:
-    from bot.conversation.router import catalogue
 
     spec = catalogue().get(intent or "")
     return spec.kind if spec else None
@@ -91,8 +91,6 @@ def _show(result: dict, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli._args import question_argument
-    from bot.cli.text_io import stdin_lines
 
     today = today_of(args)
     if args.question is not None:

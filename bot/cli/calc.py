@@ -13,8 +13,15 @@ import json
 import re
 import unicodedata
 
+from pydantic import ValidationError
+
 from bot.cli._args import add_today, iso_date
 from bot.errors import InputError
+from rules import Group, History, Result, RulesError, error_message, evaluate
+from rules.models import COVERAGE_ZH
+
+# rich (~20 ms) is imported where the figures are drawn: every command module is imported to build
+# the parser, and `--json` does not need it.
 
 GROUPS = ["general", "newborn", "low-income", "poverty-alleviated", "inmate", "student"]
 
@@ -49,12 +56,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_today(p)
 
 
-def history_of(args: argparse.Namespace):
+def history_of(args: argparse.Namespace) -> History:
     """The History the arguments describe; every contradiction becomes an InputError."""
-    from pydantic import ValidationError
-
-    from rules import Group, History, RulesError, error_message
-
     named = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee,
              "--zero-claim": args.zero_claim, "--reward-used": args.reward_used}
     for flag, years in named.items():
@@ -74,8 +77,6 @@ def history_of(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from rules import RulesError, error_message, evaluate
-
     history = history_of(args)
     try:
         result = evaluate(history)
@@ -88,12 +89,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def show(result) -> None:
+def show(result: Result) -> None:
     """The figures in plain Chinese, the cap year by year, the trace with its citations."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from rules.models import COVERAGE_ZH
+    from rich.console import Console  # noqa: PLC0415 - human output only (see top)
+    from rich.table import Table  # noqa: PLC0415 - human output only (see top)
 
     console = Console(highlight=False)
     cap, wait = result.cap, result.waiting

@@ -11,8 +11,19 @@ and one sentence of why; its steps, year table and excerpts follow on its 依据
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import sys
+import uuid
 
-from bot.cli._args import add_today
+from bot.cli._args import add_today, today_of
+from bot.cli.text_io import stdin_lines
+from bot.conversation import inbound, privacy
+from bot.errors import InputError
+
+# Every command module is imported to build the parser, so what only `yibao chat` needs and costs
+# start-up time is imported where it is used: the session store (sqlite, settings: ~60 ms),
+# prompt_toolkit (~100 ms, the terminal prompt only) and rich (~20 ms, the coloured replies only).
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -25,11 +36,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-    import uuid
-
-    from bot.cli._args import today_of
-    from bot.conversation.store import open_store
+    from bot.conversation.store import open_store  # noqa: PLC0415 - chat only, ~60 ms (see top)
 
     key = f"cli:{session_name(args.session)}" if args.session is not None else f"cli:{uuid.uuid4().hex}"
     store = open_store(args.store)  # a store that cannot be used is one line and exit code 2
@@ -46,9 +53,6 @@ MAX_SESSION_NAME = 64
 def session_name(name: str) -> str:
     """--session NAME, checked: not empty, text, short, and not an ID-card or phone number or a
     name (it is kept as the conversation's key, and a key is never personal data)."""
-    from bot.conversation import inbound, privacy
-    from bot.errors import InputError
-
     name = name.strip()
     if not name or inbound.undecodable(name) or len(name) > MAX_SESSION_NAME:
         raise InputError(f"--session 需要一个名字（{MAX_SESSION_NAME}个字符以内的文字）")
@@ -59,8 +63,8 @@ def session_name(name: str) -> str:
 
 def answered(store, key: str, message: str, today) -> list:
     """One turn; a store that fails now gets the polite "请稍后再试" (nothing was kept)."""
-    from bot.conversation.session import apology, turn
-    from bot.conversation.store import StoreError
+    from bot.conversation.session import apology, turn  # noqa: PLC0415 - chat only, ~60 ms (see top)
+    from bot.conversation.store import StoreError  # noqa: PLC0415 - chat only (see top)
 
     try:
         return turn(store, key, message, today)
@@ -71,8 +75,6 @@ def answered(store, key: str, message: str, today) -> list:
 def chosen(message: str, options: list, multi: bool) -> str:
     """What typed numbers stand for: "2" -> the second option's value; "1 3" on a multi-select
     -> the ticked years as one "years:2025,2027" message. Anything else is sent as typed."""
-    import re
-
     text = message.strip()
     if not options or not re.fullmatch(r"\d{1,2}(?:[\s,，、]+\d{1,2})*", text):
         return message
@@ -88,14 +90,10 @@ def chosen(message: str, options: list, multi: bool) -> str:
 
 
 def _reply_json(reply) -> str:
-    import json
-
     return json.dumps(reply.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False)
 
 
 def _batch(store, key: str, today, as_json: bool, explain: bool = False) -> int:
-    from bot.cli.text_io import stdin_lines
-
     state = store.load(key)
     options, multi = (list(state.options), False) if state else ([], False)
     for line in stdin_lines():
@@ -126,7 +124,7 @@ def _plain(reply, explain: bool = False) -> str:
 
 
 def _render(console, reply, explain: bool = False) -> None:
-    from rich.markup import escape
+    from rich.markup import escape  # noqa: PLC0415 - the coloured replies only (see top)
 
     console.print(f"[bold cyan]渝医保[/] {escape(reply.text)}")
     if explain and reply.details:
@@ -141,14 +139,14 @@ def _render(console, reply, explain: bool = False) -> None:
 
 
 def _interactive(store, key: str, today, explain: bool = False) -> int:
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import InMemoryHistory
-    from rich.console import Console
+    from prompt_toolkit import PromptSession  # noqa: PLC0415 - the terminal prompt only, ~100 ms (see top)
+    from prompt_toolkit.history import InMemoryHistory  # noqa: PLC0415 - as above
+    from rich.console import Console  # noqa: PLC0415 - the coloured replies only (see top)
 
     console = Console()
     console.print("[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。"
                   "[dim]输入问题后回车；输入 q 退出。[/]")
-    session = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
+    session: PromptSession[str] = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
     state = store.load(key)
     options, multi = (list(state.options), False) if state else ([], False)
     while True:

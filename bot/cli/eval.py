@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         import sklearn  # noqa: F401
     except ImportError:
         raise InputError("基线需要 scikit-learn：请运行 pip install -e '.[test]'") from None
-    from bot.conversation.router import catalogue, understand
     from bot.bench.evaluation import Baseline, report
+    from bot.conversation.router import catalogue, understand
 
     def ours(q: str) -> str | None:
         d = understand(q)

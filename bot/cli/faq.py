@@ -10,6 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from bot.cli._args import question_argument
+from bot.cli.text_io import stdin_lines
+from bot.conversation import inbound
+from faq import search
+
+# rich (~20 ms) is imported where the human output is drawn: every command module is imported to
+# build the parser, and `--json` and the standard-input mode do not need it.
+
 HOTLINE = "12393"
 MAX_K = 20
 
@@ -37,8 +45,8 @@ def _hits_json(hits) -> str:
 def render(query: str, hits, console) -> None:
     """Human output: each hit's question, answer and excerpt with its citation; matched words
     highlighted; the 12393 hotline when nothing matches."""
-    from rich.panel import Panel
-    from rich.text import Text
+    from rich.panel import Panel  # noqa: PLC0415 - human output only (see top)
+    from rich.text import Text  # noqa: PLC0415 - human output only (see top)
 
     if not hits:
         console.print(Text(f"没有找到与「{query}」相关的政策问答。", style="bold"))
@@ -57,19 +65,13 @@ def render(query: str, hits, console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from faq import search
-
-    from bot.cli._args import question_argument
-    from bot.cli.text_io import stdin_lines
-    from bot.conversation import inbound
-
     query = question_argument(" ".join(args.query), "QUERY", inbound.MAX_CHARS) if args.query else ""
     if query:
         hits = search(query, k=args.k)
         if args.json:
             print(_hits_json(hits))
             return 0
-        from rich.console import Console
+        from rich.console import Console  # noqa: PLC0415 - human output only (see top)
 
         render(query, hits, Console())
         return 0

@@ -10,7 +10,11 @@ import argparse
 import importlib
 import re
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed
+from typing import NoReturn
 
+from bot.cli.text_io import safe_output
 from bot.errors import InputError
 
 COMMANDS = {
@@ -56,7 +60,7 @@ def chinese(message: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse, but in Chinese, and a usage error is one line on standard error and exit code 2."""
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+    def error(self, message: str) -> NoReturn:  # argparse's hook
         sys.stderr.write(f"yibao: {chinese(message)}\n")
         raise SystemExit(2)
 
@@ -74,9 +78,6 @@ def _help_words(text: str) -> str:
 
 
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
     try:
         return installed("yibao")
     except PackageNotFoundError:
@@ -97,8 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.cli.text_io import safe_output
-
     safe_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):

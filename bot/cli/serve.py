@@ -10,6 +10,7 @@ status, time and client name only: never a query string or a body (bot.http.guar
 from __future__ import annotations
 
 import argparse
+import signal
 
 
 def _port(text: str) -> int:
@@ -39,19 +40,21 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="除 localhost、127.0.0.1、::1 外还接受的主机名（Host 请求头），可重复；"
                         "也可用 $YIBAO_ALLOWED_HOSTS（逗号分隔）")
     p.add_argument("--rate", type=_positive, metavar="N", help="每个客户端和每个地址每分钟的请求数上限")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="工作进程数（默认 1）；多于 1 个时会话存储应为 Redis（YIBAO_STORE=redis://…）或本机的 SQLite 文件")
     p.add_argument("--sessions-per-hour", type=_positive, metavar="N", help="每个客户端每小时新开会话数上限")
 
 
 def run(args: argparse.Namespace) -> int:
-    import signal
-
-    from bot.http.server import run as serve, settings_from
+    # FastAPI and uvicorn only for this command: every command module is imported to build the parser
+    from bot.http.server import run as serve  # noqa: PLC0415 - imports uvicorn (see above)
+    from bot.http.server import settings_from  # noqa: PLC0415 - as above
 
     settings = settings_from(args.host, args.keys, args.allowed_host, args.rate, args.sessions_per_hour)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again once its own
     # handlers are gone: this handler turns that (or a SIGTERM while warming up) into exit 0
     signal.signal(signal.SIGTERM, _stopped)
-    return serve(args.host, args.port, args.store, settings)
+    return serve(args.host, args.port, args.store, settings, args.workers)
 
 
 def _stopped(signum, frame) -> None:

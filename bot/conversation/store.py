@@ -460,9 +460,15 @@ def session_max_age() -> dt.timedelta:
 def open_store(path: str | None = None) -> Store:
     """The SQLite store at `path` (default_path() when None), old sessions expired on opening.
 
-    `path` "memory" gives a MemoryStore. Any failure is one StoreError line.
+    `path` "memory" gives a MemoryStore, redis://host:port/db a RedisStore. Any failure is one
+    StoreError line.
     """
     path = path or default_path()
-    store: Store = MemoryStore() if path == "memory" else SQLiteStore(path)
+    if path.startswith(("redis://", "rediss://", "unix://")):  # several workers: bot.conversation.redis_store
+        from bot.conversation.redis_store import RedisStore
+
+        store: Store = RedisStore(path)
+    else:
+        store = MemoryStore() if path == "memory" else SQLiteStore(path)
     store.expire(session_max_age())
     return store

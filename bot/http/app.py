@@ -43,8 +43,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import service
-from bot.conversation.state import State
 from bot.conversation.session import STORE_DOWN
+from bot.conversation.state import State
 from bot.conversation.store import Store, StoreError, open_store, session_max_age
 from bot.http.docs import add_docs
 from bot.http.guard import Guard
@@ -69,6 +69,7 @@ from bot.http.models import (
     validation_message,
 )
 from bot.http.settings import LOCAL_CLIENT, HttpSettings
+from faq import load
 from rules import Result, policy
 from rules.models import COVERAGE_ZH
 
@@ -143,14 +144,6 @@ def console_page() -> tuple[str, str]:
     csp = (f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
            "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return page, csp
-
-
-def warm() -> None:
-    """Build the matcher and the search index now rather than on the first call."""
-    from bot.conversation.router import understand
-
-    understand("断保")
-    service.search("断保", k=1)
 
 
 def create_app(store: Store | None = None, settings: HttpSettings | None = None) -> FastAPI:
@@ -297,8 +290,6 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
 
     @app.get("/api/documents", response_model=list[DocumentOut], summary="政策来源文件及其条款")
     def documents() -> list[DocumentOut]:
-        from faq import load
-
         return [DocumentOut(id=d.id, name=d.name, title=d.title, number=d.number, issuer=d.issuer,
                             date=d.date, kind=d.kind,
                             passages=[Passage(id=p.id, article=p.article, heading=p.heading, text=p.text)

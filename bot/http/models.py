@@ -9,6 +9,7 @@ Every request body is a pydantic model that refuses unknown fields, so a misspel
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -153,7 +154,7 @@ def _field(loc: tuple) -> str:
     return FIELD_ZH.get(names[-1], names[-1])
 
 
-def _one(err: dict) -> str:
+def _one(err: Mapping[str, Any]) -> str:
     """One validation error in plain Chinese."""
     kind, ctx = err.get("type", ""), err.get("ctx") or {}
     field = _field(tuple(err.get("loc", ())))
@@ -193,7 +194,7 @@ def _one(err: dict) -> str:
     return f"{field}无效" if field else "请求无效"
 
 
-def validation_message(errors: list[dict]) -> str:
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     """Pydantic/FastAPI validation errors -> one line of Chinese (never the input echoed)."""
     lines: list[str] = []
     for err in errors:

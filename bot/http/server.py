@@ -16,13 +16,24 @@ Against slow and many clients (uvicorn's settings, plus what uvicorn lacks):
 from __future__ import annotations
 
 import logging
-import socket
+import os
+import sqlite3
+import sys
 
 import h11
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot.conversation.store import default_path, open_store
 from bot.errors import InputError
-from bot.http.settings import HttpSettings, is_loopback
+from bot.http import logs
+from bot.http.app import create_app
+from bot.http.settings import LOOPBACK_NAMES, HttpSettings, Limits, SettingsError, is_loopback, read_keys
+from bot.service import warm
+from bot.workers import bind
+
+if sys.platform != "win32":
+    import resource
 
 log = logging.getLogger("yibao.http.connections")
 NEEDS_KEYS = "在 {host} 上监听会让本机以外的人访问，必须配置接口密钥（--keys 文件或 $YIBAO_API_KEYS）"
@@ -68,27 +79,6 @@ def protocol_for(settings: HttpSettings) -> type[DeadlineProtocol]:
     return type("Deadline", (DeadlineProtocol,), {"request_timeout": settings.header_timeout})
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port, or an InputError that says why not in one line."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    except (socket.gaierror, UnicodeError):
-        raise InputError(f"无法识别的监听地址: {host}") from None
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise InputError(f"端口 {port} 已被占用，请换一个端口（--port）或先停止占用它的程序") from None
-        raise InputError(f"无法在 {host}:{port} 监听：{exc.strerror or exc}") from None
-    sock.set_inheritable(True)
-    return sock
-
-
 def check_exposure(host: str, settings: HttpSettings) -> None:
     """Beyond loopback only with API keys: an InputError (one line, exit 2) otherwise."""
     if not is_loopback(host) and not settings.clients:
@@ -96,9 +86,7 @@ def check_exposure(host: str, settings: HttpSettings) -> None:
 
 
 def raise_file_limit() -> None:
-    try:
-        import resource
-    except ImportError:  # not on Windows
+    if sys.platform == "win32":  # no resource module there
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
@@ -109,8 +97,6 @@ def raise_file_limit() -> None:
 
 
 def uvicorn_config(app, settings: HttpSettings):
-    import uvicorn
-
     return uvicorn.Config(app, access_log=False, log_level="info", lifespan="on", server_header=False,
                           timeout_graceful_shutdown=5, http=protocol_for(settings), timeout_keep_alive=5,
                           limit_concurrency=settings.limit_concurrency, backlog=2048,
@@ -121,10 +107,6 @@ def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: i
                   sessions_per_hour: int | None) -> HttpSettings:
     """HttpSettings from `yibao serve`'s options and the environment ($YIBAO_API_KEYS, a keys
     file; $YIBAO_ALLOWED_HOSTS, names separated by commas); an InputError when unusable."""
-    import os
-
-    from bot.http.settings import LOOPBACK_NAMES, Limits, SettingsError, read_keys
-
     keys = keys or os.environ.get("YIBAO_API_KEYS") or None
     hosts = list(LOOPBACK_NAMES) + [h.strip() for h in os.environ.get("YIBAO_ALLOWED_HOSTS", "").split(",")
                                     if h.strip()] + list(allowed_hosts)
@@ -147,17 +129,11 @@ def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: i
     return settings
 
 
-def run(host: str, port: int, store_path: str | None, settings: HttpSettings) -> int:
-    """Bind, open the store, warm the caches, serve until SIGTERM or Ctrl+C; the exit code."""
-    import sqlite3
-    import sys
+def run(host: str, port: int, store_path: str | None, settings: HttpSettings, workers: int = 1) -> int:
+    """Bind, open the store, warm the caches, serve until SIGTERM or Ctrl+C; the exit code.
 
-    import uvicorn
-
-    from bot.conversation.store import default_path, open_store
-    from bot.http import logs
-    from bot.http.app import create_app, warm
-
+    With `workers` > 1 the store is opened once to check it, then that many processes serve the
+    one socket, each with its own connection to the store (bot.workers)."""
     sock = bind(host, port)
     raise_file_limit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -166,14 +142,27 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings) ->
     except (sqlite3.Error, OSError) as exc:
         raise InputError(f"无法打开会话存储 {store_path or default_path()}：{exc}") from None
     warm()
-    app = create_app(store, settings)
     bound, bound_port = sock.getsockname()[:2]
     shown = f"[{bound}]" if ":" in bound else bound
     keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
-    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}；"
+    many = f"，{workers} 个工作进程" if workers > 1 else ""
+    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}{many}；"
           f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
           file=sys.stderr, flush=True)
-    config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
-    logs.install()
-    uvicorn.Server(config).run(sockets=[sock])
+
+    def serve(app) -> None:
+        config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
+        logs.install()
+        uvicorn.Server(config).run(sockets=[sock])
+
+    if workers > 1:
+        from bot.workers import supervise
+
+        store.close()  # each worker opens its own connection after the fork
+
+        def worker(index: int, restarted: bool) -> int:
+            serve(create_app(open_store(store_path), settings))
+            return 0
+        return supervise(workers, worker)
+    serve(create_app(store, settings))
     return 0

@@ -50,30 +50,55 @@ import json
 import logging
 import os
 import secrets
+import signal
+import threading
 import traceback
+import urllib.error
+import urllib.request
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import (BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity,
-                      ReplyParameters, Update)
+from telegram import (
+    BotCommand,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
-                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, TypeHandler,
-                          filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 from telegram.request import BaseRequest
 
-from bot.conversation.store import AlreadyHandled, Receipt, StoreError
+from bot.conversation.session import apology
+from bot.conversation.session import turn as session_turn
+from bot.conversation.store import AlreadyHandled, Receipt, StoreError, open_store, session_max_age
 from bot.errors import InputError
-from bot.telegram import render
 from bot.models import Option, Reply, Source
+from bot.telegram import render
 from bot.telegram.config import TelegramConfig
 from bot.telegram.inbox import InboxRequest
 from bot.telegram.transport import AiohttpRequest
+from faq import load as load_documents
+from faq import search as search_faq
 
 log = logging.getLogger("yibao.telegram")
 
@@ -144,16 +169,17 @@ class Conversations:
     def turn(self, key: str, message: str, incoming: Incoming | None = None) -> tuple[list[Reply], str | None] | None:
         """The replies and the version their buttons carry; None when this update's turn was
         taken before (a duplicate); the apology (no buttons) when the store failed."""
-        from bot.conversation.session import apology, turn
-
         made: dict[str, str] = {}
 
-        def receipt(replies: list[Reply], state) -> Receipt:
-            made["version"] = render.state_version(None if state is None else state.model_dump_json())
-            return Receipt(incoming.update_id, incoming.chat_id, outbox(incoming, replies, made["version"]))
+        def receipt_for(update: Incoming) -> Callable[[list[Reply], Any], Receipt]:
+            def receipt(replies: list[Reply], state: Any) -> Receipt:
+                made["version"] = render.state_version(None if state is None else state.model_dump_json())
+                return Receipt(update.update_id, update.chat_id, outbox(update, replies, made["version"]))
+
+            return receipt
 
         try:
-            replies = turn(self.store, key, message, self.today(), receipt if incoming else None)
+            replies = session_turn(self.store, key, message, self.today(), receipt_for(incoming) if incoming else None)
         except AlreadyHandled:
             return None
         except StoreError as exc:
@@ -167,8 +193,6 @@ class Conversations:
 
     def expire(self) -> int:
         """Delete conversations older than the configured age (YIBAO_SESSION_DAYS)."""
-        from bot.conversation.store import session_max_age
-
         return self.store.expire(session_max_age())
 
 
@@ -176,17 +200,13 @@ class Knowledge:
     """The FAQ search and the document list, for /faq and /about."""
 
     def search(self, query: str, k: int = 3) -> list[Reply]:
-        from faq.search import search
-
         return [Reply(text=f"{hit.question}\n{hit.answer}", intent=hit.entry_id, score=hit.score,
                       sources=[Source(document=hit.document, article=hit.article, excerpt=hit.excerpt)])
-                for hit in search(query, k=k)]
+                for hit in search_faq(query, k=k)]
 
     def documents(self) -> list[str]:
-        from faq import load
-
         lines = []
-        for doc in load().documents:
+        for doc in load_documents().documents:
             when = f"（{doc.date.isoformat()}）" if doc.date else ""
             lines.append(f"• {doc.name}{when}")
         return lines
@@ -222,9 +242,9 @@ def configure_logging(token: str, level: int = logging.INFO) -> TokenMask:
     mask = TokenMask(token)
     root = logging.getLogger()
     if not root.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+        stderr = logging.StreamHandler()
+        stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(stderr)
     root.setLevel(level)
     for handler in root.handlers:
         handler.addFilter(mask)
@@ -347,7 +367,12 @@ class TelegramFace:
 
         return handler
 
+    # Each handler is registered for updates that carry what it reads (a message, a callback
+    # query): the checks for None below are for the type checker and never end a handler.
+
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is None:
+            return
         text = addressed_text(update.effective_message, context.bot)
         if text is None:
             return
@@ -355,6 +380,8 @@ class TelegramFace:
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        if message is None:
+            return
         if is_group(message) and not replies_to_bot(message, context.bot):
             return
         await self.send(context, message, [Reply(text=TEXT_ONLY)], version=None)
@@ -362,6 +389,8 @@ class TelegramFace:
     async def on_faq(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = " ".join(context.args or []).strip()
         message = update.effective_message
+        if message is None:
+            return
         if not query:
             await self.send(context, message, [Reply(text=FAQ_USAGE)], version=None)
             return
@@ -371,14 +400,19 @@ class TelegramFace:
         await self.send(context, message, hits, version=None)
 
     async def on_about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
         lines = await asyncio.to_thread(self.knowledge.documents)
         text = "yibao 依据以下文件回答（以医保经办机构的认定为准）：\n" + "\n".join(lines)
-        await self.send(context, update.effective_message, [Reply(text=text)], version=None)
+        await self.send(context, message, [Reply(text=text)], version=None)
 
     async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                        examples: list[Option] | None = None) -> None:
         """One turn for this chat and person; `examples` go under a reply that offers no options."""
         message = update.effective_message
+        if message is None:
+            return
         key = session_key(message.chat_id, sender_id(update))
         incoming = Incoming(update.update_id, message.chat_id, is_group(message),
                             message.message_id if is_group(message) else None, bool(examples))
@@ -399,9 +433,11 @@ class TelegramFace:
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        message = query.message
-        tap = render.decode(query.data)
-        if tap is None or not isinstance(message, Message):
+        if query is None:
+            return
+        message, data = query.message, query.data
+        tap = render.decode(data)
+        if tap is None or data is None or not isinstance(message, Message):  # no data: no tap either
             await answer(query, EXPIRED)
             return
         if is_group(message) and message.reply_to_message is not None and \
@@ -422,7 +458,8 @@ class TelegramFace:
             if tap.kind in "+-":
                 await answer(query)
                 markup = self._markups.pop(where, message.reply_markup)
-                current_data = _same_button(markup, query.data)
+                assert markup is not None  # a keyboard neither shown nor kept was answered EXPIRED above
+                current_data = _same_button(markup, data)
                 markup = render.toggle(markup, current_data)
                 self._remember(where, markup)
                 try:
@@ -436,7 +473,7 @@ class TelegramFace:
                 shown = "、".join(_labels_of(markup, "+")) or "都没有选"
             else:
                 text = tap.value
-                shown = _label_of(message.reply_markup, query.data) or tap.value
+                shown = _label_of(message.reply_markup, data) or tap.value
             await answer(query)
             await self.mark_chosen(message, shown)
             asked = message.reply_to_message  # in a group: the person's message the bot answered
@@ -521,7 +558,7 @@ class TelegramFace:
         """The tapped message keeps its text, loses its buttons and shows what was chosen."""
         text = f"{message.text_html}\n\n👉 {render.escape(shown)}" if message.text else None
         try:
-            if text and render.visible_length(message.text + shown) < render.MESSAGE_LIMIT - 8:
+            if text and render.visible_length((message.text or "") + shown) < render.MESSAGE_LIMIT - 8:
                 await self.retrying(message.edit_text, text, parse_mode=ParseMode.HTML,
                                     reply_markup=None)
             else:
@@ -557,9 +594,12 @@ def _same_button(markup: InlineKeyboardMarkup | None, data: str) -> str:
     tap = render.decode(data)
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            other = render.decode(button.callback_data if isinstance(button.callback_data, str) else None)
+            here = button.callback_data
+            if not isinstance(here, str):
+                continue
+            other = render.decode(here)
             if other and tap and other.kind in "+-" and other.value == tap.value:
-                return button.callback_data
+                return here
     return data
 
 
@@ -657,8 +697,6 @@ HEARTBEAT_EVERY = 15.0
 
 async def heartbeat(path: str, every: float = HEARTBEAT_EVERY) -> None:
     """Touch `path` while the event loop runs: the container's health check reads its age."""
-    from pathlib import Path
-
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     while True:
@@ -713,8 +751,9 @@ def build_application(config: TelegramConfig, face: TelegramFace, *,
                .concurrent_updates(concurrency)
                .post_init(started)
                .post_shutdown(stopped))
-    if config.api_base_url:
-        builder = builder.base_url(config.api_base_url).base_file_url(config.base_file_url)
+    file_url = config.base_file_url  # never None when api_base_url is set (its shape is checked)
+    if config.api_base_url and file_url:
+        builder = builder.base_url(config.api_base_url).base_file_url(file_url)
     builder = builder.request(request or AiohttpRequest())
     polling = get_updates_request or AiohttpRequest(connections=1)
     if face.inbox is not None:  # every update kept before the next poll confirms it to Telegram
@@ -741,11 +780,6 @@ def reachable(config: TelegramConfig, sleep: Callable[[float], None] | None = No
     """Ask the Bot API who we are before starting: a refused token is an InputError (exit 2);
     no answer is one line on standard error within a few seconds, then again after 1, 2, 4 …
     up to 60 s, until it answers (True) or the process is told to stop (False)."""
-    import signal
-    import threading
-    import urllib.error
-    import urllib.request
-
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     base = (config.api_base_url or "https://api.telegram.org/bot").rstrip("/")
@@ -777,8 +811,6 @@ def reachable(config: TelegramConfig, sleep: Callable[[float], None] | None = No
 def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "127.0.0.1",
           port: int = 8443, today: dt.date | None = None) -> int:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
-    from bot.conversation.store import open_store
-
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22's future durations, without its warning
     configure_logging(config.token.get_secret_value())
     store = open_store(config.store)  # a store that cannot be used: one line, exit code 2

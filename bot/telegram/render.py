@@ -11,8 +11,8 @@ Callback data (at most 64 bytes, Telegram's limit):
     "<ver>-<value>"   a multi-select option that is not ticked
     "<ver>=years:"    the 确认 button this face adds to a multi-select: it sends the ticked
                       values as one message, "years:2025,2026" (or "years:none")
-<ver> is VERSION_LEN characters ("****" for buttons that never go stale); the ticked set lives in the message's own keyboard, so it
-survives a restart of the bot. In a multi-select reply the options whose value is
+<ver> is VERSION_LEN characters ("****" for buttons that never go stale); the ticked set lives in
+the message's own keyboard, so it survives a restart of the bot. In a multi-select reply the options whose value is
 "year:<YYYY>" are the toggles; its other options ("都交了" -> "years:all") are sent at once.
 """
 from __future__ import annotations
@@ -181,7 +181,7 @@ def decode(data: str | None) -> Tap | None:
 def _rows(buttons: list[InlineKeyboardButton], labels: list[str]) -> list[list[InlineKeyboardButton]]:
     """Short labels (years, 是/否) share a row, three at most; a long label has its own row."""
     rows: list[list[InlineKeyboardButton]] = []
-    for button, label in zip(buttons, labels):
+    for button, label in zip(buttons, labels, strict=True):
         short = visible_length(label) <= 8
         if short and rows and len(rows[-1]) < 3 and visible_length(rows[-1][-1].text) <= 8:
             rows[-1].append(button)

@@ -1,13 +1,16 @@
 """The Bot API transport: calls over one kept-alive aiohttp session (see AiohttpRequest)."""
 from __future__ import annotations
 
-import asyncio
 import ssl
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
+import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 POOL_SIZE = 8     # connections kept alive to the Bot API (Telegram allows ~30 messages/s)
 
@@ -39,9 +42,6 @@ class AiohttpRequest(BaseRequest):
         return self._timeouts["read"]
 
     async def initialize(self) -> None:
-        import aiohttp
-        import certifi
-
         if self._session is None or self._session.closed:
             tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
@@ -57,9 +57,6 @@ class AiohttpRequest(BaseRequest):
         """The proxy the environment names for this URL's server, and its credentials."""
         origin = "/".join(url.split("/", 3)[:3])
         if origin not in self._proxies:
-            from aiohttp.helpers import get_env_proxy_for_url
-            from yarl import URL
-
             try:
                 self._proxies[origin] = get_env_proxy_for_url(URL(origin))
             except (LookupError, ValueError):  # no proxy for this server (or no server: aiohttp says)
@@ -74,8 +71,6 @@ class AiohttpRequest(BaseRequest):
                          write_timeout: Any = BaseRequest.DEFAULT_NONE,
                          connect_timeout: Any = BaseRequest.DEFAULT_NONE,
                          pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
-        import aiohttp
-
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
         data: Any = None
@@ -97,16 +92,18 @@ class AiohttpRequest(BaseRequest):
         limits = {name: self._timeout(name, value) for name, value in (
             ("pool", pool_timeout), ("connect", connect_timeout), ("write", write_timeout),
             ("read", read_timeout))}
+        pool, connect = limits["pool"], limits["connect"]
+        known = [value for value in limits.values() if value is not None]
         timeout = aiohttp.ClientTimeout(
-            total=None if None in limits.values() else sum(limits.values()),
-            connect=None if None in (limits["pool"], limits["connect"]) else limits["pool"] + limits["connect"],
-            sock_connect=limits["connect"], sock_read=limits["read"])
+            total=sum(known) if len(known) == len(limits) else None,
+            connect=pool + connect if pool is not None and connect is not None else None,
+            sock_connect=connect, sock_read=limits["read"])
         proxy, proxy_auth = self._proxy(url)
         try:
             async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
                                              proxy=proxy, proxy_auth=proxy_auth) as response:
                 return response.status, await response.read()
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             # the URL holds the token: it never goes into the message

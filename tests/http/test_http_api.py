@@ -2,15 +2,15 @@
 every request it cannot take."""
 from __future__ import annotations
 
-import sys
 import json
 import subprocess
+import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.http.settings import HttpSettings
 from bot.http.models import MAX_TEXT
+from bot.http.settings import HttpSettings
 
 TODAY = "2026-03-01"
 MAX_BODY = HttpSettings().max_body
@@ -162,8 +162,8 @@ def test_faq_search_rejects_empty_long_and_out_of_range_queries(client):
 
 def test_calc_gives_what_yibao_calc_json_gives(client):
     printed = subprocess.run(
-        [sys.executable, "-m", "bot", "calc", "--json", "--year", "2028", "--enrolled", "2025-2026,2028", "--elsewhere", "2027",
-         "--zero-claim", "2025", "--paid-on", "2027-12-10", "--today", TODAY],
+        [sys.executable, "-m", "bot", "calc", "--json", "--year", "2028", "--enrolled", "2025-2026,2028",
+         "--elsewhere", "2027", "--zero-claim", "2025", "--paid-on", "2027-12-10", "--today", TODAY],
         capture_output=True, text=True, timeout=120, check=True).stdout
     response = client.post("/api/calc", json={
         "target_year": 2028, "enrolled": [2025, 2026, 2028], "elsewhere": [2027], "zero_claim": [2025],

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -20,6 +20,7 @@ from bot.conversation.store import MemoryStore
 from bot.http.app import create_app
 from bot.http.server import uvicorn_config
 from tests.http.conftest import ROOMY
+
 QUESTION = "断保两年要等多久"
 
 
@@ -59,16 +60,18 @@ def test_eight_callers_at_once_each_keep_their_own_conversation(server):
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(server):
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(server.port)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(server.port)],
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"]
+    assert done.stderr.strip().splitlines() == [
+        f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"]
 
 
 def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0", "--store", str(blocker / "sessions.db")],
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0",
+                           "--store", str(blocker / "sessions.db")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()

@@ -7,10 +7,10 @@ the same messages in a fresh session), so the face is shown to add nothing and l
 from __future__ import annotations
 
 import pytest
+from tg_harness import TODAY, buttons, data_of, make_harness, manager_texts
 
 from bot.conversation.store import SQLiteStore
 from bot.telegram.face import EXAMPLES, EXPIRED, Conversations, session_key
-from tg_harness import TODAY, buttons, data_of, make_harness, manager_texts
 
 KEY = session_key(42, 7)
 
@@ -135,7 +135,7 @@ async def test_faq_search_shows_the_question_answer_and_the_quoted_article(real_
     hits = search("新生儿怎么参保", k=3)
     assert hits
     shown = h.sent()[-len(hits):]
-    for hit, message in zip(hits, shown):
+    for hit, message in zip(hits, shown, strict=True):
         assert message["text"].startswith(hit.question)
         assert hit.excerpt in message["text"] and hit.document in message["text"]
     assert conv.messages == []  # a search is not a turn

@@ -5,11 +5,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
-from bot.models import Option, Reply, Source
 from bot.bench.telegram_fake import parse_html
-from bot.telegram.render import (CALLBACK_LIMIT, MESSAGE_LIMIT, decode, keyboard, render_html,
-                                 selection_message, split_text, state_version, ticked, toggle,
-                                 visible_length)
+from bot.models import Option, Reply, Source
+from bot.telegram.render import (
+    CALLBACK_LIMIT,
+    MESSAGE_LIMIT,
+    decode,
+    keyboard,
+    render_html,
+    selection_message,
+    split_text,
+    state_version,
+    ticked,
+    toggle,
+    visible_length,
+)
 
 
 def seen(html: str) -> str:

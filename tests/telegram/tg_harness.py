@@ -6,10 +6,10 @@ import itertools
 
 from telegram import Update
 
-from bot.models import Reply
-from bot.telegram.face import TelegramFace, build_application
-from bot.telegram.config import TelegramConfig
 from bot.bench.telegram_fake import FakeBotAPI, OfflineRequest
+from bot.models import Reply
+from bot.telegram.config import TelegramConfig
+from bot.telegram.face import TelegramFace, build_application
 from bot.telegram.render import state_version
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef_-01"
@@ -93,9 +93,9 @@ def data_of(message: dict, label: str) -> str:
 def manager_texts(messages: list[str], today: dt.date = TODAY) -> list[str]:
     """What a person should see for the manager's answer to the last of these messages
     (in a fresh session): each reply's text and quoted sources, as Telegram shows the HTML."""
+    from bot.bench.telegram_fake import parse_html
     from bot.conversation.session import turn
     from bot.conversation.store import MemoryStore
-    from bot.bench.telegram_fake import parse_html
     from bot.telegram.render import render_html
 
     store = MemoryStore()
