@@ -18,15 +18,14 @@ import unicodedata
 
 from pydantic import ValidationError
 
-from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
-from bot.conversation.oneshot import one_shot
+from bot.conversation import inbound, privacy
+from bot.conversation.dialogue import TASKS, respond
 from bot.conversation.router import catalogue, understand
 from bot.conversation.session import turn as session_turn
 from bot.conversation.store import Store
 from bot.models import Reply
 from faq import Hit
 from faq import search as faq_search
-from intents.catalogue import TASK_INTENTS
 from rules import Group, History, Result, RulesError, error_message, evaluate
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
@@ -56,33 +55,31 @@ def year_list(text: str) -> list[int]:
 
 
 def ask(question: str, today: dt.date) -> dict:
-    """One question -> {intent, score, answer, sources, options, kind}: FAQ and conversation
-    intents from bot.answers.replies, personal questions through the dialogue manager's one-shot
-    mode (the figures when the message holds every fact, else what the answer still needs)."""
+    """One question -> {intent, score, answer, sources, options, kind}, routed as `yibao chat` routes
+    a first message (bot.conversation.dialogue.respond with once=True): a policy answer, or a
+    personal question's figures with their steps when the one message holds every fact, else what
+    the answer still needs. A message holding an ID-card or phone number or a name starts with
+    the privacy notice, whatever it asked."""
     text = (question or "").strip()
     if not text:
         return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
-    decision = understand(text)
-    if decision.kind == "out_of_scope":
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    if decision.kind == "ambiguous":
-        if any(c.intent in TASK_INTENTS for c in decision.candidates):
-            # the manager takes a close call as the personal question when asked personally
-            replies = one_shot(text, today)
-            chosen = next((r.intent for r in reversed(replies) if r.intent in TASK_INTENTS), None)
-            if chosen:
-                return _as_json(replies, chosen, decision.score)
-        return _as_json([clarify_reply(decision.candidates)], None, decision.score)
-    intent = decision.intent or ""
-    if intent in TASK_INTENTS:
-        return _as_json(one_shot(text, today), intent, decision.score)
-    spec = catalogue().get(intent)
-    if spec is not None and spec.kind == "conversation":
-        return _as_json([conversation_reply(intent)], intent, decision.score)
-    reply = faq_reply_for(intent)
-    if reply is None:
-        return _as_json([out_of_scope_reply()], None, decision.score)
-    return _as_json([reply], intent, decision.score)
+    bad = inbound.problem(text, inbound.MAX_CHARS)
+    if bad is not None:
+        return _as_json([bad], None, 0.0)
+    decision = understand(privacy.blank(text))
+    replies, _ = respond(None, text, today, once=True)
+    replies = [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
+    tasks = [r.intent for r in replies if r.intent in TASKS]
+    intent = tasks[-1] if tasks else (replies[0].intent if replies and _kind(replies[0].intent) else None)
+    result = _as_json(replies, intent, decision.score)
+    if privacy.personal(text) and privacy.NOTICE not in result["answer"]:
+        result["answer"] = "\n".join(filter(None, [privacy.NOTICE, result["answer"]]))
+    return result
+
+
+def _kind(intent: str | None) -> str | None:
+    spec = catalogue().get(intent or "")
+    return spec.kind if spec else None
 
 
 def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
@@ -139,7 +136,5 @@ def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employe
 
 def warm() -> None:
     """Build the matcher and the search index now rather than on the first call."""
-    from bot.conversation.router import understand
-
     understand("断保")
     search("断保", k=1)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from bot.service import ask as answer
 from intents.text import load_yaml
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -102,8 +103,6 @@ def score(name: str, cases: list[BlindCase], ask: Callable[[str], dict]) -> Blin
 
 def ask_in_process(today: dt.date | None = None) -> Callable[[str], dict]:
     """`yibao ask --json` for one question, without a subprocess."""
-    from bot.cli.ask import answer
-
     day = today or dt.date.today()
     return lambda q: answer(q, day)
 

@@ -19,14 +19,9 @@ import argparse
 import datetime as dt
 import json
 
+from bot import service
 from bot.cli._args import add_today, question_argument, today_of
 from bot.cli.text_io import stdin_lines
-from bot.conversation import inbound, privacy
-from bot.conversation.dialogue import TASKS, respond
-from bot.conversation.router import catalogue, understand
-from bot.models import Reply
-
-EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,45 +31,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def answer(question: str, today: dt.date) -> dict:
-    """One question -> {intent, score, answer, sources, options}, routed as `yibao chat` routes a
-    first message (bot.conversation.dialogue.respond with once=True); a message holding an ID-card
-    or phone number or a name starts with the privacy notice, whatever it asked."""
-
-    text = (question or "").strip()
-    if not text:
-        return _as_json([Reply(text=EMPTY_TEXT)], None, 0.0)
-    bad = inbound.problem(text, inbound.MAX_CHARS)
-    if bad is not None:
-        return _as_json([bad], None, 0.0)
-    decision = understand(privacy.blank(text))
-    replies, _ = respond(None, text, today, once=True)
-    replies = [r.model_copy(update={"text": r.text + "\n" + r.details}) if r.details else r for r in replies]
-    tasks = [r.intent for r in replies if r.intent in TASKS]
-    intent = tasks[-1] if tasks else (replies[0].intent if replies and _kind(replies[0].intent) else None)
-    result = _as_json(replies, intent, decision.score)
-    if privacy.personal(text) and privacy.NOTICE not in result["answer"]:
-        result["answer"] = "\n".join(filter(None, [privacy.NOTICE, result["answer"]]))
+    """One question -> the service layer's answer (bot.service.ask), as the HTTP face gives it."""
+    result = service.ask(question, today)
+    result.pop("kind", None)  # counted by the HTTP face's metrics, not part of the answer
     return result
-
-
-def _kind(intent: str | None) -> str | None:
-
-    spec = catalogue().get(intent or "")
-    return spec.kind if spec else None
-
-
-def _as_json(replies: list, intent: str | None, score: float) -> dict:
-    sources, options, seen = [], [], set()
-    for reply in replies:
-        for s in reply.sources:
-            key = (s.document, s.article, s.excerpt)
-            if key not in seen:
-                seen.add(key)
-                sources.append({"document": s.document, "article": s.article, "excerpt": s.excerpt})
-        options = [{"label": o.label, "value": o.value} for o in reply.options] or options
-    return {"intent": intent, "score": round(float(score), 4),
-            "answer": "\n".join(r.text for r in replies if r.text), "sources": sources,
-            "options": options}
 
 
 def _show(result: dict, as_json: bool) -> None:

@@ -115,12 +115,13 @@ def test_a_call_searched_chatted_calculated_then_cleared_for_the_next(browser, s
         assert copied.startswith("“") and "”（" in copied
         w.shot("1-search")
 
-        # a chat: the history typed, then the 对 button tapped
+        # a chat: the history typed (told whole: the figure straight away), then its 依据 button tapped
         page.fill("#chat-input", HISTORY)
         page.press("#chat-input", "Enter")
-        yes = page.locator("#chat-log .options").get_by_role("button", name="对", exact=True)
-        yes.click()
         expect(page.locator("#chat-log")).to_contain_text("204,000元")
+        basis = page.locator("#chat-log .options").get_by_role("button", name="依据", exact=True).last
+        basis.click()
+        expect(page.locator("#chat-log")).to_contain_text("逐年封顶线")
         session = page.inner_text("#chat-session")
         assert len(session) == 22
         w.shot("2-chat")
@@ -188,15 +189,16 @@ def test_the_console_works_from_the_keyboard_alone(browser, server):
         for control in ("new-call", "api-key", "today", "search-q", "检索", "chat-input", "发送", "calc-year",
                         "calc-group", "calc-backpaid", "calc-paid", "计算"):
             assert control in reached, (control, reached)
-        # a chat by keyboard: type, Enter, then Shift+Tab back to the 对 button and Enter
+        # a chat by keyboard: type, Enter, then focus the 依据 button and Enter
         page.focus("#chat-input")
         page.keyboard.type(HISTORY)
         page.keyboard.press("Enter")
-        yes = page.locator("#chat-log .options").get_by_role("button", name="对", exact=True)
-        expect(yes).to_be_visible()
-        yes.focus()
-        page.keyboard.press("Enter")
         expect(page.locator("#chat-log")).to_contain_text("204,000元")
+        basis = page.locator("#chat-log .options").get_by_role("button", name="依据", exact=True).last
+        expect(basis).to_be_visible()
+        basis.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#chat-log")).to_contain_text("逐年封顶线")
         w.shot("1-chat")
         w.assert_clean()
     finally:
