@@ -545,6 +545,20 @@ class Agent:
         self.corrected += 1
         return wrong
 
+    def result_summary_fix(self, replies: list[Reply]) -> str:
+        """In `correct` mode a wrong summary shown above a result ("按您说的情况：…", a history told
+        whole goes straight to its figure) is put right as at a "对吗", once per summary; "" otherwise."""
+        if self.mode != "correct":
+            return ""
+        for r in replies:
+            if "按您说的情况" in r.text and r.text not in self.seen:
+                self.seen[r.text] = 1
+                wrong = self.correction(read_summary(r.text))
+                if wrong:
+                    self.corrected += 1
+                    return wrong
+        return ""
+
     def correction(self, s: Summary, bare: bool = False) -> str:
         """What the member says to put a wrong summary right ("" when nothing is wrong)."""
         parts = self.wrong_facts(s)
@@ -665,6 +679,9 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
             kind = "no_reply"
         elif stated.any() and agent.owes_late():
             message, stated = agent.late_correction(), Figures()  # the figure for what was misremembered
+            continue
+        elif stated.any() and (fix := agent.result_summary_fix(replies)):
+            message, stated = fix, Figures()  # the summary above the figure was wrong: put right first
             continue
         elif stated.any():
             kind = judge(member.truth.model_copy(update={"task": tasks[len(legs)]}), stated)
