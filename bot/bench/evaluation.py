@@ -76,7 +76,7 @@ def report(name: str, cases: Sequence[Case], predict: Callable[[str], str | None
         refusal_rate=round(sum(p == OOS for _, p in oos) / max(len(oos), 1), 4),
         per_intent=per_intent,
         confused=[(e, p, n) for (e, p), n in confused.most_common(10)],
-        misses=[Miss(q=c.q, expected=e, predicted=p) for c, (e, p) in zip(cases, pairs) if e != p],
+        misses=[Miss(q=c.q, expected=e, predicted=p) for c, (e, p) in zip(cases, pairs, strict=True) if e != p],
     )
 
 

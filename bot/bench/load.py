@@ -330,7 +330,7 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
             async def talk(index: int) -> None:
                 chat = 10**6 + index
                 script = index % len(SCRIPTS)
-                for text, replies in zip(SCRIPTS[script], counts[script]):
+                for text, replies in zip(SCRIPTS[script], counts[script], strict=True):
                     try:
                         tally.latencies.append(await post(chat, text, replies) * 1000)
                     except TimeoutError:
