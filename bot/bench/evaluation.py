@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, Field
 
 from intents.catalogue import Catalogue
+from intents.text import compact
 
 OOS = "out_of_scope"
 BASELINE_THRESHOLD = 0.0
@@ -84,10 +85,8 @@ class Baseline:
     """TF-IDF character 1-3-grams + LinearSVC over the catalogue's examples."""
 
     def __init__(self, catalogue: Catalogue, threshold: float = BASELINE_THRESHOLD):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.svm import LinearSVC
-
-        from intents.text import compact
+        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - scikit-learn: an optional extra
+        from sklearn.svm import LinearSVC  # noqa: PLC0415 - scikit-learn: an optional extra
 
         self._compact = compact
         texts, labels = [], []
