@@ -14,6 +14,7 @@ Conversations must be in a store every worker shares and that serialises their t
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -34,8 +35,6 @@ MAX_BACKOFF = 30.0
 def _die_with_parent() -> None:
     """Linux: SIGTERM this worker when the supervising parent dies (even by SIGKILL)."""
     try:
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -52,8 +51,6 @@ def _child(run: Callable[[int, bool], int | None], index: int, again: bool) -> N
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException as exc:  # noqa: BLE001 - a worker reports and exits; the parent restarts it
-        from bot.errors import InputError
-
         if isinstance(exc, InputError):
             print(f"yibao: {exc}", file=sys.stderr, flush=True)
             code = CONFIG_EXIT
@@ -101,9 +98,10 @@ def supervise(count: int, run: Callable[[int, bool], int | None]) -> int:
                 break
             except InterruptedError:
                 continue
-            index, started = children.pop(pid, (None, 0.0))
-            if index is None:
+            child = children.pop(pid, None)
+            if child is None:
                 continue
+            index, started = child
             code = os.waitstatus_to_exitcode(status)
             if stopping:
                 continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from typing import NamedTuple
 
 _CLAIM = re.compile(r"听说|据说|是不是|是否|不是.{0,12}吗|有人说|别人说")
@@ -54,9 +55,7 @@ def _kind(number: str, unit: str) -> tuple[str, float] | None:
 
 def figures(text: str) -> list[Figure]:
     """The spans, amounts and shares a text states, Chinese numerals read as digits."""
-    import warnings
-
-    import cn2an
+    import cn2an  # noqa: PLC0415 - its models load only when a text's figures are read, not at start-up
 
     try:
         with warnings.catch_warnings():

@@ -29,8 +29,9 @@ from pathlib import Path
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from faq.knowledge import Entry, KnowledgeBase, load
-from intents.text import compact, normalise, synonym_table, tokens
+from faq.knowledge import ENTRIES, SOURCES, Entry, KnowledgeBase, load
+from intents import text as pipeline
+from intents.text import DATA, compact, normalise, read_cached, synonym_table, tokens, write_cached
 
 # Chosen and fitted by faq/calibrate.py (held-out wordings against off-topic queries):
 # score = 1 / (1 + exp(-(CAL_A * weighted sum + CAL_B))), the probability that the top hit
@@ -178,8 +179,6 @@ def build_index(kb: KnowledgeBase) -> Index:
 @lru_cache(maxsize=1)
 def domain_terms() -> tuple[str, ...]:
     """DOMAIN_TERMS and the intents domain dictionary, in normalised form."""
-    from intents.text import DATA
-
     words = set(DOMAIN_TERMS)
     for line in (DATA / "domain_dict.txt").read_text(encoding="utf-8").splitlines():
         if line.split():
@@ -194,9 +193,6 @@ def in_domain(clean: str) -> bool:
 
 def _fingerprint() -> str:
     """A hash of everything the index depends on: the data, the text pipeline, this module."""
-    from intents import text as pipeline
-    from faq.knowledge import ENTRIES, SOURCES
-
     files = [*sorted(SOURCES.glob("*.yaml")), *sorted(ENTRIES.glob("*.yaml")), Path(__file__),
              Path(pipeline.__file__), *sorted(pipeline.DATA.glob("*.txt")),
              *sorted(pipeline.DATA.glob("synonyms*.yaml"))]
@@ -216,8 +212,6 @@ def index() -> Index:
     """The index of the shipped knowledge base, built once and kept in the cache directory
     (keyed by a hash of the data and the code), so a fresh process does not re-cut every
     wording with jieba."""
-    from intents.text import read_cached, write_cached
-
     kb = load()
     name = f"faq-index-{_fingerprint()}.pickle"
     parts = read_cached(name)
@@ -278,7 +272,7 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
     ans = _normalised(idx.answers, q)
     exc = _normalised(idx.excerpts, q)
     domain = 1.0 if in_domain(clean) else 0.0
-    out = {}
+    out: dict[int, tuple[float, ...]] = {}
     for pos in set(best_q) | set(best_f) | set(ans) | set(exc):
         have = idx.entry_terms[pos]
         bag = sum(w for t, w in weights.items() if t in have) / total
@@ -290,7 +284,7 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
 
 
 def combine(f: tuple[float, ...], weights: tuple[float, ...] = WEIGHTS) -> float:
-    return sum(w * x for w, x in zip(weights, f))
+    return sum(w * x for w, x in zip(weights, f, strict=True))
 
 
 def calibrated(raw: float) -> float:

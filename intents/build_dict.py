@@ -12,13 +12,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import jieba
+
 MIN_FREQ = 20
 TARGET = Path(__file__).parent / "data" / "jieba_small.txt"
 
 
 def build(min_freq: int = MIN_FREQ, target: Path = TARGET) -> int:
-    import jieba
-
     source = Path(jieba.__file__).parent / "dict.txt"
     kept = 0
     with source.open(encoding="utf-8") as src, target.open("w", encoding="utf-8") as out:

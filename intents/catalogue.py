@@ -23,6 +23,7 @@ another benefit's figure (门诊的起付线 is not the critical-illness deducti
 """
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -75,8 +76,6 @@ class Catalogue(BaseModel):
 
     def fingerprint(self) -> str:
         """A hash of everything matching depends on (used to key the matcher's cache)."""
-        import hashlib
-
         return hashlib.sha1(self.model_dump_json().encode("utf-8")).hexdigest()
 
 

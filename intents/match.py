@@ -86,7 +86,8 @@ W_LEFT_OUT = 0.1     # and this much times the share of the message's content it
 # A question that asks for a figure (read on the normalised text): an amount paid out or a ratio
 # (报多少, 比例, 最高报 ...), or any figure at all (多少年, 多少项, 交多少, 电话是多少). What one
 # pays in (交多少) may be answered without an amount ("只交个人部分"): it asks any figure.
-_ASKS_AMOUNT = re.compile(r"几成|比例|百分之几|百分比|最高支付限额|起付线|[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
+_ASKS_AMOUNT = re.compile(r"几成|比例|百分之几|百分比|最高支付限额|起付线|"
+                          r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
                           r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")   # what is paid out, not paid in
 _ASKS_FIGURE = re.compile(r"多少|几个|几年|几项")
 
@@ -228,17 +229,14 @@ class Matcher:
         self.postings = {t: tuple(p) for t, p in postings.items()}
         self.example_weight = [sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms]
         intent_postings: dict[str, set[str]] = defaultdict(set)
-        for intent, terms in zip(self.example_intent, example_terms):
+        for intent, terms in zip(self.example_intent, example_terms, strict=True):
             for term in terms:
                 intent_postings[term].add(intent)
         self.intent_months: dict[str, frozenset[str]] = {}
-        for intent, months in zip(self.example_intent, self.example_months):
+        for intent, months in zip(self.example_intent, self.example_months, strict=True):
             self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
         self.intent_topics: dict[str, frozenset[str]] = {}   # the domain terms its wordings name
-        for intent, topic in zip(self.example_intent, self.example_topics):
-            self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
-        self.intent_topics: dict[str, frozenset[str]] = {}
-        for intent, topic in zip(self.example_intent, self.example_topics):
+        for intent, topic in zip(self.example_intent, self.example_topics, strict=True):
             self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
         k = len(self.specs) + 1   # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
@@ -282,8 +280,8 @@ class Matcher:
         """Intents ranked by score (best first), at most `limit` of them.
 
         A long message (LONG_QUERY characters and more) is also scored piece by piece (two or
-        three clauses in a row that ask something), and each intent keeps its best reading less W_WINDOW (and W_LEFT_OUT times the share of the
-        message's words the piece leaves out): a story
+        three clauses in a row that ask something), and each intent keeps its best reading less
+        W_WINDOW (and W_LEFT_OUT times the share of the message's words the piece leaves out): a story
         around a question ("我身体一直好，好几年没去医院…有奖励吗") must not drown it."""
         q = self.query(text)
         if not q.compact:
@@ -349,7 +347,7 @@ class Matcher:
                 icov[intent] += weight / itotal
         for intent in best:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
-            months = self.intent_months.get(intent)
+            months = self.intent_months.get(intent, frozenset())
             if q_months and months and not q_months & months:
                 nearest -= MONTH_CLASH   # no example of the intent names the question's month
             # the uncovered questions are many topics, not one: only their nearest ones count
@@ -411,8 +409,8 @@ def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MA
         return Decision(kind="match", intent=top.intent, score=max(top.score, threshold),
                         candidates=ranked[:3])
     if not ranked or ranked[0].score < threshold:
-        top = ranked[0].score if ranked else 0.0
-        return Decision(kind="out_of_scope", score=top, candidates=ranked[:3])
+        best_score = ranked[0].score if ranked else 0.0
+        return Decision(kind="out_of_scope", score=best_score, candidates=ranked[:3])
     top = ranked[0]
     close = [m for m in ranked[1:3] if m.score >= threshold and top.raw - m.raw < margin]
     if close:

@@ -54,7 +54,7 @@ def syllable_key(syllable: str) -> str:
 def _readings() -> dict[str, list[str]]:
     """Every character pypinyin knows -> the keys of its readings, the usual one first (pypinyin
     is imported only here, to build the repairer)."""
-    from pypinyin import pinyin_dict
+    from pypinyin import pinyin_dict  # noqa: PLC0415 - only to build the repairer (cached), not at start-up
 
     out: dict[str, list[str]] = {}
     for code, readings in pinyin_dict.pinyin_dict.items():

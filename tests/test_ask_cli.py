@@ -1,9 +1,13 @@
 """`yibao ask` as a person or a script runs it."""
+import datetime as dt
 import json
 import subprocess
 import sys
 
 import pytest
+
+from bot.cli.ask import answer
+from bot.conversation.router import split_comparison, split_questions
 
 
 def ask(*argv, stdin=None):
@@ -95,18 +99,12 @@ def test_the_incentive_and_constraint_rules_start_with_2025():
 
 
 def test_a_message_asking_two_questions_gets_both_answered():
-    from bot.cli.ask import answer
-    import datetime as dt
-
     r = answer("断保一年要等几个月？断保一年封顶线降多少？", dt.date(2026, 12, 1))
     assert "3个月" in r["answer"] and "4000" in r["answer"]
     assert r["intent"] is not None
 
 
 def test_a_wrong_figure_in_the_question_is_corrected_before_the_answer():
-    from bot.cli.ask import answer
-    import datetime as dt
-
     r = answer("二档一年是不是交800块", dt.date(2026, 12, 1))
     assert r["intent"] == "fees_2026"
     assert r["answer"].startswith("不是800元，按规定是775元。")
@@ -115,18 +113,12 @@ def test_a_wrong_figure_in_the_question_is_corrected_before_the_answer():
 
 
 def test_one_question_however_long_is_not_split():
-    from bot.conversation.router import split_questions
-
     assert split_questions("我2025年没交，2026年交了，等待期多久？") == []
     assert split_questions("断保有什么影响？") == []
     assert len(split_questions("断保一年等多久？封顶线降多少？")) == 2
 
 
 def test_a_comparison_of_two_things_of_one_subject_answers_both_sides():
-    from bot.cli.ask import answer
-    from bot.conversation.router import split_comparison
-    import datetime as dt
-
     assert split_comparison("固定等待期和变动等待期有什么区别") == ["固定等待期", "变动等待期"]
     assert split_comparison("年底交和年初交哪个享受待遇早") == ["年底交享受待遇早", "年初交享受待遇早"]
     assert split_comparison("断保有什么影响") == []

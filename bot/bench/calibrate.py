@@ -13,14 +13,15 @@ score any off-topic query reaches.
 from __future__ import annotations
 
 import argparse
-import importlib
 import itertools
 import math
 import random
 from pathlib import Path
 
-S = importlib.import_module("faq.search")  # the module (faq.search is also the function)
+import yaml
+
 from faq.knowledge import KnowledgeBase, load
+from faq.search import WEIGHTS, Index, build_index, combine, features
 
 NEGATIVES = """重庆明天会下雨吗|这周末气温多少度|住房公积金能取出来吗|公积金贷款利率|社保卡乘地铁有折扣吗|
 社保卡丢了怎么补办|养老保险交满15年能领多少|失业保险金怎么申请|工伤认定要多久|个人所得税怎么退|
@@ -35,12 +36,12 @@ NEGATIVES = """重庆明天会下雨吗|这周末气温多少度|住房公积金
 OFFTOPIC_TESTS = Path(__file__).resolve().parent / "data" / "offtopic.yaml"
 
 
-def _without(kb: KnowledgeBase, held: set[tuple[str, str]]) -> S.Index:
+def _without(kb: KnowledgeBase, held: set[tuple[str, str]]) -> Index:
     entries = [e.model_copy(update={"questions": [q for q in e.questions if (e.id, q) not in held]})
                for e in kb.entries]
     reduced = KnowledgeBase.model_construct(documents=kb.documents, entries=entries)
     reduced.model_post_init(None)
-    return S.build_index(reduced)
+    return build_index(reduced)
 
 
 def held_out_features(kb: KnowledgeBase, folds: int = 5, seed: int = 7):
@@ -52,21 +53,19 @@ def held_out_features(kb: KnowledgeBase, folds: int = 5, seed: int = 7):
         held = items[f::folds]
         idx = _without(kb, set(held))
         ids = [e.id for e in idx.entries]
-        out += [(eid, S.features(q, idx), ids) for eid, q in held]
+        out += [(eid, features(q, idx), ids) for eid, q in held]
     return out
 
 
 def negative_features() -> list[dict]:
-    import yaml
-
     queries = list(NEGATIVES)
     if OFFTOPIC_TESTS.exists():
         queries += yaml.safe_load(OFFTOPIC_TESTS.read_text(encoding="utf-8"))["queries"]
-    return [S.features(q) for q in queries]
+    return [features(q) for q in queries]
 
 
 def _top(feats: dict, weights) -> list[tuple[float, int]]:
-    return sorted(((S.combine(f, weights), p) for p, f in feats.items()), reverse=True)
+    return sorted(((combine(f, weights), p) for p, f in feats.items()), reverse=True)
 
 
 def fit_logistic(xs: list[float], ys: list[int], steps: int = 50) -> tuple[float, float]:
@@ -75,7 +74,7 @@ def fit_logistic(xs: list[float], ys: list[int], steps: int = 50) -> tuple[float
     for _ in range(steps):
         ga = gb = 0.0
         haa, hab, hbb = 1e-3, 0.0, 1e-3
-        for x, y in zip(xs, ys):
+        for x, y in zip(xs, ys, strict=True):
             p = 1 / (1 + math.exp(-(a * x + b)))
             ga += (p - y) * x
             gb += p - y
@@ -116,10 +115,10 @@ def main() -> None:
     kb = load()
     data = held_out_features(kb)
     negs = negative_features()
-    print("shipped", measure(data, negs, S.WEIGHTS))
+    print("shipped", measure(data, negs, WEIGHTS))
     if args.grid:
         steps = [0, 0.1, 0.2, 0.3]
-        results = [measure(data, negs, w) for w in itertools.product(steps, repeat=len(S.WEIGHTS))
+        results = [measure(data, negs, w) for w in itertools.product(steps, repeat=len(WEIGHTS))
                    if abs(sum(w) - 1) < 1e-9]
         for r in sorted(results, key=lambda r: -r["recall_top3"])[:10]:
             print(r)

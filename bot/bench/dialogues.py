@@ -74,7 +74,8 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
         wrong_after_summary_error=dict(Counter(k for c in talks if c.outcome == "wrong"
                                                for k in c.summary_errors).most_common()),
         second_asked=len(seconds),
-        second_right_share=round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0,
+        second_right_share=(round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4)
+                            if seconds else 0.0),
         second_kinds=dict(Counter(c.second_kind for c in seconds if c.second_kind).most_common()),
         by_task={t: round(sum(c.outcome == "right" for c in talks if c.task == t) / k, 4) for t, k in tasks.items()},
         by_style=_by_style(talks),

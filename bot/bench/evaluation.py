@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, Field
 
 from intents.catalogue import Catalogue
+from intents.text import compact
 
 OOS = "out_of_scope"
 BASELINE_THRESHOLD = 0.0
@@ -76,7 +77,7 @@ def report(name: str, cases: Sequence[Case], predict: Callable[[str], str | None
         refusal_rate=round(sum(p == OOS for _, p in oos) / max(len(oos), 1), 4),
         per_intent=per_intent,
         confused=[(e, p, n) for (e, p), n in confused.most_common(10)],
-        misses=[Miss(q=c.q, expected=e, predicted=p) for c, (e, p) in zip(cases, pairs) if e != p],
+        misses=[Miss(q=c.q, expected=e, predicted=p) for c, (e, p) in zip(cases, pairs, strict=True) if e != p],
     )
 
 
@@ -84,10 +85,8 @@ class Baseline:
     """TF-IDF character 1-3-grams + LinearSVC over the catalogue's examples."""
 
     def __init__(self, catalogue: Catalogue, threshold: float = BASELINE_THRESHOLD):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.svm import LinearSVC
-
-        from intents.text import compact
+        from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - scikit-learn: an optional extra
+        from sklearn.svm import LinearSVC  # noqa: PLC0415 - scikit-learn: an optional extra
 
         self._compact = compact
         texts, labels = [], []

@@ -18,6 +18,10 @@ import subprocess
 import sys
 import time
 
+from faq import load, search
+from faq.knowledge import load_from
+from faq.search import build_index, index
+
 OFF_TOPIC = ["明天重庆天气怎么样", "公积金怎么提取", "社保卡坐公交能打折吗", "帮我写首诗", "重庆哪里好玩",
              "荣昌猪肉多少钱", "柑橘采摘节", "微信小游戏", "玩具厂招工", "耕地保护"]
 
@@ -36,8 +40,6 @@ def _perturb(text: str, rnd: random.Random) -> str:
 
 
 def queries(n: int = 400, seed: int = 11) -> list[str]:
-    from faq import load
-
     rnd = random.Random(seed)
     wordings = [q for e in load().entries for q in e.questions]
     picked = [_perturb(rnd.choice(wordings), rnd) for _ in range(n - len(OFF_TOPIC) * 2)]
@@ -49,10 +51,6 @@ def _ms(seconds: float) -> float:
 
 
 def figures() -> dict:
-    from faq import search
-    from faq.knowledge import load_from
-    from faq.search import build_index, index
-
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import faq; faq.load()"], check=True)
     cold = time.perf_counter() - start

@@ -15,14 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+from bot.conversation.router import understand
+from intents.text import load_yaml
+
 QUESTION = "我断了两年要等多久"
 RUNS = 5
 
 
 def _latency() -> dict:
-    from bot.conversation.router import understand
-    from intents.text import load_yaml
-
     heldout = Path(__file__).resolve().parent / "data" / "heldout.yaml"
     questions = [c["q"] for c in (load_yaml(heldout) or {}).get("cases", [])] if heldout.is_file() else []
     questions = questions or [QUESTION, "集中参保期是什么时候", "公积金怎么提取"]

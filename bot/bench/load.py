@@ -31,7 +31,19 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bench.http_bench import UNLIMITED, Served, free_port
+import aiohttp
+import redis
+
+from bot.bench.http_bench import UNLIMITED, Served, free_port, request
+from bot.bench.telegram_bench import _cpu_seconds
+from bot.bench.telegram_fake import FakeBotAPI, FakeServer
+from bot.conversation.redis_store import RedisStore
+from bot.conversation.session import turn
+from bot.conversation.state import State
+from bot.conversation.store import MemoryStore
+from bot.http.app import chat_key
+from bot.http.settings import LOCAL_CLIENT
+from bot.telegram.render import render_html
 
 TODAY = "2026-03-01"
 CONVERSATIONS = 1000
@@ -60,10 +72,6 @@ def expected(start_empty: bool) -> tuple[list[str | None], list[list[int]]]:
     """For each script: the state it leaves, as JSON, and the number of Telegram messages each of
     its turns sends; its messages through the dialogue manager one after the other (the HTTP face
     starts a conversation from an empty State, Telegram from nothing)."""
-    from bot.conversation.session import turn
-    from bot.conversation.state import State
-    from bot.conversation.store import MemoryStore
-    from bot.telegram.render import render_html
 
     today = dt.date.fromisoformat(TODAY)
     states, counts = [], []
@@ -105,8 +113,6 @@ class Tally:
 
 def _cpu(pid: int) -> float:
     """CPU seconds (user + system) of a process and its children now alive (Linux /proc; 0 elsewhere)."""
-    from bot.bench.telegram_bench import _cpu_seconds
-
     try:
         children = open(f"/proc/{pid}/task/{pid}/children", encoding="ascii").read().split()
     except OSError:
@@ -115,8 +121,6 @@ def _cpu(pid: int) -> float:
 
 
 def _redis_cpu(base: str) -> float:
-    import redis
-
     client = redis.Redis.from_url(base)
     try:
         info = client.info("cpu")
@@ -146,8 +150,6 @@ def redis_base() -> str:
 
 def _check(store_url: str, tally: Tally, expected: list[str | None]) -> int:
     """Conversations whose stored state is not what their messages imply (unfinished ones count)."""
-    from bot.conversation.redis_store import RedisStore
-
     store = RedisStore(store_url)
     try:
         wrong = 0
@@ -161,8 +163,6 @@ def _check(store_url: str, tally: Tally, expected: list[str | None]) -> int:
 
 
 def _clean(base: str, prefix: str) -> None:
-    import redis
-
     client = redis.Redis.from_url(base)
     try:
         batch = list(client.scan_iter(match=f"{prefix}*", count=1000))
@@ -200,14 +200,9 @@ def _run(workers: int, conversations: int, base: str | None, start_empty: bool, 
 
 
 async def _http_conversations(base: str, conversations: int, tally: Tally, limit: float) -> float:
-    import aiohttp
-
-    from bot.http.app import chat_key
-    from bot.http.settings import LOCAL_CLIENT
-
     async def talk(index: int, http: aiohttp.ClientSession) -> None:
         script = index % len(SCRIPTS)
-        session = None
+        session = ""  # none yet: the first message opens one
         for message in SCRIPTS[script]:
             body = {"message": message, "today": TODAY, **({"session": session} if session else {})}
             began = time.perf_counter()
@@ -243,6 +238,7 @@ def http_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RU
                             env={"YIBAO_STORE": store_url})
             with served:
                 _warm_http(served.base, workers)
+                assert served.process is not None  # started by `with served`
                 meter = Meter(served.process.pid, store_url, tally).start()
                 seconds = asyncio.run(_http_conversations(served.base, conversations, tally, limit))
                 meter.stop()
@@ -252,8 +248,6 @@ def http_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RU
 
 def _warm_http(base: str, workers: int) -> None:
     """A few requests first, so that every worker has answered once before the clock starts."""
-    from bot.bench.http_bench import request
-
     for _ in range(4 * workers):
         request(f"{base}/api/ask", {"question": "断保两年要等多久", "today": TODAY}, timeout=60)
 
@@ -263,9 +257,6 @@ def _warm_http(base: str, workers: int) -> None:
 
 async def _telegram_conversations(conversations: int, workers: int, store_url: str, tally: Tally,
                                   limit: float) -> float:
-    import aiohttp
-
-    from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 
     counts = expected(start_empty=False)[1]
     sent: dict[int, int] = {}  # chat -> messages the bot sent into it
@@ -330,7 +321,7 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
             async def talk(index: int) -> None:
                 chat = 10**6 + index
                 script = index % len(SCRIPTS)
-                for text, replies in zip(SCRIPTS[script], counts[script]):
+                for text, replies in zip(SCRIPTS[script], counts[script], strict=True):
                     try:
                         tally.latencies.append(await post(chat, text, replies) * 1000)
                     except TimeoutError:
@@ -361,8 +352,6 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
 
 
 async def _until_up(http, url: str, bot, log, wait: float = 90.0) -> None:
-    import aiohttp
-
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if bot.returncode is not None:

@@ -36,6 +36,8 @@ from bot.bench.member_reading import (
 )
 from bot.bench.member_speech import Speech, Status, Voice, YearStyle
 from bot.conversation.history import coming_year
+from bot.conversation.session import turn
+from bot.conversation.store import MemoryStore
 from bot.models import Reply
 from rules import Coverage, History, evaluate
 from rules import parameters as p
@@ -653,8 +655,6 @@ def judge(truth: Truth, stated: Figures) -> str:
 def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversation:
     """Talk to the bot through session.turn with a memory store until a figure or the turn limit;
     a member with a second question asks it after the first figure, in the same conversation."""
-    from bot.conversation.session import turn
-    from bot.conversation.store import MemoryStore
 
     agent = Agent(member, mode)
     store, key, today = MemoryStore(), "sim", member.truth.today

@@ -24,9 +24,11 @@ _MONTH = re.compile(r"(20\d\d)年(\d{1,2})月(?!\d{1,2}[日号])")
 _CAP = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d{1,3}(?:,\d{3})+|\d{5,7})\s*元")
 _CAP_WAN = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d+(?:\.\d+)?)\s*万")
 _WAIT = re.compile(r"等待期(?:是|为|共|一共|：|:)?\s*(\d+)\s*个月")
-_NO_WAIT = re.compile(r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期|等待期(?:是|为|：|:)?\s*0\s*个月")
+_NO_WAIT = re.compile(r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期|"
+                      r"等待期(?:是|为|：|:)?\s*0\s*个月")
 _START = re.compile(r"(20\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:起|开始)(?!算)[^。\n\d]{0,8}?(?:享受|报销|生效)")
-_START_AFTER = re.compile(r"(?:享受待遇|待遇开始|开始享受)(?:的日期|日期)?(?:是|为|：|:)\s*(20\d\d)年(\d{1,2})月(\d{1,2})日")
+_START_AFTER = re.compile(r"(?:享受待遇|待遇开始|开始享受)(?:的日期|日期)?(?:是|为|：|:)\s*"
+                          r"(20\d\d)年(\d{1,2})月(\d{1,2})日")
 
 
 def internal_error(reply: Reply) -> bool:
@@ -166,7 +168,8 @@ def read_summary(text: str) -> Summary:
     if m:
         s.target = int(m.group(1))
     asked_part = text.split("；", 1)[0] if "；" in text else ""
-    for words, task in (("最高支付限额|封顶线", "my_cap"), ("哪天开始|开始享受|待遇开始|什么时候开始", "my_benefit_start"),
+    for words, task in (("最高支付限额|封顶线", "my_cap"),
+                        ("哪天开始|开始享受|待遇开始|什么时候开始", "my_benefit_start"),
                         ("等待期|等多久", "my_waiting")):
         if re.search(words, asked_part):
             s.task = task

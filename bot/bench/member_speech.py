@@ -181,12 +181,14 @@ class Speech:
         """The years as counts, not named: paid `paid` years, then `broken` years not paid right before
         the year asked about ("前面3年都交了，后来断了两年")."""
         n = self.count(broken)
-        again = self.pick([f"{self.year(target)}又交了", f"{self.year(target)}又接着交"], [f"{self.year(target)}又交了的"])
+        again = self.pick([f"{self.year(target)}又交了", f"{self.year(target)}又接着交"],
+                          [f"{self.year(target)}又交了的"])
         if not paid:
             return self.pick([f"断了{n}年没交，{again}"], [f"断了{n}年莫得交，{again}"])
         if paid == 1:
             return self.pick([f"交了一年后断了{n}年", f"交了一年，后来断了{n}年，{again}"], [f"交了一年后头断了{n}年"])
-        return self.pick([f"前面{self.count(paid)}年都交了，后来断了{n}年，{again}", f"交了{self.count(paid)}年后断了{n}年"],
+        return self.pick([f"前面{self.count(paid)}年都交了，后来断了{n}年，{again}",
+                          f"交了{self.count(paid)}年后断了{n}年"],
                          [f"前面{self.count(paid)}年都是交了的，后头断了{n}年"])
 
     def zero_claims(self, years: list[int], zero: set[int], named: bool = False) -> str:
@@ -223,14 +225,16 @@ class Speech:
         if not n:
             return self.pick(["没有补缴", "断的年份没补交"], ["莫得补缴", "没得补交"])
         if n == broken > 1 and self.rng.random() < 0.4:
-            return self.pick([f"断的{self.count(n)}年都补缴了", f"{self.count(n)}年都补交了"], [f"{self.count(n)}年都补了的"])
+            return self.pick([f"断的{self.count(n)}年都补缴了", f"{self.count(n)}年都补交了"],
+                             [f"{self.count(n)}年都补了的"])
         count = self.count(n)
         return self.pick([f"补缴了{count}年", f"后来补交了{count}年"], [f"补了{count}年的"])
 
     def paid(self, target: int, d: dt.date) -> str:
         if d == self.voice.today and self.rng.random() < 0.7:
             return self.today_paid()
-        return self.pick([f"{self.year(target)}的医保是{self.date(d)}交的", f"{self.date(d)}交的{self.year(target)}的钱",
+        return self.pick([f"{self.year(target)}的医保是{self.date(d)}交的",
+                          f"{self.date(d)}交的{self.year(target)}的钱",
                           f"{self.year(target)}的保费{self.date(d)}交的"],
                          [f"{self.year(target)}的医保{self.date(d)}交了的"])
 
@@ -239,7 +243,8 @@ class Speech:
 
     def planned(self, target: int, child: bool = False) -> str:
         if child:
-            return self.pick(["还没交，这几天就去交", "还没去交，过几天就交"], ["还莫得交，这几天去交", "还没得交，过两天去"])
+            return self.pick(["还没交，这几天就去交", "还没去交，过几天就交"],
+                             ["还莫得交，这几天去交", "还没得交，过两天去"])
         return self.pick([f"{self.year(target)}的还没交，年底前会交", "还没交，12月底之前去交"],
                          ["还莫得交，年底前交", "还没得交，过几天去交"])
 

@@ -26,7 +26,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import opencc
 from pydantic import BaseModel, Field
+
+from bot.conversation.router import catalogue
+from bot.conversation.router import understand as decide
+from faq import load
+from faq.premises import correction, figures
+from intents.sounds import FUNCTION_CHARS
+from intents.text import _PUNCT, dialect_forms, repairer, stopwords, tokenizer
 
 KINDS = ("dialect", "typo", "traditional", "keywords", "story", "polite")
 _STORIES = (
@@ -55,8 +63,6 @@ class KindRate(BaseModel):
 @lru_cache(maxsize=1)
 def _to_dialect() -> tuple[tuple[str, str], ...]:
     """standard form -> a dialect form, from the lexicon's entries that need no context."""
-    from intents.text import dialect_forms
-
     pairs: dict[str, str] = {}
     for f in dialect_forms():
         if f.before or f.not_before or f.not_after or f.after or not f.reverse or len(f.standard) < 2:
@@ -76,8 +82,6 @@ def dialect(text: str) -> str | None:
 def _common_homophones() -> dict[str, str]:
     """A domain term's character -> its most frequent homophone (by jieba's single-character
     counts), as the first candidate of a pinyin keyboard."""
-    from intents.sounds import FUNCTION_CHARS
-    from intents.text import repairer, tokenizer
 
     tok = tokenizer()
     tok.check_initialized()
@@ -91,8 +95,6 @@ def _common_homophones() -> dict[str, str]:
 
 def typo(text: str) -> str | None:
     """One character of the question's longest domain term typed as a homophone (no real word)."""
-    from intents.text import repairer, tokenizer
-
     tok = tokenizer()
     tok.check_initialized()
     homophones = _common_homophones()
@@ -110,8 +112,6 @@ def typo(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _s2t():
-    import opencc
-
     return opencc.OpenCC("s2t")
 
 
@@ -122,8 +122,6 @@ def traditional(text: str) -> str | None:
 
 def keywords(text: str) -> str | None:
     """The content words (jieba, without filler or punctuation), space-separated."""
-    from intents.text import _PUNCT, stopwords, tokenizer
-
     # the first person and the question word stay: "我 断保 等 多久" still asks one's own wait
     stop = (stopwords() | {"能", "会", "吗", "要"}) - {"我"}
     words = [w for w in tokenizer().lcut(text) if _PUNCT.sub("", w) and w not in stop]
@@ -148,16 +146,12 @@ def perturb(intent: str, question: str, n: int = 0) -> list[Perturbed]:
 
 def canonical_questions() -> list[tuple[str, str]]:
     """(intent, canonical question): every FAQ entry's first wording and every task's title."""
-    from bot.conversation.router import catalogue
-
     return [(s.id, s.title) for s in catalogue().intents if s.kind in ("faq", "task")]
 
 
 def invariance(understand: Callable[[str], str | None] | None = None) -> list[KindRate]:
     """Per kind: how many perturbed questions keep their canonical question's intent."""
     if understand is None:
-        from bot.conversation.router import understand as decide
-
         def understand(q: str) -> str | None:
             d = decide(q)
             return d.intent if d.kind == "match" else None
@@ -176,7 +170,6 @@ def invariance(understand: Callable[[str], str | None] | None = None) -> list[Ki
 def _wrong(answer: str):
     """A figure of the answer, and a claim of the same kind the answer nowhere states
     ("听说是5年，")."""
-    from faq.premises import figures
 
     stated = figures(answer)
     units = {"years": ("年", 1), "months": ("个月", 1), "money": ("元", 1000)}
@@ -193,12 +186,7 @@ def _wrong(answer: str):
 
 def premise(understand: Callable[[str], str | None] | None = None) -> KindRate:
     """Direction: a wrong figure before the question keeps the intent and brings the correction."""
-    from faq import load
-    from faq.premises import correction
-
     if understand is None:
-        from bot.conversation.router import understand as decide
-
         def understand(q: str) -> str | None:
             d = decide(q)
             return d.intent if d.kind == "match" else None

@@ -39,7 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from bot.bench import load
+    from bot.bench import load  # noqa: PLC0415 - imports aiohttp, redis, fastapi, telegram
 
     try:
         workers = tuple(int(n) for n in args.workers.split(",") if n.strip())
@@ -51,8 +51,8 @@ def _load(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return 0
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # noqa: PLC0415 - human output only
+    from rich.table import Table  # noqa: PLC0415 - human output only
 
     table = Table(title=f"yibao bench --load（{results['cores']} 核，Redis）")
     for column in ("接口", "进程", "对话", "请求", "请求/秒", "p50 ms", "p99 ms", "错误", "状态不符", "秒"):

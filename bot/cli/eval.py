@@ -22,7 +22,9 @@ import argparse
 import json
 from pathlib import Path
 
+from bot.conversation.router import catalogue, understand
 from bot.errors import InputError
+from intents.text import load_yaml
 
 HELDOUT = Path(__file__).resolve().parents[1] / "bench" / "data" / "heldout.yaml"
 
@@ -40,8 +42,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def _cases(path: Path):
-    from bot.bench.evaluation import Case
-    from intents.text import load_yaml
+    from bot.bench.evaluation import Case  # noqa: PLC0415 - bench code stays out of every command's start-up
 
     if not path.is_file():
         raise InputError(f"找不到评测集: {path}")
@@ -51,20 +52,19 @@ def _cases(path: Path):
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "blind", False) or getattr(args, "robustness", False):
-        from bot.cli.eval_blind import run_blind_and_robustness
+        from bot.cli.eval_blind import run_blind_and_robustness  # noqa: PLC0415 - imports rich
 
         return run_blind_and_robustness(args)
     if getattr(args, "dialogues", None):
-        from bot.bench import dialogues
+        from bot.bench import dialogues  # noqa: PLC0415 - bench code (~50 ms) stays out of start-up
 
         return dialogues.main(args)
     cases = _cases(args.file)
     try:
-        import sklearn  # noqa: F401
+        import sklearn  # noqa: F401, PLC0415 - scikit-learn: an optional extra
     except ImportError:
         raise InputError("基线需要 scikit-learn：请运行 pip install -e '.[test]'") from None
-    from bot.bench.evaluation import Baseline, report
-    from bot.conversation.router import catalogue, understand
+    from bot.bench.evaluation import Baseline, report  # noqa: PLC0415 - as in _cases
 
     def ours(q: str) -> str | None:
         d = understand(q)
@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(results, misses: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # noqa: PLC0415 - rich only for this command
+    from rich.table import Table  # noqa: PLC0415 - as above
 
     console = Console()
     summary = Table(title=f"意图识别评测（{results[0].cases} 条留出问题）")

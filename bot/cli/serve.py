@@ -41,7 +41,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                         "也可用 $YIBAO_ALLOWED_HOSTS（逗号分隔）")
     p.add_argument("--rate", type=_positive, metavar="N", help="每个客户端和每个地址每分钟的请求数上限")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="工作进程数（默认 1）；多于 1 个时会话存储应为 Redis（YIBAO_STORE=redis://…）或本机的 SQLite 文件")
+                   help="工作进程数（默认 1）；多于 1 个时会话存储应为 Redis（YIBAO_STORE=redis://…）"
+                        "或本机的 SQLite 文件")
     p.add_argument("--sessions-per-hour", type=_positive, metavar="N", help="每个客户端每小时新开会话数上限")
 
 

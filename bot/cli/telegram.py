@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None:
         if not args.webhook:
             raise InputError("--workers 只用于 webhook 模式（同时给出 --webhook URL）")
-        from bot.telegram.webhook import serve_workers
+        from bot.telegram.webhook import serve_workers  # noqa: PLC0415 - imports telegram, uvicorn (see above)
 
         return serve_workers(config, args.webhook, args.listen, args.port, args.workers, args.today)
     return serve(config, webhook=args.webhook, listen=args.listen, port=args.port, today=args.today)

@@ -30,7 +30,7 @@ from bot.http import logs
 from bot.http.app import create_app
 from bot.http.settings import LOOPBACK_NAMES, HttpSettings, Limits, SettingsError, is_loopback, read_keys
 from bot.service import warm
-from bot.workers import bind
+from bot.workers import bind, supervise
 
 if sys.platform != "win32":
     import resource
@@ -156,8 +156,6 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
         uvicorn.Server(config).run(sockets=[sock])
 
     if workers > 1:
-        from bot.workers import supervise
-
         store.close()  # each worker opens its own connection after the fork
 
         def worker(index: int, restarted: bool) -> int:

@@ -29,11 +29,17 @@ import secrets
 import urllib.error
 import urllib.request
 
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot.conversation.store import StoreError
+from bot.conversation.store import StoreError, open_store
 from bot.errors import InputError
+from bot.service import warm
 from bot.telegram.config import TelegramConfig
 from bot.telegram.face import (
     ALLOWED_UPDATES,
@@ -47,6 +53,7 @@ from bot.telegram.face import (
 )
 from bot.telegram.inbox import keep
 from bot.telegram.transport import AiohttpRequest
+from bot.workers import bind, supervise
 
 log = logging.getLogger("yibao.telegram.webhook")
 MAX_UPDATE_BYTES = 1 << 20
@@ -109,11 +116,6 @@ def answered(inbox, update: dict) -> bool:
 
 def receiver(ptb: Application, face: TelegramFace, path: str, secret: str):
     """The ASGI application of one worker: POST /<path> takes an update, GET /healthz says ok."""
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse, Response
-    from starlette.routing import Route
-
     async def take(request: Request) -> Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
             return Response(status_code=403)
@@ -181,11 +183,6 @@ def set_webhook(config: TelegramConfig, url: str, secret: str) -> None:
 def serve_workers(config: TelegramConfig, webhook: str, listen: str, port: int, workers: int,
                   today: dt.date | None = None) -> int:
     """Set the webhook, bind --listen:--port, fork `workers` receivers; run until SIGTERM / Ctrl+C."""
-    import uvicorn
-
-    from bot.conversation.store import open_store
-    from bot.service import warm
-    from bot.workers import bind, supervise
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     path = webhook_path(webhook)

@@ -3,10 +3,10 @@ server on 127.0.0.1:6379, keys under a prefix of the test's own, deleted afterwa
 from __future__ import annotations
 
 import pytest
-from redis_helpers import clean, fresh_prefix, url
 
 from bot.conversation.redis_store import RedisStore
 from bot.conversation.store import MemoryStore, SQLiteStore
+from redis_helpers import clean, fresh_prefix, url
 
 BACKENDS = ["memory", "sqlite", "redis"]
 SHARED_BACKENDS = ["sqlite", "redis"]  # several processes and store objects on one storage

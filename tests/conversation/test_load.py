@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from redis_helpers import SHARED
 
 from bot.bench.load import SCRIPTS, http_run, telegram_run
+from redis_helpers import SHARED
 
 CONVERSATIONS = 150
 LIMIT = 120.0

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from redis_helpers import PrivateRedis, clean, fresh_prefix, url
 
 from bot.bench.http_bench import UNLIMITED, Served, request
 from bot.conversation.redis_store import RedisStore
@@ -22,6 +21,7 @@ from bot.conversation.store import MemoryStore
 from bot.http.app import chat_key, create_app
 from bot.http.settings import LOCAL_CLIENT, HttpSettings, Limits
 from bot.telegram.face import Conversations, Incoming
+from redis_helpers import PrivateRedis, clean, fresh_prefix, url
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 3, 1)
@@ -56,7 +56,7 @@ def test_redis_restarted_mid_conversation_says_try_later_and_loses_nothing_saved
     try:
         with TestClient(create_app(store, ROOMY), base_url="http://localhost") as client:
             sessions = {}
-            for index, script in enumerate([CAP, WAIT] * 3):
+            for script in [CAP, WAIT] * 3:
                 answer = client.post("/api/chat", json={"message": script[0], "today": str(TODAY)})
                 assert answer.status_code == 200
                 session = answer.json()["session"]

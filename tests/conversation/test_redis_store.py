@@ -11,11 +11,11 @@ import time
 
 import pytest
 import redis
-from redis_helpers import SHARED, clean, free_port, fresh_prefix, keys, url
 
 from bot.conversation.redis_store import RedisStore, shown
 from bot.conversation.state import State
 from bot.conversation.store import Receipt, StoreError, open_store
+from redis_helpers import SHARED, clean, free_port, fresh_prefix, keys, url
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from redis_helpers import clean, fresh_prefix, url
-
 from bot.bench.http_bench import Served, request
+from redis_helpers import clean, fresh_prefix, url
 
 
 def children(pid: int) -> set[int]:

@@ -4,8 +4,18 @@ import json
 
 import pytest
 
-from bot.bench.robustness import (KINDS, dialect, invariance, keywords, perturb, polite, premise, story,
-                                  traditional, typo)
+from bot.bench.robustness import (
+    KINDS,
+    dialect,
+    invariance,
+    keywords,
+    perturb,
+    polite,
+    premise,
+    story,
+    traditional,
+    typo,
+)
 from intents.text import normalise
 
 TARGET = 0.95

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from tg_harness import Scripted, make_harness
 
 from bot.bench.telegram_fake import FakeBotAPI
+from tg_harness import Scripted, make_harness
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as `yibao telegram` runs: PTB 22's future durations
 

@@ -15,13 +15,13 @@ import asyncio
 import signal
 
 import pytest
-from test_telegram_end_to_end import WAIT, BotProcess, World
-from tg_harness import TODAY, TOKEN
 
 from bot.bench.telegram_fake import FakeBotAPI, FakeServer, parse_html
 from bot.conversation.session import turn
 from bot.conversation.store import MemoryStore
 from bot.telegram.render import render_html
+from test_telegram_end_to_end import WAIT, BotProcess, World
+from tg_harness import TODAY, TOKEN
 
 PEOPLE = 10
 EACH = 30

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from tg_harness import TOKEN
 
 from bot.errors import InputError
 from bot.telegram.config import TelegramConfig
+from tg_harness import TOKEN
 
 
 def test_a_token_of_the_right_shape_is_accepted_with_the_optional_settings():

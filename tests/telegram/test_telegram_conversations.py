@@ -7,10 +7,10 @@ the same messages in a fresh session), so the face is shown to add nothing and l
 from __future__ import annotations
 
 import pytest
-from tg_harness import TODAY, buttons, data_of, make_harness, manager_texts
 
 from bot.conversation.store import SQLiteStore
 from bot.telegram.face import EXAMPLES, EXPIRED, Conversations, session_key
+from tg_harness import TODAY, buttons, data_of, make_harness, manager_texts
 
 KEY = session_key(42, 7)
 

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tg_harness import TODAY, TOKEN, buttons, manager_texts
 
 from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 from bot.conversation.store import SQLiteStore
 from bot.telegram.face import TEXT_ONLY, session_key
+from tg_harness import TODAY, TOKEN, buttons, manager_texts
 
 CHAT, USER = 5001, 77
 KEY = session_key(CHAT, USER)

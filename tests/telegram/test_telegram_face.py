@@ -10,10 +10,9 @@ import asyncio
 import copy
 import logging
 
-from tg_harness import TOKEN, Scripted, buttons, data_of, make_harness
-
 from bot.models import Option, Reply
 from bot.telegram.face import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
+from tg_harness import TOKEN, Scripted, buttons, data_of, make_harness
 
 YEARS = Reply(text="2024年到2026年，哪几年交了重庆城乡居民医保？可以多选。", multi_select=True, options=[
     Option(label="2024年", value="year:2024"), Option(label="2025年", value="year:2025"),

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from telegram import Update
-from tg_harness import TODAY, make_harness, manager_texts
 
 from bot.conversation.session import STORE_DOWN
 from bot.conversation.store import SQLiteStore, StoreError
 from bot.telegram.face import EXPIRED, SORRY, Conversations, Incoming, session_key
 from bot.telegram.inbox import keep
 from bot.telegram.render import state_version
+from tg_harness import TODAY, make_harness, manager_texts
 
 
 class Failing(SQLiteStore):

@@ -8,10 +8,10 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
-from tg_harness import TOKEN
 
 from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 from bot.telegram.face import AiohttpRequest
+from tg_harness import TOKEN
 
 
 @pytest.fixture
