@@ -46,6 +46,7 @@ from bot.conversation.router import Decision, split_comparison, split_questions,
 from bot.conversation.state import Facts, State, WhatIf
 from bot.models import Option, Reply
 from intents.slots import Slots, extract
+from rules import policy
 
 MAX_CHARS = 500
 
@@ -117,11 +118,12 @@ def _turn(st: State, message: str, today: dt.date, once: bool = False) -> list[R
     if slots.pii or privacy.has_name(text):
         notes.append(Reply(text=w.PRIVACY_TEXT, intent="privacy"))
     invalid = sorted(set(slots.invalid_years))
-    far = [y for y in invalid if y >= hist.FIRST_YEAR]
-    for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]), (w.FAR_YEAR_TEXT, far)):
+    first = policy.first_year()
+    far = [y for y in invalid if y >= first]
+    for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < first]), (w.FAR_YEAR_TEXT, far)):
         if years:
             notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years),
-                                                    first=hist.FIRST_YEAR, last=today.year + 1),
+                                                    first=first, last=today.year + 1),
                                intent="invalid_year"))
     if far and not slots.years:
         return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
@@ -666,7 +668,7 @@ def _baseline(st: State, today: dt.date, evaluate):
         base.task, base.what_if = "my_waiting", None
     else:
         target = hist.target_of(base.facts, today)
-        if target - 1 < hist.FIRST_YEAR:
+        if target - 1 < policy.first_year():
             return None
         base.facts.target_year, base.facts.target_inferred = target - 1, False
         base.task, base.what_if = "my_cap", None

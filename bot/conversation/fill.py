@@ -23,6 +23,7 @@ from bot.conversation import history as hist
 from bot.conversation.state import State
 from bot.models import Reply
 from intents.slots import Slots
+from rules import policy
 
 FILLED: list[Reply] = []
 
@@ -52,7 +53,7 @@ class Said(BaseModel):
         if self.picked is not None:
             return sorted(self.picked)
         stated = {f.year for f in self.slots.facts}
-        return sorted({y for y in self.slots.years if y not in stated and hist.FIRST_YEAR <= y <= hist.LAST_YEAR})
+        return sorted({y for y in self.slots.years if y not in stated and y in policy.years()})
 
     def date(self) -> dt.date | None:
         for value in (self.slots.paid_on, self.slots.born):
@@ -296,7 +297,7 @@ def insured_year_of(day: dt.date, group: str | None) -> int:
     """The insured year a payment is for: from September on, the next year (37号 五.3)."""
     if hist.norm_group(group) == "newborn":
         return day.year
-    return day.year + 1 if day.month >= 9 else day.year
+    return policy.paid_for(day)
 
 
 def _payment_for(st: State, day: dt.date, today: dt.date) -> list[Reply] | None:
