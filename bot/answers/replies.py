@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import Option, Reply, Source
+from rules.policy import Group
 
 HOTLINE = "12393"
 MAX_SOURCES = 2
 
 SCOPE = ("我能回答重庆城乡居民医保的这些问题：连续参保激励和基金零报销激励（大病保险封顶线怎么提高）、"
          "断保后的待遇等待期和补缴修复、2026年度的缴费标准和集中参保期、什么时候开始享受待遇、"
-         "新生儿和在校大学生参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
+         f"{Group.newborn.label}和{Group.student.label}参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
          "（依据2025年重庆市出台的相关文件）。")
 
 OUT_OF_SCOPE_TEXT = ("抱歉，这个问题不在我能回答的范围内。" + SCOPE
