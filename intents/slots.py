@@ -24,16 +24,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from intents.text import normalise
 from rules import policy
 
 Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
                  "reward_used", "reward_unused"]
-Group = Literal["newborn", "low_income", "poverty_alleviated", "inmate", "student"]
+
+
+def _special_group(value: str) -> str:
+    """One of rules.policy.Group's values other than the general one (what `group_of` names)."""
+    if policy.Group(value) is policy.Group.general:
+        raise ValueError("the general group is no group the text names")
+    return value
+
+
+Group = Annotated[str, AfterValidator(_special_group)]
 
 
 class YearFact(BaseModel):
@@ -318,11 +327,11 @@ def yes_no(text: str) -> bool | None:
 
 
 _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("newborn", re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
-    ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
-    ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
-    ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
-    ("student", re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|研[一二三](?![点些])|研究生")),
+    (policy.Group.newborn.value, re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
+    (policy.Group.low_income.value, re.compile(r"低保|低收入|特困|困难群众|孤儿")),
+    (policy.Group.poverty_alleviated.value, re.compile(r"脱贫|建档立卡|贫困户")),
+    (policy.Group.inmate.value, re.compile(r"服刑|刑满|监狱|坐牢|释放")),
+    (policy.Group.student.value, re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|研[一二三](?![点些])|研究生")),
 )
 
 
@@ -468,7 +477,7 @@ def _until(undated: str, today: dt.date, slots: Slots) -> None:
     for m in _UNTIL.finditer(undated):
         last = _year_value(m.group(1), True)
         starts = [_year_value(f.group(1), True) for f in _FROM.finditer(undated, 0, m.start())]
-        first = starts[-1] if starts else 2025
+        first = starts[-1] if starts else policy.first_year()
         if last is None or first is None or not first <= last <= today.year + 20:
             continue
         for year in range(first, last + 1):
