@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
+from faq import load
+from faq.premises import correction
 from rules.policy import Group
 
 HOTLINE = "12393"
@@ -44,7 +47,6 @@ def faq_reply(entry) -> Reply:
 
 def faq_reply_for(intent: str) -> Reply | None:
     """faq_reply() for the entry with this id, or None when no entry has it."""
-    from faq import load
 
     try:
         entry = load().entry(intent)
@@ -56,7 +58,6 @@ def faq_reply_for(intent: str) -> Reply | None:
 def faq_answer(question: str, intent: str) -> Reply | None:
     """The entry's reply to this question, opened by the correction of a figure the question wrongly
     assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"); None without the entry."""
-    from faq.premises import correction
 
     reply = faq_reply_for(intent)
     if reply is None:
@@ -71,7 +72,6 @@ def out_of_scope_reply() -> Reply:
 
 
 def _title(intent: str) -> str:
-    from bot.conversation.router import catalogue
 
     spec = catalogue().get(intent)
     return spec.title if spec else intent

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from bot.conversation.state import Facts, State
 from intents.slots import Slots
-from rules import policy
+from rules import History, policy
 from rules.policy import Group, coming_year
 
 ADULT_AGE = 18
@@ -238,7 +238,8 @@ def _month_is_enough(paid: tuple[int, int], target: int, facts: Facts) -> bool:
     """Paid between September and December before the year: the day does not change anything."""
     y, m = paid
     new_members = (Group.newborn, Group.student)
-    return y == target - 1 and m >= policy.collection_period(target).first_month and norm_group(facts.group) not in new_members
+    in_period = y == target - 1 and m >= policy.collection_period(target).first_month
+    return in_period and norm_group(facts.group) not in new_members
 
 
 def paid_date(facts: Facts, target: int) -> dt.date | None:
@@ -391,7 +392,6 @@ def years_text(years: Iterable[int]) -> str:
 
 def to_history(state: State, today: dt.date):
     """The rules engine's History for the facts as confirmed (the target year counted insured)."""
-    from rules import History
 
     facts = state.facts
     target = target_of(facts, today)
