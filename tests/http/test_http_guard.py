@@ -68,11 +68,12 @@ def test_health_the_console_and_the_docs_need_no_key(keyed_client):
 def test_each_client_has_its_own_sessions(keyed_client):
     started = keyed_client.post("/api/chat", json={"message": HISTORY}, headers={"X-API-Key": KEY_A})
     session = started.json()["session"]
+    assert any("204,000元" in r["text"] for r in started.json()["replies"])  # a history told whole: the figure
     other = keyed_client.post("/api/chat", json={"session": session, "message": "yes"}, headers={"X-API-Key": KEY_B})
     assert other.status_code == 404
     assert keyed_client.delete(f"/api/chat/{session}", headers={"X-API-Key": KEY_B}).status_code == 404
     own = keyed_client.post("/api/chat", json={"session": session, "message": "yes"}, headers={"X-API-Key": KEY_A})
-    assert own.status_code == 200 and "204,000元" in own.json()["replies"][0]["text"]
+    assert own.status_code == 200 and own.json()["session"] == session
 
 
 def test_a_keys_file_keeps_only_digests_and_refuses_weak_or_repeated_keys():
