@@ -24,16 +24,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from intents.text import normalise
 from rules import policy
 
 Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
                  "reward_used", "reward_unused"]
-Group = Literal["newborn", "low_income", "poverty_alleviated", "inmate", "student"]
+
+
+def _special_group(value: str) -> str:
+    """One of rules.policy.Group's values other than the general one (what `group_of` names)."""
+    if policy.Group(value) is policy.Group.general:
+        raise ValueError("the general group is no group the text names")
+    return value
+
+
+Group = Annotated[str, AfterValidator(_special_group)]
 
 
 class YearFact(BaseModel):
@@ -86,7 +95,7 @@ def _cn_to_digits(match: re.Match[str]) -> str:
     text = match.group(0)
     if len(text) >= 2 and all(ch in "〇零一二三四五六七八九" for ch in text):
         return text.translate(_CN_DIGITS)       # 二〇二五 / 二五: digit by digit, as said
-    import cn2an
+    import cn2an  # noqa: PLC0415 - ~200 ms, only for a number written in Chinese numerals
 
     try:
         return str(cn2an.cn2an(text, "smart"))
@@ -182,7 +191,7 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
         if any(v is None for v in values):
             continue
         years: list[int] = [values[0]]
-        for sep, value in zip(seps, values[1:]):
+        for sep, value in zip(seps, values[1:], strict=False):
             if sep in _RANGE_SEPS and years[-1] < value <= years[-1] + 60:
                 years.extend(range(years[-1] + 1, value + 1))
             else:
@@ -222,7 +231,8 @@ def _year_groups(text: str, today: dt.date) -> list[_YearSpan]:
 
 _REL = "大前年|大后年|前年|去年|今年|明年|后年|本年"
 _DATE_FULL = re.compile(
-    rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*(?:年|[-/.])|({_REL}))?\s*(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})\s*(?:日|号)?(?!\d)")
+    rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*(?:年|[-/.])|({_REL}))?\s*"
+    rf"(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})\s*(?:日|号)?(?!\d)")
 _MONTH_ONLY = re.compile(rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*年\s*|({_REL}))?(\d{{1,2}})\s*月(?:份)?(?!\d)")
 
 
@@ -305,7 +315,8 @@ _YES = ("对", "对的", "对头", "对头的", "是", "是的", "是滴", "没�
 _NO = ("不对", "不是", "没有", "没", "错了", "不", "否", "不正确", "不是的", "没有的", "不对的", "错",
        "no", "n", "并没有", "都没有", "说错了", "搞错了", "不是这样", "有误", "不行")
 _YES_NO_HEAD = re.compile(
-    "^(" + "|".join(sorted(map(re.escape, _YES + _NO), key=len, reverse=True)) + r")(?:[\s,，.。!！~]|啊|呀|呢|哦|了|的|$)")
+    "^(" + "|".join(sorted(map(re.escape, _YES + _NO), key=len, reverse=True))
+    + r")(?:[\s,，.。!！~]|啊|呀|呢|哦|了|的|$)")
 
 
 def yes_no(text: str) -> bool | None:
@@ -318,11 +329,12 @@ def yes_no(text: str) -> bool | None:
 
 
 _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("newborn", re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
-    ("low_income", re.compile(r"低保|低收入|特困|困难群众|孤儿")),
-    ("poverty_alleviated", re.compile(r"脱贫|建档立卡|贫困户")),
-    ("inmate", re.compile(r"服刑|刑满|监狱|坐牢|释放")),
-    ("student", re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|研[一二三](?![点些])|研究生")),
+    (policy.Group.newborn.value, re.compile(r"新生儿|刚出生|刚生|才出生|才生|满月|婴儿")),
+    (policy.Group.low_income.value, re.compile(r"低保|低收入|特困|困难群众|孤儿")),
+    (policy.Group.poverty_alleviated.value, re.compile(r"脱贫|建档立卡|贫困户")),
+    (policy.Group.inmate.value, re.compile(r"服刑|刑满|监狱|坐牢|释放")),
+    (policy.Group.student.value, re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|"
+                                            r"研[一二三](?![点些])|研究生")),
 )
 
 
@@ -337,7 +349,8 @@ def group_of(text: str) -> str | None:
 
 # Also a space between two words (people typing on a phone use it as a comma), but not inside
 # a list of years ("2025 2026年", "2025年 2026年") nor after a bare negation ("没有 报销过").
-_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|然后|不过|后来|而且")
+_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|"
+                           r"然后|不过|后来|而且")
 # A negation before the verb (没交, 未参保, 忘了交, 漏交, 没来得及交, 没顾上交) or after it (交漏了).
 _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)?|漏了?|没来得及|来不及|没顾上|顾不上|没时间)"
 # "从来没断过", "没有断保": never broken, every year insured
@@ -350,9 +363,11 @@ _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和
            "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
            "武汉|宜昌|湖南|长沙|广东|广州|深圳|东莞|佛山|广西|南宁|海南|海口|四川|成都|达州|南充|广安|泸州|"
            "贵州|贵阳|遵义|云南|昆明|西藏|拉萨|陕西|西安|甘肃|兰州|青海|西宁|宁夏|银川|新疆|乌鲁木齐|香港|澳门|台湾")
-_ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|县)")
+_ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
+                        rf"县)")
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
-_ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|奖励|大病)))|一次都没用|没产生报销")
+_ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|"
+                         r"奖励|大病)))|一次都没用|没产生报销")
 # "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
 _REWARD_UNUSED = re.compile(
     r"(?:激励|奖励|额度)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
@@ -365,14 +380,19 @@ _INSURED = re.compile(
     r"(?:才|又|重新|开始)(?:交|缴|买)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
-_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|过|着)?|从来没断|没断过|(?<!算|是|叫|于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
-_NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|从来没(?:有)?(?:交|缴|参保|买)|都断保")
-_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|参保|买)")
+_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|"
+                  r"过|着)?|从来没断|没断过|(?<!算|是|叫|"
+                  r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
+_NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
+                   rf"从来没(?:有)?(?:交|缴|参保|买)|都断保")
+_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|"
+                     r"参保|买)")
 _INSURED_COUNT = re.compile(
     r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了|"
     r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)")
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)")
-_BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|过)\s*\d{1,2}\s*年")
+_BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|"
+                            r"过)\s*\d{1,2}\s*年")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
@@ -381,7 +401,8 @@ _EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
-_QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|会不会|"
+_QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
+                       r"会不会|"
                        r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
 
 
@@ -468,7 +489,7 @@ def _until(undated: str, today: dt.date, slots: Slots) -> None:
     for m in _UNTIL.finditer(undated):
         last = _year_value(m.group(1), True)
         starts = [_year_value(f.group(1), True) for f in _FROM.finditer(undated, 0, m.start())]
-        first = starts[-1] if starts else 2025
+        first = starts[-1] if starts else policy.first_year()
         if last is None or first is None or not first <= last <= today.year + 20:
             continue
         for year in range(first, last + 1):
@@ -494,7 +515,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 slots.facts.append(YearFact(year=year, status=status))
                 said.setdefault(year, set()).add(status)
 
-    for start, end in zip(bounds[0::2], bounds[1::2]):
+    for start, end in zip(bounds[0::2], bounds[1::2], strict=False):
         clause, bare = clean[start:end], undated[start:end]
         if not clause.strip():
             continue

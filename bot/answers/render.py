@@ -91,7 +91,7 @@ def waiting_sentence(result: Result) -> str:
         if w.repaired:
             parts.append(f"补缴减去{w.repaired}个月")
         if w.floor_applied:
-            parts.append("不少于6个月")
+            parts.append(f"不少于{w.months}个月")  # the floor is the months when it applies
         text = f"{result.target_year}年您的等待期是{w.months}个月（{'，'.join(parts)}）。"
     return text
 

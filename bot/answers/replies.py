@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
+from faq import load
+from faq.premises import correction
+from rules.policy import Group
 
 HOTLINE = "12393"
 MAX_SOURCES = 2
 
 SCOPE = ("我能回答重庆城乡居民医保的这些问题：连续参保激励和基金零报销激励（大病保险封顶线怎么提高）、"
          "断保后的待遇等待期和补缴修复、2026年度的缴费标准和集中参保期、什么时候开始享受待遇、"
-         "新生儿和在校大学生参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
+         f"{Group.newborn.label}和{Group.student.label}参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
          "（依据2025年重庆市出台的相关文件）。")
 
 OUT_OF_SCOPE_TEXT = ("抱歉，这个问题不在我能回答的范围内。" + SCOPE
@@ -43,7 +47,6 @@ def faq_reply(entry) -> Reply:
 
 def faq_reply_for(intent: str) -> Reply | None:
     """faq_reply() for the entry with this id, or None when no entry has it."""
-    from faq import load
 
     try:
         entry = load().entry(intent)
@@ -55,7 +58,6 @@ def faq_reply_for(intent: str) -> Reply | None:
 def faq_answer(question: str, intent: str) -> Reply | None:
     """The entry's reply to this question, opened by the correction of a figure the question wrongly
     assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"); None without the entry."""
-    from faq.premises import correction
 
     reply = faq_reply_for(intent)
     if reply is None:
@@ -70,7 +72,6 @@ def out_of_scope_reply() -> Reply:
 
 
 def _title(intent: str) -> str:
-    from bot.conversation.router import catalogue
 
     spec = catalogue().get(intent)
     return spec.title if spec else intent

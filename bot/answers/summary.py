@@ -6,11 +6,12 @@ import datetime as dt
 
 from bot.conversation import history as hist
 from bot.conversation.state import State
+from rules.policy import Group
 
-GROUP_NAMES = {
-    "general": "普通居民", "newborn": "新生儿", "low_income": "低保等困难人员",
-    "poverty_alleviated": "脱贫人口", "inmate": "在押人员", "student": "在校大学生",
-}
+
+def group_label(group: str) -> str:
+    """The group's one Chinese name, as the rules name it (渝医保发〔2025〕37号 五.1)."""
+    return Group(group).label if group in list(Group) else group
 
 
 def summary(state: State, today: dt.date) -> str:
@@ -31,7 +32,7 @@ def summary(state: State, today: dt.date) -> str:
     if group == "newborn" and facts.born:
         parts.append(f"孩子{facts.born.year}年{facts.born.month}月{facts.born.day}日出生")
     elif group and group != "general":
-        parts.append(f"身份是{GROUP_NAMES.get(group, group)}")
+        parts.append(f"身份是{group_label(group)}")
     by_status: dict[str, list[int]] = {}
     for y in years:
         by_status.setdefault(facts.years.get(y, "?"), []).append(y)
@@ -64,7 +65,7 @@ def summary(state: State, today: dt.date) -> str:
     elif facts.paid_month:
         year, month = facts.paid_month.split("-")
         parts.append(f"{target}年的保费是{int(year)}年{int(month)}月交的")
-    elif not hist.cap_task(state) and task != "my_benefit_start" and group not in hist.NO_NEW_WAITING:
+    elif not hist.cap_task(state) and task != "my_benefit_start" and not hist.former_rules(group):
         parts.append(f"{target}年的保费在集中参保期内缴纳")
     head = f"您想知道{question}；" if question else ""
     return "我理解的是：" + head + "，".join(parts or ["还没有您的参保情况"]) + "。对吗？"

@@ -6,14 +6,15 @@ import datetime as dt
 
 from bot.conversation.privacy import NOTICE
 from bot.models import Option
+from rules import policy
 
 PRIVACY_TEXT = NOTICE
 EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
 LONG_TEXT = ("这段内容太长了（{n}个字），我一次只能看一两句话。请简单说说您想问什么，"
              "比如“2026年我的大病保险封顶线是多少？”")
 CONFLICT_TEXT = "{years}您说了交了也说了没交，我没法确定。请再告诉我一次：{years}交了吗？"
-EARLY_YEAR_TEXT = ("{years}不计入：2025年以前的参保缴费年限不纳入计算（渝医保发〔2025〕37号 四.2），"
-                   "我只看2025年及以后的年份。")
+EARLY_YEAR_TEXT = ("{years}不计入：{first}年以前的参保缴费年限不纳入计算（渝医保发〔2025〕37号 四.2），"
+                   "我只看{first}年及以后的年份。")
 FAR_YEAR_TEXT = "{years}不像是有效的年份。我能计算的是{first}年到{last}年的参保情况，请再检查一下年份。"
 AMEND_TEXT = "好的，哪里不对？直接告诉我正确的情况就行，比如“2026年没交”或“补缴了1年”。"
 YEARS_AGAIN = "{years}是都交了吗？请选出交了的年份，或者直接说“都交了”“2026年没交”。"
@@ -49,7 +50,7 @@ ASSUMED = {
     "reward_used": "（没说大病保险用过激励额度，按没有用过计算。）",
 }
 FACT_NAMES = {
-    "years": "2025年以来每一年是否参保（在重庆、外地还是职工医保）",
+    "years": f"{policy.first_year()}年以来每一年是否参保（在重庆、外地还是职工医保）",
     "zero_claim": "哪几年一次都没有用医保报销过",
     "reward_used": "大病保险有没有用过激励增加的额度",
     "backpaid": "断保的年份有没有补缴、补缴了几年",

@@ -17,13 +17,13 @@ from pydantic import ValidationError
 
 from bot.cli._args import add_today, iso_date
 from bot.errors import InputError
-from rules import Group, History, Result, RulesError, error_message, evaluate
+from rules import Group, History, Result, RulesError, error_message, evaluate, policy
 from rules.models import COVERAGE_ZH
 
 # rich (~20 ms) is imported where the figures are drawn: every command module is imported to build
 # the parser, and `--json` does not need it.
 
-GROUPS = ["general", "newborn", "low-income", "poverty-alleviated", "inmate", "student"]
+GROUPS = [g.value.replace("_", "-") for g in Group]
 
 
 def year_list(text: str) -> list[int]:
@@ -61,9 +61,10 @@ def history_of(args: argparse.Namespace) -> History:
     named = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee,
              "--zero-claim": args.zero_claim, "--reward-used": args.reward_used}
     for flag, years in named.items():
-        early = [y for y in years if y < 2025]
+        first = policy.first_year()
+        early = [y for y in years if y < first]
         if early:
-            raise InputError(f"{flag} 中的 {early[0]} 早于2025年：2025年以前的年度不计连续参保和断保年限"
+            raise InputError(f"{flag} 中的 {early[0]} 早于{first}年：{first}年以前的年度不计连续参保和断保年限"
                              "（渝医保发〔2025〕37号 四.2）")
     if args.backpaid < 0:
         raise InputError(f"--backpaid 不能是负数: {args.backpaid}")

@@ -24,6 +24,8 @@ from pydantic import ValidationError
 
 from bot.answers import wording as w
 from bot.answers.questions import TASK_NAMES, ask, ask_task
+from bot.answers.render import answer
+from bot.answers.replies import clarify_reply, conversation_reply, faq_answer, faq_reply_for, out_of_scope_reply
 from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation import privacy
@@ -45,7 +47,11 @@ from bot.conversation.reading import (
 from bot.conversation.router import Decision, split_comparison, split_questions, understand
 from bot.conversation.state import Facts, State, WhatIf
 from bot.models import Option, Reply
+from faq import load
+from intents.match import personal_strength
 from intents.slots import Slots, extract
+from intents.text import normalise
+from rules import RulesError, evaluate, policy
 
 MAX_CHARS = 500
 
@@ -117,11 +123,12 @@ def _turn(st: State, message: str, today: dt.date, once: bool = False) -> list[R
     if slots.pii or privacy.has_name(text):
         notes.append(Reply(text=w.PRIVACY_TEXT, intent="privacy"))
     invalid = sorted(set(slots.invalid_years))
-    far = [y for y in invalid if y >= hist.FIRST_YEAR]
-    for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < hist.FIRST_YEAR]), (w.FAR_YEAR_TEXT, far)):
+    first = policy.first_year()
+    far = [y for y in invalid if y >= first]
+    for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < first]), (w.FAR_YEAR_TEXT, far)):
         if years:
             notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years),
-                                                    first=hist.FIRST_YEAR, last=today.year + 1),
+                                                    first=first, last=today.year + 1),
                                intent="invalid_year"))
     if far and not slots.years:
         return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
@@ -152,8 +159,6 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
 
 
 def _personal(text: str) -> bool:
-    from intents.match import personal_strength
-    from intents.text import normalise
 
     return personal_strength(normalise(text)) >= 1
 
@@ -234,7 +239,6 @@ def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
 def _own_task_named(msg: Message) -> str | None:
     """The personal question a message names as one's own figure; None for a question about a
     policy term ("集中参保期是哪几个月？" names a wait in months, but of the calendar)."""
-    from intents.text import normalise
 
     named = tasks_named(msg.text)
     if len(named) != 1 or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
@@ -374,7 +378,6 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     subject compared ("固定等待期和变动等待期有什么区别"): each part answered when every part reads as a
     FAQ entry (an entry both parts name, once; the sides of a comparison of one topic); else None,
     and the message is read as one question."""
-    from bot.answers.replies import faq_answer
 
     parts = split_questions(msg.text)
     comparison = not parts
@@ -432,7 +435,6 @@ RULES: tuple[Rule, ...] = (
 def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]:
     """One message only (yibao ask), not a personal question: the policy answer as it stands,
     a conversation reply, "您是想问…", or what yibao covers."""
-    from bot.answers.replies import clarify_reply, conversation_reply, faq_answer
 
     if msg.intent in CONVERSATION:
         return [conversation_reply(msg.intent or "")]
@@ -625,8 +627,6 @@ def _conflict(st: State, years: list[int]) -> list[Reply]:
 
 
 def _compute(st: State, today: dt.date) -> list[Reply]:
-    from bot.answers.render import answer
-    from rules import RulesError, evaluate
 
     try:
         result = evaluate(hist.to_history(st, today))
@@ -666,7 +666,7 @@ def _baseline(st: State, today: dt.date, evaluate):
         base.task, base.what_if = "my_waiting", None
     else:
         target = hist.target_of(base.facts, today)
-        if target - 1 < hist.FIRST_YEAR:
+        if target - 1 < policy.first_year():
             return None
         base.facts.target_year, base.facts.target_inferred = target - 1, False
         base.task, base.what_if = "my_cap", None
@@ -777,7 +777,6 @@ def _reminder(st: State, today: dt.date) -> list[Reply]:
 
 
 def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
-    from bot.answers.replies import conversation_reply
 
     if intent in ("yes", "no") and st.task is None:
         if intent == "yes" and st.facts.known() and st.pending == "task":
@@ -802,7 +801,6 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Rep
     """A policy question: the FAQ answer (a wrong premise in the question corrected first);
     mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
     on the same topic."""
-    from bot.answers.replies import faq_answer
 
     reply = faq_answer(question, intent)
     if reply is None:
@@ -817,7 +815,6 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Rep
 
 
 def topic_of(intent: str) -> str | None:
-    from faq import load
 
     try:
         return load().entry(intent).topic
@@ -826,7 +823,6 @@ def topic_of(intent: str) -> str | None:
 
 
 def _clarify(st: State, decision: Decision) -> list[Reply]:
-    from bot.answers.replies import clarify_reply
 
     reply = clarify_reply(decision.candidates)
     if st.task is None or st.pending is None:
@@ -856,7 +852,6 @@ def _picked(st: State, intent: str, today: dt.date) -> list[Reply]:
 
 
 def _out_of_scope() -> Reply:
-    from bot.answers.replies import out_of_scope_reply
 
     return out_of_scope_reply()
 
@@ -919,7 +914,6 @@ def _asks_own_figure(message: str) -> bool:
 
 def _rule_reply(message: str, task: str) -> Reply | None:
     """The FAQ answer closest to the message on the question's topic, else the task's rule."""
-    from bot.answers.replies import faq_reply_for
 
     for c in _understand(message).candidates[:3]:
         if c.intent not in TASKS and TOPIC_TASK.get(topic_of(c.intent) or "") == task:

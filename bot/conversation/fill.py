@@ -23,6 +23,8 @@ from bot.conversation import history as hist
 from bot.conversation.state import State
 from bot.models import Reply
 from intents.slots import Slots
+from intents.text import normalise
+from rules import policy
 
 FILLED: list[Reply] = []
 
@@ -39,7 +41,6 @@ class Said(BaseModel):
     @property
     def words(self) -> str:
         """The text as typed and as the shared pipeline reads it (还莫得交 -> 还没有交)."""
-        from intents.text import normalise
 
         return self.text + "\n" + normalise(self.text)
 
@@ -52,7 +53,7 @@ class Said(BaseModel):
         if self.picked is not None:
             return sorted(self.picked)
         stated = {f.year for f in self.slots.facts}
-        return sorted({y for y in self.slots.years if y not in stated and hist.FIRST_YEAR <= y <= hist.LAST_YEAR})
+        return sorted({y for y in self.slots.years if y not in stated and y in policy.years()})
 
     def date(self) -> dt.date | None:
         for value in (self.slots.paid_on, self.slots.born):
@@ -67,7 +68,7 @@ class Said(BaseModel):
         m = _NUMBER.match(self.text)
         if not m:
             return None
-        import cn2an
+        import cn2an  # noqa: PLC0415 - ~200 ms, only for a number written in Chinese numerals
 
         try:
             return int(cn2an.cn2an(m.group(1), "smart"))
@@ -296,7 +297,7 @@ def insured_year_of(day: dt.date, group: str | None) -> int:
     """The insured year a payment is for: from September on, the next year (37号 五.3)."""
     if hist.norm_group(group) == "newborn":
         return day.year
-    return day.year + 1 if day.month >= 9 else day.year
+    return policy.paid_for(day)
 
 
 def _payment_for(st: State, day: dt.date, today: dt.date) -> list[Reply] | None:

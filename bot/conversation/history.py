@@ -28,14 +28,12 @@ from pydantic import BaseModel
 
 from bot.conversation.state import Facts, State
 from intents.slots import Slots
+from rules import History, policy
+from rules.policy import Group, coming_year
 
-FIRST_YEAR = 2025
 ADULT_AGE = 18
-LAST_YEAR = 2100
-TWO_YEARS = dt.timedelta(days=730)
 RESIDENT = ("insured", "elsewhere")
 INSURANCE = ("insured", "uninsured", "elsewhere", "employee")
-NO_NEW_WAITING = ("low_income", "poverty_alleviated", "inmate")
 
 
 def norm_group(group: str | None) -> str | None:
@@ -49,9 +47,9 @@ class Need(BaseModel):
     years: list[int] = []
 
 
-def coming_year(today: dt.date) -> int:
-    """The insured year people are paying for now: from September on, the next year."""
-    return today.year + 1 if today.month >= 9 else today.year
+def former_rules(group: str | None) -> bool:
+    """Whether the member's group keeps the former rules (五.1: no new waiting period)."""
+    return group in policy.FORMER_RULES
 
 
 def _paid(facts: Facts) -> tuple[int, int] | None:
@@ -73,7 +71,7 @@ def target_of(facts: Facts, today: dt.date) -> int:
         y, m = paid
         if norm_group(facts.group) == "newborn":
             return max(y, facts.target_year or y)
-        return max(y + 1 if m >= 9 else y, facts.target_year or 0)
+        return max(policy.paid_for((y, m)), facts.target_year or 0)
     if facts.born and norm_group(facts.group) == "newborn":
         return max(facts.born.year, today.year)  # a child is enrolled for the year it is in
     return coming_year(today)
@@ -81,16 +79,16 @@ def target_of(facts: Facts, today: dt.date) -> int:
 
 def span(facts: Facts, target: int, task: str | None) -> list[int]:
     """The years whose enrolment the question depends on (from 2025 to the year before)."""
-    start = FIRST_YEAR
+    start = policy.first_year()
     group = norm_group(facts.group)
     if facts.born:
         start = max(start, facts.born.year)
-    if task in ("my_waiting", "my_benefit_start") and group in NO_NEW_WAITING:
+    if task in ("my_waiting", "my_benefit_start") and former_rules(group):
         return []
     if group == "newborn" and facts.born:
         month = _paid(facts)
         paid = facts.paid_on or (dt.date(month[0], month[1], 1) if month else None)
-        if (paid or dt.date(target, 1, 1)) - facts.born < TWO_YEARS:
+        if policy.newborn_window(target).under_age(facts.born, paid or dt.date(target, 1, 1)):
             return []  # 五.1: enrolled before two years of age, no broken years counted
         # a child first insured at two or older: the years since birth are asked about
     return list(range(start, target))
@@ -99,14 +97,14 @@ def span(facts: Facts, target: int, task: str | None) -> list[int]:
 def known_years(facts: Facts, target: int, task: str | None) -> list[int]:
     """The years the question depends on, and every year before the target the person told of
     (a low-income member's "2026年交了的" is not asked for, yet it is still their history)."""
-    told = {y for y in facts.years if FIRST_YEAR <= y < target}
+    told = {y for y in facts.years if policy.first_year() <= y < target}
     return sorted(set(span(facts, target, task)) | told)
 
 
 def broken_years(facts: Facts, target: int) -> list[int]:
     """The consecutive uninsured years right before the target year (from 2025)."""
     out: list[int] = []
-    for y in range(target - 1, FIRST_YEAR - 1, -1):
+    for y in range(target - 1, policy.first_year() - 1, -1):
         if facts.years.get(y) != "uninsured":
             break
         out.append(y)
@@ -151,7 +149,9 @@ def _need_child_paid_on(a: _Asked) -> Need | None:
     facts = a.state.facts
     if norm_group(facts.group) != "newborn" or facts.born is None or _paid(facts) is not None:
         return None
-    turns_two = dt.date(a.target, 1, 1) - facts.born < TWO_YEARS <= dt.date(a.target, 12, 31) - facts.born
+    window = policy.newborn_window(a.target)
+    turns_two = window.under_age(facts.born, dt.date(a.target, 1, 1)) and not window.under_age(
+        facts.born, dt.date(a.target, 12, 31))
     return Need(slot="paid_on") if turns_two else None
 
 
@@ -192,7 +192,7 @@ def _need_waiting_paid_on(a: _Asked) -> Need | None:
     inside it changes the months (42号 三); before it, the summary says it is assumed."""
     facts = a.state.facts
     group = norm_group(facts.group)
-    if _paid(facts) is not None or group in NO_NEW_WAITING:
+    if _paid(facts) is not None or former_rules(group):
         return None
     return Need(slot="paid_on") if a.today > collection_end(a.target) or group == "newborn" else None
 
@@ -231,13 +231,15 @@ def next_need(state: State, today: dt.date) -> Need | None:
 
 def collection_end(target: int) -> dt.date:
     """The last day of the collection period for an insured year (the end of its February)."""
-    return dt.date(target, 3, 1) - dt.timedelta(days=1)
+    return policy.collection_period(target).end
 
 
 def _month_is_enough(paid: tuple[int, int], target: int, facts: Facts) -> bool:
     """Paid between September and December before the year: the day does not change anything."""
     y, m = paid
-    return y == target - 1 and m >= 9 and norm_group(facts.group) not in ("newborn", "student")
+    new_members = (Group.newborn, Group.student)
+    in_period = y == target - 1 and m >= policy.collection_period(target).first_month
+    return in_period and norm_group(facts.group) not in new_members
 
 
 def paid_date(facts: Facts, target: int) -> dt.date | None:
@@ -265,7 +267,7 @@ def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Itera
         if fact.status == "claimed" and int(fact.year) in zero:
             continue  # "没有用医保报销过" also reads as "报销过": the negation wins
         year, status = int(fact.year), str(fact.status)
-        if year < FIRST_YEAR or year > LAST_YEAR:
+        if year not in policy.years():
             continue
         if status in ("insured", "uninsured", "elsewhere", "employee"):
             said.setdefault(year, set()).add("uninsured" if status == "uninsured" else "insured")
@@ -297,7 +299,7 @@ def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Itera
     untold = [int(y) for y in slots.years if int(y) not in told]
     if target and untold and max(untold) > int(target):
         target = max(untold)  # "25、26年在外地，27年回重庆，封顶线多少": the year nothing is told of
-    if target and FIRST_YEAR <= int(target) <= LAST_YEAR and not any(y > int(target) for y in told):
+    if target and int(target) in policy.years() and not any(y > int(target) for y in told):
         facts.target_year = int(target)  # (asked about a year before one it tells of: a misreading)
         facts.target_inferred = bool(slots.target_inferred)
     if slots.backpaid is not None:
@@ -390,7 +392,6 @@ def years_text(years: Iterable[int]) -> str:
 
 def to_history(state: State, today: dt.date):
     """The rules engine's History for the facts as confirmed (the target year counted insured)."""
-    from rules import History
 
     facts = state.facts
     target = target_of(facts, today)

@@ -8,6 +8,7 @@ import re
 from bot.conversation.router import Decision
 from bot.conversation.state import State
 from intents.slots import Slots
+from intents.text import normalise
 
 TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
 CONVERSATION = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
@@ -32,7 +33,6 @@ TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|�
 def tasks_named(text: str) -> list[str]:
     """The personal questions whose words a message uses (as typed or as the pipeline reads it:
     啥子时候 -> 什么时候)."""
-    from intents.text import normalise
 
     said = text + "\n" + normalise(text)
     return [task for task, words in TASK_WORDS.items() if words.search(said)]
@@ -102,7 +102,6 @@ def likely_task(decision: Decision) -> str | None:
 
 def asks(text: str) -> bool:
     """Whether a message is phrased as a question (a new question, not an answer)."""
-    from intents.text import normalise
 
     said = text + " " + normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
     return any(word in said for word in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))

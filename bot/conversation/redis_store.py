@@ -41,8 +41,18 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from bot.conversation.state import State
-from bot.conversation.store import (DONE_KEPT, AlreadyHandled, Conflict, InboxItem, Receipt, Snapshot, StoreError,
-                                    _decode, _Unconditional, session_max_age)
+from bot.conversation.store import (
+    DONE_KEPT,
+    AlreadyHandled,
+    Conflict,
+    InboxItem,
+    Receipt,
+    Snapshot,
+    StoreError,
+    _decode,
+    _Unconditional,
+    session_max_age,
+)
 
 __all__ = ["LeaseLost", "RedisStore"]
 
@@ -341,10 +351,10 @@ class RedisStore(_Unconditional):
             for update_id in ids:
                 pipe.hgetall(self._k("in", update_id))
             rows = pipe.execute() if ids else []
-            lost = [i for i, row in zip(ids, rows) if not row]
+            lost = [i for i, row in zip(ids, rows, strict=False) if not row]
             if lost:  # expired with the session age: nothing left to answer
                 self._r.zrem(self._k("pending", "all"), *lost)
-            return [self._item(i, row) for i, row in zip(ids, rows) if row and row.get("done") != "1"]
+            return [self._item(i, row) for i, row in zip(ids, rows, strict=False) if row and row.get("done") != "1"]
         return self._run("读取", go)
 
     def inbox_done(self, update_id: int, chat: int = 0) -> None:

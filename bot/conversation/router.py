@@ -8,11 +8,17 @@ intents/data/intents.yaml. The matcher is built once per process and cached on d
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
+import intents
+from faq import load
+from faq.premises import states_a_figure
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
 from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
+from intents.text import read_cached, write_cached
 
 __all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
            "split_comparison"]
@@ -22,7 +28,6 @@ _CACHE_VERSION = 1
 
 def faq_specs() -> list[IntentSpec]:
     """One intent per FAQ entry: id, first wording as title, every wording as an example."""
-    from faq import load
 
     return [IntentSpec(id=e.id, kind="faq", title=e.questions[0], examples=list(e.questions))
             for e in load().entries]
@@ -30,7 +35,6 @@ def faq_specs() -> list[IntentSpec]:
 
 def vocabulary() -> list[str]:
     """The knowledge base's own texts (answers and source passages): the subject's words."""
-    from faq import load
 
     kb = load()
     texts = [e.answer for e in kb.entries]
@@ -45,10 +49,7 @@ def catalogue() -> Catalogue:
 
 def _key(cat: Catalogue) -> str:
     """Catalogue + the pipeline's data files + the matching code: any change rebuilds."""
-    import hashlib
-    from pathlib import Path
 
-    import intents
 
     digest = hashlib.sha1(cat.fingerprint().encode())
     root = Path(intents.__file__).parent
@@ -61,7 +62,6 @@ def _key(cat: Catalogue) -> str:
 @lru_cache(maxsize=1)
 def matcher() -> Matcher:
     """The process's matcher, from the on-disk cache when the catalogue has not changed."""
-    from intents.text import read_cached, write_cached
 
     cat = catalogue()
     name = f"matcher-v{_CACHE_VERSION}-{_key(cat)}.pickle"
@@ -91,7 +91,8 @@ def split_questions(text: str) -> list[str]:
 
 
 _AND = r"(?:和|跟|与|同|还是|或者)"
-_DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?(?:什么|啥子|啥|哪些)?(?:区别|不同|不一样|差别|差异)")
+_DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?"
+                         r"(?:什么|啥子|啥|哪些)?(?:区别|不同|不一样|差别|差异)")
 _WHICH = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:相比)?(?:选)?哪(?:个|种|样)(.+)$")
 
 
@@ -144,7 +145,5 @@ def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:
 @lru_cache(maxsize=2)
 def _figureless(kind: str) -> frozenset[str]:
     """The FAQ entries whose answers state no figure of `kind` ("amount" or "any")."""
-    from faq import load
-    from faq.premises import states_a_figure
 
     return frozenset(e.id for e in load().entries if not states_a_figure(e.answer, kind))

@@ -465,7 +465,7 @@ def open_store(path: str | None = None) -> Store:
     """
     path = path or default_path()
     if path.startswith(("redis://", "rediss://", "unix://")):  # several workers: bot.conversation.redis_store
-        from bot.conversation.redis_store import RedisStore
+        from bot.conversation.redis_store import RedisStore  # noqa: PLC0415 - only with a Redis address
 
         store: Store = RedisStore(path)
     else:
