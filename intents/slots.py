@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -187,8 +188,9 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
                 or _YEAR_SUBJECT.match(text, m.end())  # 25年交了26年也交了: 26年 is what 也交了 is said of
             if not (near_now and names_year):
                 continue  # 交了12年: a count; but 交了27年的, 断了26年交了 name years
-        values = [_year_value(t, True) for t in tokens]
-        if any(v is None for v in values):
+        read = [_year_value(t, True) for t in tokens]
+        values = [v for v in read if v is not None]
+        if len(values) != len(read):
             continue
         years: list[int] = [values[0]]
         for sep, value in zip(seps, values[1:], strict=False):
@@ -406,8 +408,8 @@ _QUESTION = re.compile(r"多少|多久|几个月|什么时候|哪天|哪一天|�
                        r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
 
 
-def _statuses(clause: str) -> list[str]:
-    found: list[str] = []
+def _statuses(clause: str) -> list[Status]:
+    found: list[Status] = []
     rest = _BACKPAY_WORDS.sub(" ", clause)  # 补缴了一年: a count of back-paid years, not a year paid
     if _REWARD_UNUSED.search(rest):
         found.append("reward_unused")
@@ -507,7 +509,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
     bounds = [0] + [p for m in _CLAUSE_SPLIT.finditer(clean) for p in (m.start(), m.end())] + [len(clean)]
     said: dict[int, set[str]] = {}
 
-    def note(years: list[int], statuses: list[str]) -> None:
+    def note(years: list[int], statuses: list[Status]) -> None:
         if statuses and not years:
             slots.statuses.extend(s for s in statuses if s not in slots.statuses)
         for status in statuses:
@@ -572,7 +574,7 @@ def _pays_for(text: str, group: _YearSpan) -> bool:
     return text.startswith("的", group.end) and bool(_PAID_FOR.search(text[:group.start]))
 
 
-def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: list[str], today: dt.date,
+def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date,
               slots: Slots) -> None:
     """A clause's dates: a birth date next to 出生, else a payment date next to a payment."""
     if _BIRTH.search(bare):

@@ -34,6 +34,7 @@ import datetime as dt
 import random
 import threading
 import time
+from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -346,7 +347,7 @@ class RedisStore(_Unconditional):
 
     def inbox_pending(self) -> list[InboxItem]:
         def go() -> list[InboxItem]:
-            ids = [int(i) for i in self._r.zrange(self._k("pending", "all"), 0, -1)]
+            ids = [int(i) for i in cast("list[str]", self._r.zrange(self._k("pending", "all"), 0, -1))]
             pipe = self._r.pipeline(transaction=False)
             for update_id in ids:
                 pipe.hgetall(self._k("in", update_id))

@@ -48,8 +48,10 @@ def test_broken_two_years_waits_four_months_and_cites_the_notice():
 def test_cap_answer_opens_with_the_figure_and_keeps_the_table_and_trace_for_details():
     talk = Talk("2026-11-22")
     summary, answer = talk.say("我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？")
-    assert summary.text.startswith("按您说的情况：") and "对吗" not in summary.text  # told whole: no question
-    assert answer.text.startswith("2026年您的大病保险最高支付限额是204,000元（20.4万元）。（基础200,000元，零报销激励4,000元。）")
+    # told whole: no question
+    assert summary.text.startswith("按您说的情况：") and "对吗" not in summary.text
+    assert answer.text.startswith("2026年您的大病保险最高支付限额是204,000元（20.4万元）。"
+                                  "（基础200,000元，零报销激励4,000元。）")
     assert len(answer.text.splitlines()) <= 3  # fits a phone
     assert "逐年封顶线：2025年 200,000元；2026年 204,000元" in answer.details
     assert "2025年零报销" in answer.details  # the engine's own trace sentence
@@ -119,7 +121,8 @@ def test_low_confidence_offers_the_real_questions_to_choose_from(monkeypatch):
 
     close = Decision(kind="ambiguous", intent=None, score=0.6, candidates=[
         Match(intent="waiting_fixed", score=0.6), Match(intent="waiting_variable", score=0.58)])
-    monkeypatch.setattr("bot.conversation.dialogue._understand", lambda text: close)  # a close call, whatever the matcher ranks today
+    # a close call, whatever the matcher ranks today
+    monkeypatch.setattr("bot.conversation.dialogue._understand", lambda text: close)
     talk = Talk("2026-11-22")
     reply = talk.say("断保了等待期怎么算")[-1]
     assert reply.text.startswith("您是想问")

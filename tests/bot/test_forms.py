@@ -248,7 +248,8 @@ def test_counts_of_years_told_in_order_fill_the_years_before_and_the_break():
 
 def test_not_paid_yet_in_a_story_is_the_payment_to_come_not_a_year_before():
     talk = Talk("2029-09-11")
-    reply = talk.say("2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，我2030年从哪天开始能报销。")
+    reply = talk.say("2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，"
+                     "我2030年从哪天开始能报销。")
     text = "\n".join(r.text for r in reply)
     assert "2029年没有参保" not in text and "2027至2030年在重庆参加居民医保" in text
 
