@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import unicodedata
 
 from pydantic import ValidationError
 
+from bot import service
 from bot.cli._args import add_today, iso_date
 from bot.errors import InputError
 from rules import Group, History, Result, RulesError, error_message, evaluate, policy
@@ -27,18 +26,11 @@ GROUPS = [g.value.replace("_", "-") for g in Group]
 
 
 def year_list(text: str) -> list[int]:
-    """'2025-2026,2028' -> [2025, 2026, 2028]; full-width digits and commas are accepted."""
-    t = unicodedata.normalize("NFKC", text)
-    years: set[int] = set()
-    for part in filter(None, (s.strip() for s in re.split(r"[,、;]+", t))):
-        m = re.fullmatch(r"(\d{4})(?:\s*[-~—–至到]\s*(\d{4}))?", part)
-        if not m:
-            raise argparse.ArgumentTypeError(f"不是年份或年份范围: {part!r}（例如 2025-2026,2028）")
-        first, last = int(m[1]), int(m[2] or m[1])
-        if last < first:
-            raise argparse.ArgumentTypeError(f"年份范围倒置: {part!r}")
-        years.update(range(first, last + 1))
-    return sorted(years)
+    """A year-list flag (bot.service.year_list: '2025-2026,2028' -> [2025, 2026, 2028])."""
+    try:
+        return service.year_list(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def configure(p: argparse.ArgumentParser) -> None:
