@@ -195,6 +195,11 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for _, start, end in tokenizer().tokenize(text, HMM=False)]
 
 
+def read_spelling(text: str) -> str:
+    """A domain term typed as its toneless pinyin (lingbaoxiao, dengdaiqi) read as the term."""
+    return repairer().read_spelling(text)
+
+
 def repair_slips(text: str) -> str:
     """A one-character slip of a domain term (缴废, 断报, 封鼎线) read as the term (intents.sounds)."""
     return repairer().repair(text, _is_word, _word_spans)
@@ -217,7 +222,7 @@ def to_simplified(text: str) -> str:
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
     text = to_simplified(text or "").lower()
-    text = repair_slips(read_dialect(text))
+    text = repair_slips(read_dialect(read_spelling(text)))
     pattern = _synonym_pattern()
     if pattern is not None:
         table = synonym_table()
