@@ -30,6 +30,9 @@ _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱
 # a bare amount after a verb of money (每年加5000, 降4000): yuan
 _BARE_MONEY = re.compile(r"(?:加|降|提高|降低|涨|增加|减少)(\d{3,6})(?![\d.年月%％万元块])")
 _CALENDAR = re.compile(r"(?:19|20)\d{2}")
+# the same figures in other words: 4千 / 4千元 (4000元), 七成 (70%), 一半 (50%)
+_OTHER_WORDS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(千元|千块钱|千块|千|成)(?![人项个岁次家所年员为立本绩功])")
+_HALF = re.compile(r"一半")
 
 
 class Figure(NamedTuple):
@@ -69,6 +72,11 @@ def figures(text: str) -> list[Figure]:
         if kind:
             out.append(Figure(kind[0], kind[1], m.group(0)))
     out += [Figure("money", float(m.group(1)), m.group(1)) for m in _BARE_MONEY.finditer(digits)]
+    for m in _OTHER_WORDS.finditer(digits):
+        value = float(m.group(1))
+        out.append(Figure("share", value * 10, m.group(0)) if m.group(2) == "成"
+                   else Figure("money", value * 1000, m.group(0)))
+    out += [Figure("share", 50.0, m.group(0)) for m in _HALF.finditer(text)]
     return out
 
 

@@ -61,6 +61,9 @@ _MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "�
 # its digit ("断保4年", "3个月"), as the documents write it; a numeral inside a year
 # (二〇二五年, 二五年) or after 第/每/几 is left alone.
 _SPAN = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])([一两二三四五六七八九])(?=年|个月)")
+# Several years of this decade said by their last two digits in numerals, in one run
+# ("二五二六两年"), read as the list people type ("25、26两年"); one (二五年) is read by the slots.
+_SHORT_YEARS = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])((?:二[四五六七八九]){2,4})(?=[两三四]?年)")
 _SPAN_DIGITS = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
                 "七": "7", "八": "8", "九": "9"}
 
@@ -195,6 +198,11 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for _, start, end in tokenizer().tokenize(text, HMM=False)]
 
 
+def read_spelling(text: str) -> str:
+    """A domain term typed as its toneless pinyin (lingbaoxiao, dengdaiqi) read as the term."""
+    return repairer().read_spelling(text)
+
+
 def repair_slips(text: str) -> str:
     """A one-character slip of a domain term (缴废, 断报, 封鼎线) read as the term (intents.sounds)."""
     return repairer().repair(text, _is_word, _word_spans)
@@ -217,14 +225,20 @@ def to_simplified(text: str) -> str:
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
     text = to_simplified(text or "").lower()
-    text = repair_slips(read_dialect(text))
+    text = repair_slips(read_dialect(read_spelling(text)))
     pattern = _synonym_pattern()
     if pattern is not None:
         table = synonym_table()
         text = pattern.sub(lambda m: table[m.group(0)], text)
+    text = _SHORT_YEARS.sub(_short_years, text)
     text = _MONTH.sub(lambda m: _MONTH_DIGITS[m.group(1)], text)
     text = _SPAN.sub(lambda m: _SPAN_DIGITS[m.group(1)], text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _short_years(m: re.Match[str]) -> str:
+    run = m.group(1)
+    return "、".join("2" + _SPAN_DIGITS[run[i + 1]] for i in range(0, len(run), 2))
 
 
 @lru_cache(maxsize=1)

@@ -39,3 +39,19 @@ def test_the_claim_is_what_follows_the_claim_word_or_the_clause_before_a_trailin
     assert claimed("我断了5年，补缴后是不是等6个月") == "是不是等6个月"
     assert claimed("满三年就加四千了吧") == "满三年就加四千了吧"
     assert claimed("断保1年要等多久") is None
+
+
+@pytest.mark.parametrize("text, kind, value", [("每年提高4千元", "money", 4000), ("提高4千", "money", 4000),
+                                               ("报销七成", "share", 70), ("报销一半", "share", 50)])
+def test_an_amount_or_share_in_other_words_is_read_as_its_figure(text, kind, value):
+    assert [(f.kind, f.value) for f in figures(text)] == [(kind, value)]
+
+
+@pytest.mark.parametrize("text", ["成年人参保", "4千人参保", "变成居民医保"])
+def test_a_thousand_people_or_a_word_with_cheng_is_no_amount(text):
+    assert figures(text) == []
+
+
+def test_a_premise_in_thousands_is_checked_against_the_answer_in_yuan():
+    assert correction("听说满4年就每年加5千了吧", "连续参保满4年后，每年提高1000元") == "不是5000元，按规定是1000元。"
+    assert correction("听说满4年就每年加1千了吧", "连续参保满4年后，每年提高1000元") is None

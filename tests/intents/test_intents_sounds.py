@@ -2,7 +2,7 @@
 import pytest
 
 from intents.sounds import syllable_key
-from intents.text import dialect_forms, normalise, read_dialect, repair_slips
+from intents.text import dialect_forms, normalise, read_dialect, read_spelling, repair_slips
 
 
 @pytest.mark.parametrize("typed, term", [
@@ -60,3 +60,20 @@ def test_dialect_forms_are_read_in_their_context(typed, standard):
 def test_a_rare_reading_a_distributive_or_a_word_next_to_a_term_is_not_a_slip(text):
     # 干 can be read àn but is typed as gan; 每 is not 没; 医保线上 is 医保 + 线上
     assert repair_slips(text) == text
+
+
+@pytest.mark.parametrize("typed, term", [("lingbaoxiao", "零报销"), ("dengdaiqi", "等待期"),
+                                         ("fengdingxian", "封顶线"), ("lianxucanbao", "连续参保")])
+def test_a_domain_term_typed_as_toneless_pinyin_is_read_as_the_term(typed, term):
+    assert read_spelling(f"{typed}是什么") == f"{term}是什么"
+    assert normalise(f"我想问问{typed.upper()}怎么算") == normalise(f"我想问问{term}怎么算")
+
+
+def test_a_run_of_spelled_terms_is_read_term_by_term():
+    assert read_spelling("lianxucanbaojili") == "连续参保激励"
+
+
+@pytest.mark.parametrize("text", ["hello world", "insurance", "qwertyuiop", "asdfgh", "xyzzy",
+                                  "please help", "zhongguo", "lingbao", "yb 是什么", "ok"])
+def test_english_words_random_letters_and_other_pinyin_are_left_as_typed(text):
+    assert read_spelling(text) == text

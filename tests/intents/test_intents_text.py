@@ -48,3 +48,14 @@ def test_bad_input_never_raises(text):
     normalise(text)
     tokens(text)
     compact(text)
+
+
+@pytest.mark.parametrize("typed, read", [("二五二六两年没交", "25、26两年没交"),
+                                         ("二五二六二七年都交了", "25、26、27年都交了")])
+def test_a_run_of_years_said_by_two_numerals_each_reads_as_a_list(typed, read):
+    assert normalise(typed).startswith(read)
+
+
+@pytest.mark.parametrize("typed", ["二〇二五年", "二十年", "断保二三年", "一二年"])
+def test_full_years_tens_and_rough_spans_are_not_read_as_short_years(typed):
+    assert "、" not in normalise(typed) and "2" + "5" not in normalise(typed).replace("二〇二五", "")
