@@ -138,12 +138,13 @@ class Repairer:
         best: list[str | None] = [None] * (len(run) + 1)   # best[i]: run[:i] read as terms
         best[0] = ""
         for i in range(len(run)):
-            if best[i] is None:
+            done = best[i]
+            if done is None:
                 continue
             for j in range(len(run), i + 1, -1):
                 term = self.spelled.get(run[i:j])
                 if term is not None and best[j] is None:
-                    best[j] = best[i] + term
+                    best[j] = done + term
         return best[-1]
 
     def candidate(self, window: str) -> str | None:
