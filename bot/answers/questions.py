@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import buttons
 from bot.conversation.history import Need, target_of, years_text
 from bot.conversation.state import State
 from bot.models import Option, Reply
 
 TASK_OPTIONS = [
-    Option(label="大病保险封顶线", value="task:my_cap"),
-    Option(label="等待期有多长", value="task:my_waiting"),
-    Option(label="什么时候能报销", value="task:my_benefit_start"),
+    Option(label="大病保险封顶线", value=buttons.value(buttons.TASK, "my_cap")),
+    Option(label="等待期有多长", value=buttons.value(buttons.TASK, "my_waiting")),
+    Option(label="什么时候能报销", value=buttons.value(buttons.TASK, "my_benefit_start")),
 ]
 TASK_NAMES = {"my_cap": "封顶线", "my_waiting": "等待期", "my_benefit_start": "待遇开始日期",
               "what_if": "假设计算"}
@@ -27,7 +28,7 @@ def ask_task() -> Reply:
 
 
 def _year_toggles(years: list[int]) -> list[Option]:
-    return [Option(label=f"{y}年", value=f"year:{y}") for y in years]
+    return [Option(label=f"{y}年", value=buttons.toggle(y)) for y in years]
 
 
 def paid_options(state: State, today: dt.date) -> list[Option]:
@@ -60,8 +61,8 @@ def ask(need: Need, state: State, today: dt.date) -> Reply:
         return Reply(
             text=f"{years_text(years)}，哪几年交了重庆城乡居民医保？可以多选；"
                  "在外地参保或参加职工医保的年份，直接告诉我就行。",
-            options=_year_toggles(years) + [Option(label="都交了", value="years:all"),
-                                            Option(label="都没交", value="years:none")],
+            options=_year_toggles(years) + [Option(label="都交了", value=buttons.value(buttons.CHOSEN, "all")),
+                                            Option(label="都没交", value=buttons.value(buttons.CHOSEN, "none"))],
             multi_select=True, intent="ask:years")
     if need.slot == "zero_claim":
         if len(years) == 1:
@@ -72,8 +73,8 @@ def ask(need: Need, state: State, today: dt.date) -> Reply:
                 intent="ask:zero_claim")
         return Reply(
             text=f"{years_text(years)}里，哪几年一次都没有用医保报销过（门诊、住院都没有）？",
-            options=_year_toggles(years) + [Option(label="每年都报销过", value="years:none"),
-                                            Option(label="都没报销过", value="years:all")],
+            options=_year_toggles(years) + [Option(label="每年都报销过", value=buttons.value(buttons.CHOSEN, "none")),
+                                            Option(label="都没报销过", value=buttons.value(buttons.CHOSEN, "all"))],
             multi_select=True, intent="ask:zero_claim")
     if need.slot == "reward_used":
         return Reply(

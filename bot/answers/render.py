@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import buttons
 from bot.conversation import history as hist
 from bot.conversation.state import State
 from bot.models import Option, Reply, Source
@@ -109,13 +110,13 @@ def _next_options(state: State, result: Result, kind: str) -> list[Option]:
     options: list[Option] = []
     if kind == "cap":
         options.append(Option(label="如果明年继续参保呢？", value="whatif:continue"))
-        options.append(Option(label="我的等待期", value="task:my_waiting"))
+        options.append(Option(label="我的等待期", value=buttons.value(buttons.TASK, "my_waiting")))
     else:
         backpaid = state.facts.backpaid or 0
         w = result.waiting
         if result.broken_years and backpaid < len(result.broken_years) and w.repaired < w.variable:
             options.append(Option(label="如果补缴一年呢？", value="whatif:backpay"))
-        options.append(Option(label="我的封顶线", value="task:my_cap"))
+        options.append(Option(label="我的封顶线", value=buttons.value(buttons.TASK, "my_cap")))
     options.append(Option(label="重新开始", value="restart"))
     return options
 

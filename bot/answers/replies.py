@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot import buttons
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
 from faq import load
@@ -85,7 +86,7 @@ def clarify_reply(candidates: Sequence) -> Reply:
         title = _title(intent)
         if any(o.label == title for o in options):
             continue
-        options.append(Option(label=title, value=f"pick:{intent}"))
+        options.append(Option(label=title, value=buttons.value(buttons.PICK, intent)))
     if not options:
         return out_of_scope_reply()
     lines = "\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1))

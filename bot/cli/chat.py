@@ -16,6 +16,7 @@ import re
 import sys
 import uuid
 
+from bot import buttons
 from bot.cli._args import add_today, today_of
 from bot.cli.text_io import stdin_lines
 from bot.conversation import inbound, privacy
@@ -84,8 +85,8 @@ def chosen(message: str, options: list, multi: bool) -> str:
     values = [options[n - 1].value for n in picks]
     if len(values) == 1:
         return values[0]
-    if multi and all(v.startswith("year:") for v in values):
-        return "years:" + ",".join(v.split(":", 1)[1] for v in values)
+    if multi and all(buttons.is_toggle(v) for v in values):
+        return buttons.chosen(values)
     return message
 
 

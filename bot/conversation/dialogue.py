@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from bot import buttons
 from bot.answers import wording as w
 from bot.answers.questions import TASK_NAMES, ask, ask_task
 from bot.answers.render import answer
@@ -310,7 +311,7 @@ def _handle_menu(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 
 def _handle_pick(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
-    offered = [o.value.split(":", 1)[1] for o in st.options if o.value.startswith("pick:")]
+    offered = buttons.arguments((o.value for o in st.options), buttons.PICK)
     choice = _pick(st, msg.text)
     if choice:
         return _on_value(st, choice, today)
@@ -690,7 +691,7 @@ def _is_value(text: str) -> bool:
 
 
 def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
-    kind, _, arg = value.partition(":")
+    kind, arg = buttons.parts(value)
     if kind == "restart":
         return _restart(st)
     if kind == "cancel":
@@ -810,7 +811,7 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Rep
         st.topic_turn = st.turns
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
-                Option(label=TOPIC_OFFER[st.topic_task], value=f"task:{st.topic_task}")]})
+                Option(label=TOPIC_OFFER[st.topic_task], value=buttons.value(buttons.TASK, st.topic_task))]})
     return [reply] + _reminder(st, today)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
+from bot import buttons
 from bot.answers import wording as w
 from bot.answers.questions import ask, paid_options
 from bot.conversation import history as hist
@@ -78,10 +79,10 @@ class Said(BaseModel):
 
 def said_value(value: str) -> Said:
     """A button's value as typed input: "yes", "years:2025,2026", "years:all", "backpaid:1" ..."""
-    kind, _, arg = value.partition(":")
+    kind, arg = buttons.parts(value)
     if kind in ("yes", "no"):
         return Said(text=value, slots=Slots(yes=kind == "yes"))
-    if kind in ("year", "years"):
+    if kind in (buttons.TOGGLE, buttons.CHOSEN):
         if arg in ("all", "none"):
             return Said(text=value, choice=arg)
         return Said(text=value, picked=[int(y) for y in re.findall(r"\d{4}", arg)])

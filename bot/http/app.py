@@ -32,7 +32,6 @@ import json
 import re
 import secrets
 import threading
-import weakref
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Any
@@ -43,6 +42,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import service
+from bot.conversation.locks import KeyLocks
 from bot.conversation.session import STORE_DOWN
 from bot.conversation.state import State
 from bot.conversation.store import Store, StoreError, open_store, session_max_age
@@ -88,22 +88,6 @@ EVERYWHERE: Responses = {401: {"model": ErrorBody, "description": "缺少或不�
 CHAT_ERRORS: Responses = {**ERRORS, 404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
                429: {"model": ErrorBody, "description": "请求太频繁，或本小时新开会话太多"}}
 CLI_FLAG = re.compile(r"（--([a-z-]+)[^）]*）")
-
-
-class _KeyLocks:
-    """One lock per conversation, so two requests of one session never interleave a turn."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
-
-    def __call__(self, key: str) -> threading.Lock:
-        with self._guard:
-            lock = self._locks.get(key)
-            if lock is None:
-                lock = threading.Lock()
-                self._locks[key] = lock
-            return lock
 
 
 class BadInput(Exception):
@@ -152,7 +136,7 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
     store = store if store is not None else open_store()
     settings = settings or HttpSettings()
     metrics = Metrics()
-    locks = _KeyLocks()
+    locks = KeyLocks(threading.Lock)
     started = Window(3600.0)
     limits = {c.name: c.limits for c in settings.clients} or {LOCAL_CLIENT: settings.local_limits}
 

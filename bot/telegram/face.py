@@ -55,7 +55,6 @@ import threading
 import traceback
 import urllib.error
 import urllib.request
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,6 +87,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.conversation.locks import KeyLocks
 from bot.conversation.session import apology
 from bot.conversation.session import turn as session_turn
 from bot.conversation.store import AlreadyHandled, Receipt, StoreError, open_store, session_max_age
@@ -265,7 +265,7 @@ class TelegramFace:
         self.inbox = getattr(conversations, "store", None)  # None: no inbox (a scripted stand-in)
         self.knowledge = knowledge or Knowledge()
         self.typing_after = typing_after
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._locks = KeyLocks(asyncio.Lock)
         # The keyboards this process last put under a message: two quick taps on year toggles
         # both carry the keyboard as it was before either edit arrived, so the newer one wins.
         self._markups: OrderedDict[tuple[int, int], InlineKeyboardMarkup] = OrderedDict()
@@ -351,11 +351,7 @@ class TelegramFace:
         return len(pending)
 
     def lock(self, key: str) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
+        return self._locks(key)
 
     # -- updates
 

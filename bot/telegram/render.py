@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons as option_values
 from bot.models import Option, Reply, Source
 
 MESSAGE_LIMIT = 4096  # Telegram: 1-4096 characters after entities parsing
@@ -190,20 +191,17 @@ def _rows(buttons: list[InlineKeyboardButton], labels: list[str]) -> list[list[I
     return rows
 
 
-TOGGLE_PREFIX = "year:"    # a multi-select option the person ticks ("year:2025")
-CHOSEN_PREFIX = "years:"   # what a confirmed selection sends ("years:2025,2026", "years:none")
 CONFIRM_LABEL = "确认"
 
 
 def is_toggle(option: Option) -> bool:
     """In a multi-select reply, a year to tick; the other options are sent at once when tapped."""
-    return option.value.startswith(TOGGLE_PREFIX)
+    return option_values.is_toggle(option.value)
 
 
 def selection_message(values: list[str]) -> str:
     """What a confirmed multi-select sends to the manager: "years:2025,2026" or "years:none"."""
-    years = [value.removeprefix(TOGGLE_PREFIX) for value in values]
-    return CHOSEN_PREFIX + (",".join(years) if years else "none")
+    return option_values.chosen(values)
 
 
 def _button(option: Option, version: str, kind: str, label: str) -> InlineKeyboardButton:
@@ -222,7 +220,7 @@ def keyboard(reply: Reply, version: str) -> InlineKeyboardMarkup | None:
         direct = [o for o in reply.options if not is_toggle(o)]
         rows = _rows([_button(o, version, "-", o.label) for o in toggles], [o.label for o in toggles])
         rows += _rows([_button(o, version, ":", o.label) for o in direct], [o.label for o in direct])
-        confirm = Option(label=CONFIRM_LABEL, value=CHOSEN_PREFIX)
+        confirm = Option(label=CONFIRM_LABEL, value=option_values.value(option_values.CHOSEN) + ":")
         return InlineKeyboardMarkup(rows + [[_button(confirm, version, "=", CONFIRM_LABEL)]])
     buttons = [_button(o, version, ":", o.label) for o in reply.options]
     return InlineKeyboardMarkup(_rows(buttons, [o.label for o in reply.options]))
