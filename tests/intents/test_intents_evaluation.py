@@ -32,3 +32,19 @@ def test_yibao_beats_the_tfidf_svm_baseline_on_the_held_out_split(capsys):
     assert ours["accuracy"] > baseline["accuracy"]
     assert ours["refusal_rate"] >= baseline["refusal_rate"]
     assert ours["in_scope_accuracy"] >= 0.9 and ours["refusal_rate"] >= 0.9
+
+
+def test_without_scikit_learn_yibao_eval_still_reports_its_own_figures(monkeypatch, capsys):
+    import argparse
+    import json
+    import sys
+
+    from bot.cli import eval as eval_command
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as after a plain `pip install .`
+    parser = argparse.ArgumentParser()
+    eval_command.configure(parser)
+    assert eval_command.run(parser.parse_args(["--json"])) == 0
+    captured = capsys.readouterr()
+    assert [r["name"] for r in json.loads(captured.out)] == ["yibao"]
+    assert "scikit-learn" in captured.err
