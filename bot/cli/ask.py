@@ -51,7 +51,6 @@ def _show(result: dict, as_json: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     today = today_of(args)
     if args.question is not None:
         _show(answer(question_argument(args.question, "QUESTION"), today), args.json)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from pydantic import ValidationError
-
 from bot import service
 from bot.cli._args import add_today, iso_date
 from bot.errors import InputError
-from rules import Group, History, Result, RulesError, error_message, evaluate, policy
+from rules import Group, Result, policy
 from rules.models import COVERAGE_ZH
 
 # rich (~20 ms) is imported where the figures are drawn: every command module is imported to build
@@ -48,12 +46,13 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_today(p)
 
 
-def history_of(args: argparse.Namespace) -> History:
-    """The History the arguments describe; every contradiction becomes an InputError."""
+def calculate(args: argparse.Namespace) -> Result:
+    """The figures the arguments describe (bot.service.calc); every contradiction becomes an
+    InputError, an early year naming the flag it was given in."""
     named = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee,
              "--zero-claim": args.zero_claim, "--reward-used": args.reward_used}
+    first = policy.first_year()
     for flag, years in named.items():
-        first = policy.first_year()
         early = [y for y in years if y < first]
         if early:
             raise InputError(f"{flag} 中的 {early[0]} 早于{first}年：{first}年以前的年度不计连续参保和断保年限"
@@ -61,20 +60,16 @@ def history_of(args: argparse.Namespace) -> History:
     if args.backpaid < 0:
         raise InputError(f"--backpaid 不能是负数: {args.backpaid}")
     try:
-        return History.from_lists(
+        return service.calc(
             args.year, enrolled=args.enrolled, elsewhere=args.elsewhere, employee=args.employee,
-            zero_claim=set(args.zero_claim), reward_used=set(args.reward_used), backpaid=args.backpaid,
+            zero_claim=args.zero_claim, reward_used=args.reward_used, backpaid=args.backpaid,
             group=Group(args.group.replace("-", "_")), born=args.born, paid_on=args.paid_on, today=args.today)
-    except (ValidationError, RulesError) as exc:
-        raise InputError(error_message(exc)) from None
+    except service.CalcRefused as exc:
+        raise InputError(str(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
-    history = history_of(args)
-    try:
-        result = evaluate(history)
-    except RulesError as exc:
-        raise InputError(error_message(exc)) from None
+    result = calculate(args)
     if args.json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return 0
