@@ -61,6 +61,7 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 MAX_CONNECTIONS = 40  # Telegram's default: updates it posts at once
 KEEP_ALIVE = 75  # seconds an idle connection from Telegram (or the proxy) stays open
 ORDER_WAIT = 5.0  # seconds an update waits for an older one of its chat to have its turn
+ORDER_SETTLE = 0.05  # an older update delivered to another worker at the same moment is kept by then
 
 
 class WebhookFace(TelegramFace):
@@ -94,6 +95,7 @@ class WebhookFace(TelegramFace):
             return
         loop = asyncio.get_running_loop()
         deadline, pause = loop.time() + ORDER_WAIT, 0.002
+        await asyncio.sleep(ORDER_SETTLE)  # two updates of a chat that arrive together: the older is kept first
         try:
             while await asyncio.to_thread(earlier, chat.id, update.update_id):
                 if loop.time() >= deadline:
