@@ -20,6 +20,9 @@ examples of one more intent, and a question nearer to them than to any intent is
 Its `qualifiers` list holds the words that say which benefit or scheme a figure belongs to (门诊,
 职工医保, 医疗救助 ...): a question naming one that none of an intent's wordings names asks about
 another benefit's figure (门诊的起付线 is not the critical-illness deductible).
+Its `concepts` map holds the subject's own notions (continuity, zero reimbursement, the cap, a
+break, waiting, back-payment, newborns, students ...) with the forms people name them by: a
+question naming one is about the subject even when its other words are new to the catalogue.
 """
 from __future__ import annotations
 
@@ -67,6 +70,7 @@ class Catalogue(BaseModel):
     vocabulary: list[str] = Field(default_factory=list)
     uncovered: list[str] = Field(default_factory=list)
     qualifiers: list[str] = Field(default_factory=list)
+    concepts: dict[str, list[str]] = Field(default_factory=dict)
 
     def get(self, intent_id: str) -> IntentSpec | None:
         return self.by_id().get(intent_id)
@@ -85,6 +89,7 @@ class _File(BaseModel):
     domain: list[str] = Field(default_factory=list)
     uncovered: list[str] = Field(default_factory=list)
     qualifiers: list[str] = Field(default_factory=list)
+    concepts: dict[str, list[str]] = Field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -115,4 +120,4 @@ def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = 
         seen.add(spec.id)
     return Catalogue(intents=specs, out_of_scope=list(own.out_of_scope), domain=list(own.domain),
                      vocabulary=list(vocabulary or []), uncovered=list(own.uncovered),
-                     qualifiers=list(own.qualifiers))
+                     qualifiers=list(own.qualifiers), concepts=dict(own.concepts))

@@ -110,6 +110,8 @@ class Match(BaseModel):
     intent: str
     score: float          # calibrated, 0..1
     raw: float = 0.0      # the adjusted similarity before calibration (margins are read here)
+    uncovered: float | None = None   # when pushed under the threshold for being no nearer than the
+    before: float | None = None      # uncovered questions: their similarity, and this intent's before
 
 
 class Decision(BaseModel):
@@ -142,6 +144,8 @@ NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要�
 UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
 UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
 QUALIFIER = 0.12              # the question names a benefit the intent's wordings never name
+CONCEPT_FLOOR = 0.12          # raw: from here a question naming the subject's notions is answered
+CONCEPT_RIVALS = 3            # by the best of this many top intents whose wordings name them too
 
 
 SHORT = 8   # characters: up to this, a message's bigrams come from all of it
@@ -255,6 +259,32 @@ class Matcher:
         self.qualified = {s.id: frozenset(w for w in self.qualifiers
                                           if any(w in normalise(e) for e in s.examples))
                           for s in catalogue.intents}
+        self.concept_forms = {name: tuple(dict.fromkeys(normalise(f) for f in forms))
+                              for name, forms in catalogue.concepts.items()}
+        self.intent_concepts = {s.id: frozenset().union(*(self.concepts_of(normalise(e)) for e in s.examples))
+                                for s in catalogue.intents}
+
+    def concepts_of(self, clean: str) -> frozenset[str]:
+        """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ..."""
+        return frozenset(name for name, forms in self.concept_forms.items() if any(f in clean for f in forms))
+
+    def by_concept(self, text: str, ranked: list[Match]) -> Match | None:
+        """The intent that answers a question every intent scored under the refusal point, when the
+        question names the subject's own notions (断保, 零报销, 等待期, 新生儿 ...): of the
+        CONCEPT_RIVALS best FAQ or task intents from CONCEPT_FLOOR up, at least as near as the
+        uncovered questions (the answered margin UNCOVERED_MARGIN is not asked here), the one whose wordings name most of the question's notions (then the
+        best ranked). None when the question names none of them, or no such intent names them.
+
+        New words around a notion (a story, a relative, a dialect turn) lower every similarity
+        alike; the notion still says what the question is about, and the ranking which answer."""
+        named = self.concepts_of(self.query(text).text)
+        if not named:
+            return None
+        shared = [(len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m)
+                  for m in ranked[:CONCEPT_RIVALS]
+                  if self.specs[m.intent].kind != "conversation" and _nearer_than_uncovered(m, CONCEPT_FLOOR)]
+        shared = [row for row in shared if row[0]]
+        return max(shared, key=lambda row: row[:2])[2] if shared else None
 
     @staticmethod
     def topics_of(clean: str) -> frozenset[str]:
@@ -302,13 +332,17 @@ class Matcher:
                         if sim - cost > scored.get(intent, -1.0):
                             scored[intent] = sim - cost
         uncovered = scored.pop(UNCOVERED, None)
+        pushed: dict[str, float] = {}
         if uncovered is not None:
             for intent, sim in scored.items():
                 if uncovered >= sim - UNCOVERED_MARGIN:
                     # nearer to what the sources do not answer than to this intent: refused
                     scored[intent] = min(sim, RAW_FALLBACK - 0.02) - (uncovered - sim + UNCOVERED_MARGIN)
+                    pushed[intent] = sim
         ordered = sorted(((sim, intent) for intent, sim in scored.items()), reverse=True)
-        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4))
+        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4),
+                      uncovered=round(uncovered, 4) if intent in pushed and uncovered is not None else None,
+                      before=round(pushed[intent], 4) if intent in pushed else None)
                 for sim, intent in ordered[:limit]]
 
     def _similarities(self, q: _Query) -> dict[str, float]:
@@ -395,6 +429,14 @@ class Matcher:
                 sim -= 0.05 * (personal - 1)
             scored[intent] = sim
         return scored
+
+
+def _nearer_than_uncovered(match: Match, floor: float) -> bool:
+    """Whether an intent scored `floor` or more before any push by the uncovered questions, and
+    no less than they did."""
+    if match.uncovered is None or match.before is None:
+        return match.raw >= floor
+    return match.before >= max(floor, match.uncovered)
 
 
 def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN,

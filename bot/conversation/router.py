@@ -119,7 +119,10 @@ def understand(text: str) -> Decision:
     of the outpatient reform)."""
     text = text if isinstance(text, str) else ""
     m = matcher()
-    decision = decide(m.rank(text), fragment=m.is_fragment(text))
+    ranked = m.rank(text)
+    decision = decide(ranked, fragment=m.is_fragment(text))
+    if decision.kind == "out_of_scope" and (named := m.by_concept(text, ranked)) is not None:
+        decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
     if decision.kind == "ambiguous":
         decision = _by_topic(m, text, decision)
     asked = asks_for_figure(text) if decision.kind == "match" and decision.intent else None
