@@ -149,6 +149,7 @@ _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
 # 年 may stand after every year of a list or range: "2027年到2030年", "2025年、2026年"
 _YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年?\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
+BARE_YEARS = (1900, 2099)   # a four-digit number without 年 outside these is an amount
 _COUNT_BEFORE = set("了交缴续断补满共第近多")
 _NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
 
@@ -179,8 +180,9 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
             continue
         parts = re.split(rf"\s*年?\s*({_SEP})\s*", seq)
         tokens, seps = parts[0::2], parts[1::2]
-        if not nian and any(len(t) != 4 for t in tokens):
-            continue      # bare numbers count as years only when written with four digits
+        if not nian and any(len(t) != 4 or not BARE_YEARS[0] <= int(t) <= BARE_YEARS[1] for t in tokens):
+            continue      # bare numbers count as years only when written with four digits that
+            # could be a year: 每年加5000 names an amount, 3025年 an impossible year
         if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE \
                 and not text.endswith("除了", 0, m.start()):  # 除了30年没交: a year
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3

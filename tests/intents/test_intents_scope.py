@@ -4,7 +4,7 @@ import pytest
 
 from bot.conversation.router import understand
 from intents.catalogue import Catalogue, IntentSpec
-from intents.match import Matcher, decide, personal_strength
+from intents.match import Match, Matcher, decide, personal_strength
 from intents.text import normalise
 
 
@@ -132,3 +132,37 @@ def test_what_one_pays_in_may_be_answered_without_an_amount():
 
     assert asks_for_figure("退役军人接续居民医保要交多少") == "any"
     assert understand("退役军人接续居民医保要交多少").intent == "veterans_and_military_spouses"
+
+
+
+def _concept_matcher() -> Matcher:
+    return Matcher(Catalogue(
+        intents=[_faq("newborn_start", "新生儿参保后从哪天开始享受待遇", "刚出生的孩子什么时候能报销"),
+                 _faq("fees", "居民医保一年交多少钱", "2026年度个人缴费标准是多少")],
+        domain=["医保", "新生儿", "缴费"],
+        uncovered=["打疫苗医保报不报", "医保卡丢了怎么补办"],
+        concepts={"newborn": ["新生儿", "出生"], "fees": ["交多少"]}))
+
+
+def test_of_low_scores_the_intent_naming_the_question_s_notion_is_chosen():
+    m = _concept_matcher()
+    ranked = [Match(intent="fees", score=0.3, raw=0.2), Match(intent="newborn_start", score=0.2, raw=0.15)]
+    assert m.by_concept("老三上个礼拜才出生，他从哪天起算有保障", ranked).intent == "newborn_start"
+
+
+def test_no_intent_is_chosen_without_a_notion_under_the_floor_or_below_the_uncovered():
+    m = _concept_matcher()
+    low = [Match(intent="newborn_start", score=0.1, raw=0.05)]
+    assert m.by_concept("老三上个礼拜才出生，他从哪天起算有保障", low) is None
+    pushed = [Match(intent="newborn_start", score=0.2, raw=0.1, uncovered=0.3, before=0.25)]
+    assert m.by_concept("老三上个礼拜才出生，打疫苗报不报", pushed) is None
+    plain = [Match(intent="newborn_start", score=0.3, raw=0.2)]
+    assert m.by_concept("外婆那边的狗要打几针", plain) is None
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("屋里幺儿才生下来半个月，啥时候能报得到", "newborn_benefit_start"),
+    ("我们这种年年不断交医保的，有奖没得", "continuous_incentive_what"),
+])
+def test_the_product_answers_notions_wrapped_in_unknown_words(question, intent):
+    assert understand(question).intent == intent

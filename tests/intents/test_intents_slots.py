@@ -221,6 +221,17 @@ def test_impossible_years_are_reported_apart():
     assert slots.facts == []
 
 
+@pytest.mark.parametrize("text", ["封顶线每年加6000吗", "听说一年要交1200", "补缴3000够不够"])
+def test_a_bare_amount_of_four_digits_is_no_year(text):
+    slots = extract(text, TODAY)
+    assert slots.invalid_years == []
+    assert slots.years == []
+
+
+def test_a_bare_four_digit_year_is_still_a_year():
+    assert extract("2025和2026都交了", TODAY).years == [2025, 2026]
+
+
 def test_a_year_said_both_paid_and_unpaid_is_a_conflict():
     assert extract("我2025年交了也没交", TODAY).conflicts == [2025]
 
