@@ -121,6 +121,7 @@ class Decision(BaseModel):
     intent: str | None = None
     score: float = 0.0
     candidates: list[Match] = Field(default_factory=list)
+    close: list[str] = Field(default_factory=list)   # a match chosen among these as close ones
 
 
 class _Query(NamedTuple):

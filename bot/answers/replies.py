@@ -20,6 +20,7 @@ SCOPE = ("我能回答重庆城乡居民医保的这些问题：连续参保激�
          f"{Group.newborn.label}和{Group.student.label}参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
          "（依据2025年重庆市出台的相关文件）。")
 
+ALSO_ASKED = "您可能还想问："
 OUT_OF_SCOPE_TEXT = ("抱歉，这个问题不在我能回答的范围内。" + SCOPE
                      + f"其他医保问题请拨打医保服务热线 {HOTLINE} 咨询。")
 
@@ -91,6 +92,16 @@ def clarify_reply(candidates: Sequence) -> Reply:
         return out_of_scope_reply()
     lines = "\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1))
     return Reply(text=f"您是想问：\n{lines}\n请回复序号，或者换个说法再问一次。", options=options)
+
+
+def with_neighbours(reply: Reply, intents: Sequence[str]) -> Reply:
+    """A policy answer chosen among close readings, followed by "您可能还想问：" and the others'
+    questions as options (value pick:<id>) before the reply's own; every face lists its options."""
+    extra = [Option(label=_title(i), value=buttons.value(buttons.PICK, i)) for i in intents]
+    extra = [o for o in extra if o.label not in {x.label for x in reply.options}]
+    if not extra:
+        return reply
+    return reply.model_copy(update={"text": f"{reply.text}\n\n{ALSO_ASKED}", "options": [*extra, *reply.options]})
 
 
 def conversation_reply(intent: str) -> Reply:

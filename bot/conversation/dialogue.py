@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -26,7 +26,14 @@ from bot import buttons
 from bot.answers import wording as w
 from bot.answers.questions import TASK_NAMES, ask, ask_task
 from bot.answers.render import answer
-from bot.answers.replies import clarify_reply, conversation_reply, faq_answer, faq_reply_for, out_of_scope_reply
+from bot.answers.replies import (
+    clarify_reply,
+    conversation_reply,
+    faq_answer,
+    faq_reply_for,
+    out_of_scope_reply,
+    with_neighbours,
+)
 from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation import privacy
@@ -333,7 +340,7 @@ def _handle_faq_detour(st: State, msg: Message, today: dt.date) -> list[Reply]:
     # a question about the policy in the middle: answered; facts only when said of oneself
     if msg.facts_said and of_oneself(msg.text, msg.slots):
         hist.apply_slots(st.facts, msg.slots, today)
-    return _faq(st, msg.intent or "", today, msg.text)
+    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
 
 
 def _fresh_topic(st: State) -> str | None:
@@ -354,6 +361,10 @@ def _handle_task(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 
 def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    if is_faq(msg.intent) and _only_a_group(msg.slots):
+        # "新生儿 参保 时间": an agent's look-up naming a group, not a history told
+        hist.apply_slots(st.facts, msg.slots, today)
+        return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
     named = tasks_named(msg.text) if msg.asks else []
     guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or likely_task(msg.decision) \
         or (menu_task(msg.text) if msg.asks else None)
@@ -366,12 +377,17 @@ def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
     return [Reply(text=w.NOTED_TEXT, intent="noted"), ask_task()]
 
 
+def _only_a_group(slots: Slots) -> bool:
+    """Whether the only fact a message states is a group (新生儿, 大学生, 低保 ...)."""
+    return bool(slots.group) and not hist.has_history_facts(slots.model_copy(update={"group": None}))
+
+
 def _handle_conversation(st: State, msg: Message, today: dt.date) -> list[Reply]:
     return _conversation(st, msg.intent or "", today)
 
 
 def _handle_faq(st: State, msg: Message, today: dt.date) -> list[Reply]:
-    return _faq(st, msg.intent or "", today, msg.text)
+    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
 
 
 def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
@@ -441,7 +457,7 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
         return [conversation_reply(msg.intent or "")]
     reply = faq_answer(msg.text, msg.intent) if msg.intent else None
     if reply is not None:
-        return [reply]
+        return [with_neighbours(reply, msg.decision.close) if msg.intent == msg.decision.intent else reply]
     if msg.decision.kind == "ambiguous":
         return [clarify_reply(msg.decision.candidates)]
     return [_out_of_scope()]
@@ -798,10 +814,10 @@ TOPIC_TASK = {"waiting": "my_waiting", "repair": "my_waiting", "continuity": "my
 TOPIC_OFFER = {"my_waiting": "算算我的等待期", "my_benefit_start": "算算我哪天能报销", "my_cap": "算算我的封顶线"}
 
 
-def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Reply]:
+def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequence[str] = ()) -> list[Reply]:
     """A policy question: the FAQ answer (a wrong premise in the question corrected first);
     mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
-    on the same topic."""
+    on the same topic. `close`: the other readings as near as this one, offered after the answer."""
 
     reply = faq_answer(question, intent)
     if reply is None:
@@ -812,7 +828,9 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Rep
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
                 Option(label=TOPIC_OFFER[st.topic_task], value=buttons.value(buttons.TASK, st.topic_task))]})
-    return [reply] + _reminder(st, today)
+    if close and (st.task is None or st.pending is None):
+        st.pending = "pick"   # "2" picks the second of the questions offered after the answer
+    return [with_neighbours(reply, close)] + _reminder(st, today)
 
 
 def topic_of(intent: str) -> str | None:

@@ -125,10 +125,21 @@ def understand(text: str) -> Decision:
         decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
     if decision.kind == "ambiguous":
         decision = _by_topic(m, text, decision)
+    if decision.kind == "ambiguous" and all(m.specs[c.intent].kind == "faq" for c in decision.candidates):
+        decision = _best_of_close(decision)
     asked = asks_for_figure(text) if decision.kind == "match" and decision.intent else None
     if asked and decision.intent in _figureless(asked):
         return Decision(kind="out_of_scope", score=decision.score, candidates=decision.candidates)
     return decision
+
+
+def _best_of_close(decision: Decision) -> Decision:
+    """A close call between policy questions answered by the best of them, the others offered after
+    the answer ("您可能还想问"): a person who asked gets an answer, most often the one meant, and the
+    neighbours one tap away, rather than a question back."""
+    top, *others = decision.candidates
+    return Decision(kind="match", intent=top.intent, score=top.score, candidates=decision.candidates,
+                    close=[c.intent for c in others])
 
 
 def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:

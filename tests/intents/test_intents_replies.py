@@ -42,3 +42,23 @@ def test_conversation_replies():
 def test_understand_never_raises_on_odd_input():
     for text in ("", "😀", "x" * 5000, None):
         assert understand(text).kind in ("match", "ambiguous", "out_of_scope")
+
+
+def test_a_close_call_between_policy_questions_is_answered_with_the_neighbours_offered():
+    import datetime as dt
+
+    from bot.conversation.dialogue import respond
+    from bot.service import ask
+
+    question = "新生儿 参保 时间"   # an agent's look-up: how to enrol, or from when it pays?
+    decision = understand(question)
+    assert decision.kind == "match" and decision.close
+    result = ask(question, dt.date(2026, 12, 1))
+    assert result["intent"] == decision.intent and "90天" in result["answer"]
+    assert "您可能还想问" in result["answer"]
+    neighbour = catalogue().get(decision.close[0]).title
+    assert neighbour in [o["label"] for o in result["options"]]
+    replies, state = respond(None, question, dt.date(2026, 12, 1))
+    assert replies[0].options[0].label == neighbour
+    picked, _ = respond(state, "1", dt.date(2026, 12, 1))
+    assert picked[0].intent == decision.close[0]
