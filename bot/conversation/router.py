@@ -18,6 +18,7 @@ from faq import load
 from faq.premises import states_a_figure
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
 from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
+from intents.places import elsewhere
 from intents.text import read_cached, write_cached
 
 __all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
@@ -118,6 +119,8 @@ def understand(text: str) -> Decision:
     figure the sources do not give (门诊统筹一年最高报多少 is not answered by the policy basis
     of the outpatient reform)."""
     text = text if isinstance(text, str) else ""
+    if elsewhere(text):   # 成都的居民医保交多少: another place's insurance
+        return Decision(kind="out_of_scope")
     m = matcher()
     ranked = m.rank(text)
     decision = decide(ranked, fragment=m.is_fragment(text))
