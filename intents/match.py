@@ -89,7 +89,8 @@ W_LEFT_OUT = 0.1     # and this much times the share of the message's content it
 _ASKS_AMOUNT = re.compile(r"几成|比例|百分之几|百分比|最高支付限额|起付线|"
                           r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
                           r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")   # what is paid out, not paid in
-_ASKS_FIGURE = re.compile(r"多少|几个|几年|几项")
+# 几年 asks a figure; 好几年, 前几年, 这几年 only tell of some years
+_ASKS_FIGURE = re.compile(r"多少|(?<![好前这那十近])几(?:个|年|项)(?!前|来)")
 
 
 def asks_something(text: str) -> bool:
@@ -146,6 +147,7 @@ UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not ans
 UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
 QUALIFIER = 0.12              # the question names a benefit the intent's wordings never name
 CONCEPT_FLOOR = 0.12          # raw: from here a question naming the subject's notions is answered
+CONCEPT_FLOOR_TWO = 0.06      # and from here when the intent's wordings name two of them or more
 CONCEPT_RIVALS = 3            # by the best of this many top intents whose wordings name them too
 
 
@@ -272,7 +274,8 @@ class Matcher:
     def by_concept(self, text: str, ranked: list[Match]) -> Match | None:
         """The intent that answers a question every intent scored under the refusal point, when the
         question names the subject's own notions (断保, 零报销, 等待期, 新生儿 ...): of the
-        CONCEPT_RIVALS best FAQ or task intents from CONCEPT_FLOOR up, at least as near as the
+        CONCEPT_RIVALS best FAQ or task intents from CONCEPT_FLOOR up (CONCEPT_FLOOR_TWO when its
+        wordings name two of the question's notions or more), at least as near as the
         uncovered questions (the answered margin UNCOVERED_MARGIN is not asked here), the one
         whose wordings name most of the question's notions (then the best ranked). None when the
         question names none of them, or no such intent names them.
@@ -283,9 +286,9 @@ class Matcher:
         if not named:
             return None
         shared = [(len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m)
-                  for m in ranked[:CONCEPT_RIVALS]
-                  if self.specs[m.intent].kind != "conversation" and _nearer_than_uncovered(m, CONCEPT_FLOOR)]
-        shared = [row for row in shared if row[0]]
+                  for m in ranked[:CONCEPT_RIVALS] if self.specs[m.intent].kind != "conversation"]
+        shared = [row for row in shared
+                  if row[0] and _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)]
         return max(shared, key=lambda row: row[:2])[2] if shared else None
 
     @staticmethod

@@ -96,3 +96,15 @@ def test_a_figure_of_another_benefit_is_refused_even_when_it_shares_the_words():
     assert understand("看门诊的起付线是多少").kind == "out_of_scope"
     assert understand("医疗救助一年最高能给多少").kind == "out_of_scope"
     assert understand("大病保险起付线是多少").intent == "critical_deductible"
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("前几年在外地交的，能接着算不", None),
+    ("好几年都没报销过，这个怎么算", None),
+    ("连续交满几年有激励", "any"),
+    ("一年交多少", "any"),
+])
+def test_some_years_told_are_no_figure_asked(text, asked):
+    from intents.match import asks_for_figure
+
+    assert asks_for_figure(text) == asked
