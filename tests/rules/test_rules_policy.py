@@ -100,7 +100,7 @@ def test_the_trace_says_the_values_of_the_parameters_in_force(changed):
     said = {s.rule: s.text for s in result.trace}
     assert "固定待遇等待期4个月" in said["waiting.fixed"]
     assert "不少于2个月" in said["waiting.floor"] and "总等待期不少于6个月" in said["waiting.floor"]
-    assert "基础封顶线的25%（50000元）" in said["incentive.ceiling"]
+    assert "基础封顶线的25%（50000元，封顶线最高250000元）" in said["incentive.ceiling"]
     assert "不在集中参保期（10月至次年2月）内缴费" in said["waiting.paid"]
     assert result.waiting.months == 4 + 2   # fixed + the long-break floor
     assert policy.paid_for(dt.date(2030, 9, 15)) == 2030
