@@ -401,7 +401,7 @@ _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
 _UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
-_EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:用|报)|都(?:有)?报")
+_EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:用|报)|都(?:有)?报|都(?:是)?零报销")
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
@@ -561,9 +561,10 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
     slots.conflicts = sorted(y for y, s in said.items() if "insured" in s and "uninsured" in s)
     if slots.target_year is None and _QUESTION.search(undated):
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
-        if insured:
+        opened = {_year_value(m.group(1), True) for m in _FROM.finditer(undated)}
+        if insured and not (slots.all_insured and max(insured) in opened):
             slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026
-            slots.target_inferred = True
+            slots.target_inferred = True       # (but 从2025年起一直交 opens a range: not about 2025)
         paid = (slots.paid_on.year, slots.paid_on.month) if slots.paid_on else slots.paid_month
         if insured and paid and slots.group != "newborn":
             # 2025、2026年都交了，九月十号交了: the insured year the payment is for (the September

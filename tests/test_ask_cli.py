@@ -124,3 +124,12 @@ def test_a_comparison_of_two_things_of_one_subject_answers_both_sides():
     assert split_comparison("断保有什么影响") == []
     r = answer("固定等待期和变动等待期有什么区别", dt.date(2026, 12, 1))
     assert "固定待遇等待期是3个月" in r["answer"] and "每多断保1年" in r["answer"]
+
+
+def test_a_range_from_2025_with_no_claims_is_computed_for_the_coming_year():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我爸从2025年开始一直交的居民医保，每年都没报销过，他的封顶线现在能到好多", dt.date(2026, 12, 1))["answer"]
+    assert "2027年" in answer and "208,000元" in answer

@@ -424,3 +424,15 @@ def test_a_range_whose_first_year_is_closed_by_nian_is_still_a_range():
     slots = extract("2024年到2026年都没交", dt.date(2026, 12, 1))
     assert slots.years == [2024, 2025, 2026]
     assert {f.year for f in slots.facts if f.status == "uninsured"} == {2024, 2025, 2026}
+
+
+def test_every_year_without_a_claim_after_an_open_range_is_said_of_every_year():
+    slots = extract("我爸从2025年开始一直交的，也都是零报销，封顶线能到多少", TODAY)
+    assert slots.all_insured
+    assert "zero_claim" in slots.statuses
+    assert slots.target_year is None   # 2025 opens the range; it is not the year asked about
+
+
+def test_the_latest_year_told_is_still_the_year_asked_about_without_a_range():
+    slots = extract("2025年没交，2026年交了，要等多久", TODAY)
+    assert slots.target_year == 2026 and slots.target_inferred
