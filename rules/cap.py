@@ -226,9 +226,10 @@ def incentive_ceiling(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     caveats: tuple[str, ...] = ()
     if target.incentives > target.ceiling:
         caveats = (f"两项激励合计超过{rate}上限时，本产品对合计额封顶，两项额度各自照常累计。",)
+    highest = target.base + target.ceiling
     return Ruled(capped, step("incentive.ceiling", f"两项激励合计{target.incentives}元，最多提高基础封顶线的{rate}"
-                              f"（{target.ceiling}元，封顶线最高{target.base + target.ceiling}元），计入{capped}元。", "incentive_ceiling", result=capped,
-                              incentives=target.incentives, ceiling=target.ceiling), caveats)
+                              f"（{target.ceiling}元，封顶线最高{highest}元），计入{capped}元。", "incentive_ceiling",
+                              result=capped, incentives=target.incentives, ceiling=target.ceiling), caveats)
 
 
 def reduction(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:

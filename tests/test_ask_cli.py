@@ -131,5 +131,6 @@ def test_a_range_from_2025_with_no_claims_is_computed_for_the_coming_year():
 
     from bot.service import ask
 
-    answer = ask("我爸从2025年开始一直交的居民医保，每年都没报销过，他的封顶线现在能到好多", dt.date(2026, 12, 1))["answer"]
+    question = "我爸从2025年开始一直交的居民医保，每年都没报销过，他的封顶线现在能到好多"
+    answer = ask(question, dt.date(2026, 12, 1))["answer"]
     assert "2027年" in answer and "208,000元" in answer
