@@ -272,8 +272,9 @@ class Matcher:
         """The intent that answers a question every intent scored under the refusal point, when the
         question names the subject's own notions (断保, 零报销, 等待期, 新生儿 ...): of the
         CONCEPT_RIVALS best FAQ or task intents from CONCEPT_FLOOR up, at least as near as the
-        uncovered questions (the answered margin UNCOVERED_MARGIN is not asked here), the one whose wordings name most of the question's notions (then the
-        best ranked). None when the question names none of them, or no such intent names them.
+        uncovered questions (the answered margin UNCOVERED_MARGIN is not asked here), the one
+        whose wordings name most of the question's notions (then the best ranked). None when the
+        question names none of them, or no such intent names them.
 
         New words around a notion (a story, a relative, a dialect turn) lower every similarity
         alike; the notion still says what the question is about, and the ranking which answer."""
