@@ -63,10 +63,11 @@ from rules.models import COVERAGE_ZH
 from rules.policy import LAST_YEAR, first_year, today_bounds
 
 __all__ = [
-    "COVERAGE_ZH", "LAST_YEAR", "MAX_CHARS", "STORE_DOWN", "AlreadyHandled", "CalcRefused", "Group", "Hit",
-    "KeyLocks", "Receipt", "Result", "Store", "StoreError", "apology", "ask", "begin", "calc", "covered_years",
-    "documents", "expire", "first_year", "mask", "open_store", "personal", "problem", "reply_kind", "search",
-    "store_path", "today_bounds", "turn", "undecodable", "warm", "year_list",
+    "COVERAGE_ZH", "KIND_CALCULATION", "KIND_DIALOGUE", "KIND_FAQ", "KIND_REFUSED", "LAST_YEAR", "MAX_CHARS",
+    "STORE_DOWN", "AlreadyHandled", "CalcRefused", "Group", "Hit", "KeyLocks", "Receipt", "Result", "Store",
+    "StoreError", "apology", "ask", "begin", "calc", "covered_years", "documents", "expire", "first_year",
+    "mask", "open_store", "personal", "problem", "reply_kind", "search", "store_path", "today_bounds", "turn",
+    "undecodable", "warm", "year_list",
 ]
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
