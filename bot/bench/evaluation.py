@@ -5,20 +5,25 @@ when refused), in-scope accuracy, the off-topic refusal rate, per-intent precisi
 F1 (off-topic counted as the label "out_of_scope"), the most confused (expected, predicted)
 pairs, and the misses themselves, as `rasa test nlu` reports them.
 
-Baseline(catalogue): TF-IDF over character 1-3-grams of the normalised examples + a linear
-SVM (scikit-learn, a test extra imported only here), trained on exactly the examples the
-matcher indexes. A question is refused when no class's decision function reaches
-BASELINE_THRESHOLD (0: no one-vs-rest classifier claims it).
+load_cases(path) reads an evaluation set; yibao_intent(question) is yibao's own prediction (the
+router's match, None when it refuses).
+
+Baseline(catalogue) (Baseline.of_yibao(): on the router's catalogue): TF-IDF over character
+1-3-grams of the normalised examples + a linear SVM (scikit-learn, a test extra imported only
+here), trained on exactly the examples the matcher indexes. A question is refused when no
+class's decision function reaches BASELINE_THRESHOLD (0: no one-vs-rest classifier claims it).
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from bot.conversation.router import catalogue, understand
 from intents.catalogue import Catalogue
-from intents.text import compact
+from intents.text import compact, load_yaml
 
 OOS = "out_of_scope"
 BASELINE_THRESHOLD = 0.0
@@ -52,6 +57,18 @@ class EvalReport(BaseModel):
     per_intent: list[IntentScore] = Field(default_factory=list)
     confused: list[tuple[str, str, int]] = Field(default_factory=list)
     misses: list[Miss] = Field(default_factory=list)
+
+
+def load_cases(path: Path) -> list[Case]:
+    """The cases of an evaluation set (YAML: cases: [{q, intent}], intent omitted when off-topic)."""
+    raw = load_yaml(path) or {}
+    return [Case.model_validate(c) for c in raw.get("cases") or []]
+
+
+def yibao_intent(question: str) -> str | None:
+    """What yibao's router takes the question to ask: the intent matched, or None (refused)."""
+    decision = understand(question)
+    return decision.intent if decision.kind == "match" else None
 
 
 def report(name: str, cases: Sequence[Case], predict: Callable[[str], str | None]) -> EvalReport:
@@ -98,6 +115,11 @@ class Baseline:
         self.model = LinearSVC(C=1.0)
         self.model.fit(self.vectorizer.fit_transform(texts), labels)
         self.threshold = threshold
+
+    @classmethod
+    def of_yibao(cls) -> Baseline:
+        """Trained on exactly the examples yibao's router matches against."""
+        return cls(catalogue())
 
     def predict(self, text: str) -> str | None:
         scores = self.model.decision_function(self.vectorizer.transform([self._compact(text)]))[0]

@@ -3,20 +3,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from functools import lru_cache
 
-from bot.conversation import inbound
+from bot import service
 from bot.errors import InputError
-from rules import parameters
-from rules.policy import LAST_YEAR
-
-
-@lru_cache(maxsize=1)
-def covered_years() -> tuple[int, int]:
-    """The first and last year the rules can answer for: the earliest date a policy parameter
-    takes effect (rules/parameters/*.yaml) to the last insured year the engine computes."""
-    first = min(value.from_ for p in parameters.parameters().values() for value in p.values)
-    return first.year, LAST_YEAR
 
 
 def iso_date(text: str) -> dt.date:
@@ -30,7 +19,7 @@ def iso_date(text: str) -> dt.date:
 def today_date(text: str) -> dt.date:
     """--today: a valid date within the years the rules cover."""
     day = iso_date(text)
-    first, last = covered_years()
+    first, last = service.covered_years()
     if not first <= day.year <= last:
         raise argparse.ArgumentTypeError(f"{day.isoformat()} 超出政策覆盖的年份（{first}—{last}年）")
     return day
@@ -53,7 +42,7 @@ def question_argument(text: str, what: str, max_chars: int | None = None) -> str
     code 2 in every command; with `max_chars`, so is one that is not text or too long."""
     if not text.strip():
         raise InputError(EMPTY_ARGUMENT.format(what=what))
-    bad = inbound.problem(text, max_chars) if max_chars is not None else None
+    bad = service.problem(text, max_chars) if max_chars is not None else None
     if bad is not None:
         raise InputError(bad.text)
     return text.strip()

@@ -14,8 +14,7 @@ import json
 from bot import service
 from bot.cli._args import add_today, iso_date
 from bot.errors import InputError
-from rules import Group, Result, policy
-from rules.models import COVERAGE_ZH
+from bot.service import COVERAGE_ZH, Group, Result
 
 # rich (~20 ms) is imported where the figures are drawn: every command module is imported to build
 # the parser, and `--json` does not need it.
@@ -51,7 +50,7 @@ def calculate(args: argparse.Namespace) -> Result:
     InputError, an early year naming the flag it was given in."""
     named = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee,
              "--zero-claim": args.zero_claim, "--reward-used": args.reward_used}
-    first = policy.first_year()
+    first = service.first_year()
     for flag, years in named.items():
         early = [y for y in years if y < first]
         if early:

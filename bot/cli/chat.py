@@ -16,15 +16,14 @@ import re
 import sys
 import uuid
 
-from bot import buttons
+from bot import buttons, service
 from bot.cli._args import add_today, today_of
 from bot.cli.text_io import stdin_lines
-from bot.conversation import inbound, privacy
 from bot.errors import InputError
 
 # Every command module is imported to build the parser, so what only `yibao chat` needs and costs
-# start-up time is imported where it is used: the session store (sqlite, settings: ~60 ms),
-# prompt_toolkit (~100 ms, the terminal prompt only) and rich (~20 ms, the coloured replies only).
+# start-up time is imported where it is used: prompt_toolkit (~100 ms, the terminal prompt only)
+# and rich (~20 ms, the coloured replies only).
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -37,10 +36,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.conversation.store import open_store  # noqa: PLC0415 - chat only, ~60 ms (see top)
-
     key = f"cli:{session_name(args.session)}" if args.session is not None else f"cli:{uuid.uuid4().hex}"
-    store = open_store(args.store)  # a store that cannot be used is one line and exit code 2
+    store = service.open_store(args.store)  # a store that cannot be used is one line and exit code 2
     today = today_of(args)
     explain = bool(getattr(args, "explain", False))
     if sys.stdin.isatty() and sys.stdout.isatty() and not args.json:
@@ -55,22 +52,19 @@ def session_name(name: str) -> str:
     """--session NAME, checked: not empty, text, short, and not an ID-card or phone number or a
     name (it is kept as the conversation's key, and a key is never personal data)."""
     name = name.strip()
-    if not name or inbound.undecodable(name) or len(name) > MAX_SESSION_NAME:
+    if not name or service.undecodable(name) or len(name) > MAX_SESSION_NAME:
         raise InputError(f"--session 需要一个名字（{MAX_SESSION_NAME}个字符以内的文字）")
-    if privacy.personal(name):
+    if service.personal(name):
         raise InputError("--session 的名字里不要用身份证号、手机号或姓名，换一个代号即可")
     return name
 
 
 def answered(store, key: str, message: str, today) -> list:
     """One turn; a store that fails now gets the polite "请稍后再试" (nothing was kept)."""
-    from bot.conversation.session import apology, turn  # noqa: PLC0415 - chat only, ~60 ms (see top)
-    from bot.conversation.store import StoreError  # noqa: PLC0415 - chat only (see top)
-
     try:
-        return turn(store, key, message, today)
-    except StoreError:
-        return apology()
+        return service.turn(store, key, message, today)
+    except service.StoreError:
+        return service.apology()
 
 
 def chosen(message: str, options: list, multi: bool) -> str:

@@ -23,9 +23,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.conversation.router import catalogue, understand
 from bot.errors import InputError
-from intents.text import load_yaml
 
 HELDOUT = Path(__file__).resolve().parents[1] / "bench" / "data" / "heldout.yaml"
 
@@ -43,12 +41,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def _cases(path: Path):
-    from bot.bench.evaluation import Case  # noqa: PLC0415 - bench code stays out of every command's start-up
+    from bot.bench.evaluation import load_cases  # noqa: PLC0415 - bench code stays out of every command's start-up
 
     if not path.is_file():
         raise InputError(f"找不到评测集: {path}")
-    raw = load_yaml(path) or {}
-    return [Case.model_validate(c) for c in raw.get("cases") or []]
+    return load_cases(path)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,20 +58,16 @@ def run(args: argparse.Namespace) -> int:
 
         return dialogues.main(args)
     cases = _cases(args.file)
-    from bot.bench.evaluation import Baseline, report  # noqa: PLC0415 - as in _cases
+    from bot.bench.evaluation import Baseline, report, yibao_intent  # noqa: PLC0415 - as in _cases
 
-    def ours(q: str) -> str | None:
-        d = understand(q)
-        return d.intent if d.kind == "match" else None
-
-    results = [report("yibao", cases, ours)]
+    results = [report("yibao", cases, yibao_intent)]
     try:
         import sklearn  # noqa: F401, PLC0415 - scikit-learn: an optional extra
     except ImportError:  # yibao's own figures still; the baseline needs the extra
         sys.stderr.write("yibao: 对照基线（TF-IDF + LinearSVC）需要 scikit-learn："
                          "pip install 'yibao[test]'；这次只评测 yibao 本身\n")
     else:
-        baseline = Baseline(catalogue())
+        baseline = Baseline.of_yibao()
         results.append(report("baseline (tf-idf char 1-3 + LinearSVC)", cases, baseline.predict))
     if args.json:
         print(json.dumps([r.model_dump() for r in results], ensure_ascii=False))

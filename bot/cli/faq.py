@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from bot import service
 from bot.cli._args import question_argument
 from bot.cli.text_io import stdin_lines
-from bot.conversation import inbound
-from faq import search
 
 # rich (~20 ms) is imported where the human output is drawn: every command module is imported to
 # build the parser, and `--json` and the standard-input mode do not need it.
@@ -65,9 +64,9 @@ def render(query: str, hits, console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    query = question_argument(" ".join(args.query), "QUERY", inbound.MAX_CHARS) if args.query else ""
+    query = question_argument(" ".join(args.query), "QUERY", service.MAX_CHARS) if args.query else ""
     if query:
-        hits = search(query, k=args.k)
+        hits = service.search(query, k=args.k)
         if args.json:
             print(_hits_json(hits))
             return 0
@@ -77,6 +76,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in stdin_lines():  # a line that is empty, not text or too long: no hits, next line
         text = line.strip()
-        usable = text and inbound.problem(text, inbound.MAX_CHARS) is None
-        print(_hits_json(search(text, k=args.k) if usable else []), flush=True)
+        usable = text and service.problem(text, service.MAX_CHARS) is None
+        print(_hits_json(service.search(text, k=args.k) if usable else []), flush=True)
     return 0

@@ -42,10 +42,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot import service
-from bot.conversation.locks import KeyLocks
-from bot.conversation.session import STORE_DOWN
-from bot.conversation.state import State
-from bot.conversation.store import Store, StoreError, open_store, session_max_age
 from bot.http.docs import add_docs
 from bot.http.guard import Guard
 from bot.http.limits import Window, retry_after
@@ -69,9 +65,7 @@ from bot.http.models import (
     validation_message,
 )
 from bot.http.settings import LOCAL_CLIENT, HttpSettings
-from faq import load
-from rules import Result, policy
-from rules.models import COVERAGE_ZH
+from bot.service import COVERAGE_ZH, STORE_DOWN, Group, KeyLocks, Result, Store, StoreError
 
 KEY_PREFIX = "http:"
 EXPIRE_EVERY = 3600.0  # seconds between two sweeps of old conversations
@@ -116,9 +110,9 @@ def _sha256(text: str) -> str:
 def console_page() -> tuple[str, str]:
     """bot/http/console.html with the calc form's choices (groups, coverage names) filled in, and
     its Content-Security-Policy: only this page's own script and style (by hash) may run."""
-    config = {"groups": [{"value": g.value, "label": g.label} for g in policy.Group],
+    config = {"groups": [{"value": g.value, "label": g.label} for g in Group],
               "coverage": {c.value: label for c, label in COVERAGE_ZH.items()},
-              "firstYear": policy.first_year(), "lastYear": policy.LAST_YEAR}
+              "firstYear": service.first_year(), "lastYear": service.LAST_YEAR}
     # "<" escaped so that no data can close the script element
     data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     page = resources.files("bot.http").joinpath("console.html").read_text(encoding="utf-8")
@@ -133,7 +127,7 @@ def console_page() -> tuple[str, str]:
 def create_app(store: Store | None = None, settings: HttpSettings | None = None) -> FastAPI:
     """The application; `store` defaults to open_store() (SQLite, $YIBAO_STORE), `settings` to
     loopback hosts, no keys and the default limits."""
-    store = store if store is not None else open_store()
+    store = store if store is not None else service.open_store()
     settings = settings or HttpSettings()
     metrics = Metrics()
     locks = KeyLocks(threading.Lock)
@@ -145,7 +139,7 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         async def sweep() -> None:
             while True:
                 await asyncio.sleep(EXPIRE_EVERY)
-                await asyncio.to_thread(store.expire, session_max_age())
+                await asyncio.to_thread(service.expire, store)
 
         task = asyncio.create_task(sweep())
         try:
@@ -203,7 +197,7 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
             raise HTTPException(429, SESSION_LIMIT.format(limit=limit, minutes=minutes),
                                 headers={"Retry-After": retry_after(wait)})
         session = secrets.token_urlsafe(SESSION_BYTES)
-        store.save(chat_key(client, session), State())
+        service.begin(store, chat_key(client, session))
         metrics.conversations.labels(client).inc()
         return session
 
@@ -237,7 +231,7 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
             issued(key)
             replies = service.turn(store, key, body.message, body.today or dt.date.today())
             if store.load(key) is None:  # "忘记我": the record is gone, the id stays the caller's
-                store.save(key, State())
+                service.begin(store, key)
         metrics.answers.labels(service.reply_kind(replies)).inc()
         return ChatResponse(session=session, replies=replies)
 
@@ -278,6 +272,6 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
                             date=d.date, kind=d.kind,
                             passages=[Passage(id=p.id, article=p.article, heading=p.heading, text=p.text)
                                       for p in d.passages])
-                for d in load().documents]
+                for d in service.documents()]
 
     return app

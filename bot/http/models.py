@@ -14,19 +14,18 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from bot import service
 from bot.models import Option, Reply, Source
-from bot.service import year_list
-from faq import Hit
-from rules import Group, policy
+from bot.service import Group, Hit, year_list
 
 MAX_TEXT = 10_000          # characters in a question or a chat message
 MAX_QUERY = 500            # characters in a search query
 MAX_HITS = 20
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-FIRST_YEAR, LAST_YEAR = policy.first_year(), policy.LAST_YEAR
+FIRST_YEAR, LAST_YEAR = service.first_year(), service.LAST_YEAR
 
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
-EARLIEST_TODAY, LATEST_TODAY = policy.today_bounds()
+EARLIEST_TODAY, LATEST_TODAY = service.today_bounds()
 
 
 def _plausible_today(day: dt.date) -> dt.date:

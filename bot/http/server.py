@@ -24,12 +24,12 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot.conversation.store import default_path, open_store
+from bot import service
 from bot.errors import InputError
 from bot.http import logs
 from bot.http.app import create_app
 from bot.http.settings import LOOPBACK_NAMES, HttpSettings, Limits, SettingsError, is_loopback, read_keys
-from bot.service import warm
+from bot.service import open_store, warm
 from bot.workers import bind, supervise
 
 if sys.platform != "win32":
@@ -140,7 +140,7 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
     try:
         store = open_store(store_path)
     except (sqlite3.Error, OSError) as exc:
-        raise InputError(f"无法打开会话存储 {store_path or default_path()}：{exc}") from None
+        raise InputError(f"无法打开会话存储 {service.store_path(store_path)}：{exc}") from None
     warm()
     bound, bound_port = sock.getsockname()[:2]
     shown = f"[{bound}]" if ":" in bound else bound

@@ -1,7 +1,7 @@
 """The Telegram face of yibao: python-telegram-bot v22, long polling or a webhook.
 
 The face holds no dialogue logic. Every message, command and button tap becomes one message
-for `bot.conversation.session.turn(store, key, message, today)`, run in the face's one worker thread so the
+for `bot.service.turn(store, key, message, today)`, run in the face's one worker thread so the
 event loop stays free (one thread, not a pool: turns are CPU-bound under the GIL and the store
 takes them one at a time anyway, so more threads only fight over the GIL), one at a time per
 conversation (an asyncio.Lock per key) so two fast taps never race. The session key is
@@ -87,18 +87,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.conversation.locks import KeyLocks
-from bot.conversation.session import apology
-from bot.conversation.session import turn as session_turn
-from bot.conversation.store import AlreadyHandled, Receipt, StoreError, open_store, session_max_age
+from bot import service
 from bot.errors import InputError
 from bot.models import Option, Reply, Source
+from bot.service import AlreadyHandled, KeyLocks, Receipt, StoreError
 from bot.telegram import render
 from bot.telegram.config import TelegramConfig
 from bot.telegram.inbox import InboxRequest
 from bot.telegram.transport import AiohttpRequest
-from faq import load as load_documents
-from faq import search as search_faq
 
 log = logging.getLogger("yibao.telegram")
 
@@ -179,12 +175,12 @@ class Conversations:
             return receipt
 
         try:
-            replies = session_turn(self.store, key, message, self.today(), receipt_for(incoming) if incoming else None)
+            replies = service.turn(self.store, key, message, self.today(), receipt_for(incoming) if incoming else None)
         except AlreadyHandled:
             return None
         except StoreError as exc:
             log.error("store failed during a turn: %s", exc)
-            return apology(), None
+            return service.apology(), None
         return replies, made.get("version") or self.version(key)
 
     def version(self, key: str) -> str:
@@ -193,7 +189,7 @@ class Conversations:
 
     def expire(self) -> int:
         """Delete conversations older than the configured age (YIBAO_SESSION_DAYS)."""
-        return self.store.expire(session_max_age())
+        return service.expire(self.store)
 
 
 class Knowledge:
@@ -202,11 +198,11 @@ class Knowledge:
     def search(self, query: str, k: int = 3) -> list[Reply]:
         return [Reply(text=f"{hit.question}\n{hit.answer}", intent=hit.entry_id, score=hit.score,
                       sources=[Source(document=hit.document, article=hit.article, excerpt=hit.excerpt)])
-                for hit in search_faq(query, k=k)]
+                for hit in service.search(query, k=k)]
 
     def documents(self) -> list[str]:
         lines = []
-        for doc in load_documents().documents:
+        for doc in service.documents():
             when = f"（{doc.date.isoformat()}）" if doc.date else ""
             lines.append(f"• {doc.name}{when}")
         return lines
@@ -809,7 +805,7 @@ def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "
     """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22's future durations, without its warning
     configure_logging(config.token.get_secret_value())
-    store = open_store(config.store)  # a store that cannot be used: one line, exit code 2
+    store = service.open_store(config.store)  # a store that cannot be used: one line, exit code 2
     if not reachable(config):
         return 0  # stopped (SIGTERM / Ctrl+C) while waiting for the Bot API
     conversations = Conversations(store, (lambda: today) if today else dt.date.today)

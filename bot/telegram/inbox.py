@@ -20,8 +20,8 @@ from typing import Any
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
-from bot.conversation import privacy
-from bot.conversation.store import Store, StoreError
+from bot import service
+from bot.service import Store, StoreError
 
 _NAMES = ("last_name", "username")
 _TEXTS = ("text", "caption")
@@ -41,9 +41,9 @@ def scrubbed(value: Any) -> Any:
         if person and key == "first_name":
             out[key] = ""
         elif key in ("title",) and isinstance(item, str):
-            out[key] = privacy.mask(item)
+            out[key] = service.mask(item)
         elif key in _TEXTS and isinstance(item, str):
-            out[key] = privacy.mask(item)
+            out[key] = service.mask(item)
         else:
             out[key] = scrubbed(item)
     return out

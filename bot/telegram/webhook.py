@@ -37,9 +37,8 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot.conversation.store import StoreError, open_store
 from bot.errors import InputError
-from bot.service import warm
+from bot.service import StoreError, open_store, warm
 from bot.telegram.config import TelegramConfig
 from bot.telegram.face import (
     ALLOWED_UPDATES,

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from bot.cli._args import covered_years
 from bot.cli.main import version
+from bot.service import covered_years
 
 YIBAO = [sys.executable, "-m", "bot"]
 
