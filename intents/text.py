@@ -204,10 +204,12 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
 
 def pinyin_words() -> list[tuple[str, int]]:
     """The words a phrase typed in pinyin is read as, each with its priority: the domain
-    dictionary and the synonym table's canonical forms, its variants, the everyday words."""
+    dictionary and the synonym table's canonical forms, its variants, the everyday words (of
+    two words one spelling and one priority, the first listed wins: 在 before 再)."""
     table = synonym_table()
     everyday = (DATA / "pinyin_words.txt").read_text(encoding="utf-8")
-    return [*((w, DOMAIN) for w in (*domain_words(), *table.values())), *((w, VARIANT) for w in table),
+    domain = sorted({*domain_words(), *table.values()})   # one order whatever the hash seed: one digest
+    return [*((w, DOMAIN) for w in domain), *((w, VARIANT) for w in sorted(table)),
             *((w, EVERYDAY) for line in everyday.splitlines() for w in line.split("#", 1)[0].split())]
 
 
@@ -215,7 +217,7 @@ def pinyin_words() -> list[tuple[str, int]]:
 def pinyin_reader() -> PinyinReader:
     """The reader of phrases typed in pinyin (intents.pinyin), from the on-disk cache when its
     inputs are unchanged; built on the first message holding Latin letters, not at start-up."""
-    words = sorted(set(pinyin_words()))   # one order whatever the hash seed: one digest
+    words = pinyin_words()
     code = (Path(__file__).parent / "pinyin.py").read_bytes()
     version = importlib.metadata.version("pypinyin").encode()   # its readings may change between versions
     digest = hashlib.sha1("\n".join(f"{w} {p}" for w, p in words).encode() + code + version).hexdigest()[:16]
