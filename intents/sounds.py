@@ -30,8 +30,6 @@ FUNCTION_CHARS = frozenset("不没未已以一也又有的地得了着过是在�
                            "去来说要会能可这那哪谁我你他她它们个几多少么吗呢吧啊呀哦嘛年月日号每各另该此其之")
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _MERGES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
-_LATIN_RUN = re.compile(r"(?<![a-z])[a-z]+(?![a-z])")
-MIN_SPELLING = 5   # letters: a shorter run ("yb", "ok") is an abbreviation or a word, not a spelled term
 
 
 def syllable_key(syllable: str) -> str:
@@ -64,19 +62,6 @@ def _readings() -> dict[str, list[str]]:
     return out
 
 
-def _spellings(terms: Iterable[str]) -> dict[str, str]:
-    """toneless pinyin of each term of two characters or more -> the term (pypinyin, at build
-    time only); a spelling two terms share is dropped: it names neither for sure."""
-    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - only to build the repairer (cached)
-
-    seen: dict[str, set[str]] = {}
-    for term in terms:
-        spelling = "".join(lazy_pinyin(term, style=Style.NORMAL)).replace("ü", "v").lower()
-        if spelling.isascii() and spelling.isalpha() and len(spelling) >= MIN_SPELLING:
-            seen.setdefault(spelling, set()).add(term)
-    return {sp: next(iter(ts)) for sp, ts in seen.items() if len(ts) == 1}
-
-
 def read_shapes(lines: Iterable[str]) -> dict[str, frozenset[str]]:
     """character -> the other characters of its shape groups (shapes.txt lines)."""
     out: dict[str, set[str]] = {}
@@ -99,7 +84,6 @@ class Repairer:
     lengths: tuple[int, ...] = ()
     letters: frozenset[str] = frozenset()   # the characters of the terms
     known: frozenset[str] = frozenset()     # the terms themselves
-    spelled: dict[str, str] = field(default_factory=dict)   # toneless pinyin "lingbaoxiao" -> 零报销
 
     @classmethod
     def build(cls, terms: Iterable[str], shape_lines: Iterable[str]) -> Repairer:
@@ -121,31 +105,7 @@ class Repairer:
                    looks_like={t: shapes[t] for t in wanted if t in shapes},
                    slots={k: tuple(v) for k, v in slots.items()},
                    lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
-                   letters=frozenset(wanted), known=frozenset(words), spelled=_spellings(words))
-
-    def read_spelling(self, text: str) -> str:
-        """`text` with every run of Latin letters that is the toneless pinyin of one or more terms
-        read as them ("lingbaoxiao" -> 零报销, "dengdaiqi" -> 等待期); any other run (an English
-        word, letters at random, a pinyin of no term) is left as typed."""
-        if not self.spelled:
-            return text
-        return _LATIN_RUN.sub(lambda m: self._spelled_run(m.group(0)) or m.group(0), text)
-
-    def _spelled_run(self, run: str) -> str | None:
-        """The terms whose spellings make up the whole of `run`, longest spelling first."""
-        if len(run) < MIN_SPELLING:
-            return None
-        best: list[str | None] = [None] * (len(run) + 1)   # best[i]: run[:i] read as terms
-        best[0] = ""
-        for i in range(len(run)):
-            done = best[i]
-            if done is None:
-                continue
-            for j in range(len(run), i + 1, -1):
-                term = self.spelled.get(run[i:j])
-                if term is not None and best[j] is None:
-                    best[j] = done + term
-        return best[-1]
+                   letters=frozenset(wanted), known=frozenset(words))
 
     def candidate(self, window: str) -> str | None:
         """The term `window` is a one-character slip of, if any (by sound, or shape from 3).

@@ -1,9 +1,11 @@
 """The one text pipeline shared by intent matching, FAQ search and slot extraction.
 
 normalise(): NFKC (full-width digits and letters become ASCII), traditional -> simplified
-(OpenCC t2s), lower case, then Chongqing dialect and colloquial forms read as standard Mandarin
-(intents/data/dialect.yaml: 好多 -> 多少, 咋个 -> 怎么, 报得到 -> 能报销 ...), a one-character
-slip of a domain term read as the term by its sound or shape (intents/sounds.py: 缴废 -> 缴费),
+(OpenCC t2s), lower case, a phrase typed in toneless pinyin read as the words it spells
+(intents/pinyin.py: "duanbao yinian deng duojiu" -> 断保一年等多久; English is left alone), then
+Chongqing dialect and colloquial forms read as standard Mandarin (intents/data/dialect.yaml:
+好多 -> 多少, 咋个 -> 怎么, 报得到 -> 能报销 ...), a one-character slip of a domain term read
+as the term by its sound or shape (intents/sounds.py: 缴废 -> 缴费),
 synonyms mapped to one canonical vocabulary (intents/data/synonyms.yaml), and months in Chinese
 numerals written in digits (二月份 -> 2月份). Punctuation and digits are kept, because
 slot extraction reads "2025-12-10", "25、26年" and "2025到2027年".
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -38,6 +41,7 @@ import opencc
 import yaml
 from pydantic import BaseModel
 
+from intents.pinyin import DOMAIN, EVERYDAY, RUN, VARIANT, PinyinReader
 from intents.sounds import Repairer
 
 DATA = Path(__file__).parent / "data"
@@ -198,9 +202,38 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [(start, end) for _, start, end in tokenizer().tokenize(text, HMM=False)]
 
 
+def pinyin_words() -> list[tuple[str, int]]:
+    """The words a phrase typed in pinyin is read as, each with its priority: the domain
+    dictionary and the synonym table's canonical forms, its variants, the everyday words (of
+    two words one spelling and one priority, the first listed wins: 在 before 再)."""
+    table = synonym_table()
+    everyday = (DATA / "pinyin_words.txt").read_text(encoding="utf-8")
+    domain = sorted({*domain_words(), *table.values()})   # one order whatever the hash seed: one digest
+    return [*((w, DOMAIN) for w in domain), *((w, VARIANT) for w in sorted(table)),
+            *((w, EVERYDAY) for line in everyday.splitlines() for w in line.split("#", 1)[0].split())]
+
+
+@lru_cache(maxsize=1)
+def pinyin_reader() -> PinyinReader:
+    """The reader of phrases typed in pinyin (intents.pinyin), from the on-disk cache when its
+    inputs are unchanged; built on the first message holding Latin letters, not at start-up."""
+    words = pinyin_words()
+    code = (Path(__file__).parent / "pinyin.py").read_bytes()
+    version = importlib.metadata.version("pypinyin").encode()   # its readings may change between versions
+    digest = hashlib.sha1("\n".join(f"{w} {p}" for w, p in words).encode() + code + version).hexdigest()[:16]
+    name = f"pinyin-{digest}.pickle"
+    cached = read_cached(name)
+    if isinstance(cached, PinyinReader):
+        return cached
+    built = PinyinReader.build(words)
+    write_cached(name, built, replaces="pinyin-*.pickle")
+    return built
+
+
 def read_spelling(text: str) -> str:
-    """A domain term typed as its toneless pinyin (lingbaoxiao, dengdaiqi) read as the term."""
-    return repairer().read_spelling(text)
+    """A phrase typed in toneless pinyin ("duanbao yinian deng duojiu", "lian xu can bao") read
+    as the words it spells (断保一年等多久, 连续参保); English and other letters are left as typed."""
+    return pinyin_reader().read(text) if RUN.search(text) else text
 
 
 def repair_slips(text: str) -> str:
