@@ -396,7 +396,7 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     FAQ entry (an entry both parts name, once; the sides of a comparison of one topic); else None,
     and the message is read as one question."""
 
-    parts = split_questions(msg.text)
+    parts = _compared(split_questions(msg.text))
     comparison = not parts
     parts = parts or split_comparison(msg.text)
     if not parts:
@@ -412,6 +412,22 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
+
+
+_FOLLOW_UP = re.compile(r"^(?:那|那么)?(?:各|分别|各自|都)(?:是|要|有|能)?(?:多少|多久|多长|几个月|几年|怎么算|什么)")
+
+
+def _compared(parts: list[str]) -> list[str]:
+    """The questions of a message with a comparison among them read as its two sides, and a
+    follow-up that only asks the figure of each ("各是多久", "分别多少") left to their answers:
+    "固定等待期和变动等待期有啥区别？各是多久？" -> ["固定等待期", "变动等待期"]."""
+    out: list[str] = []
+    compared = False
+    for part in parts:
+        sides = split_comparison(part)
+        compared = compared or bool(sides)
+        out.extend(sides or [part])
+    return [p for p in out if not _FOLLOW_UP.match(normalise(p))] if compared else out
 
 
 def _handle_clarify(st: State, msg: Message, today: dt.date) -> list[Reply]:

@@ -19,7 +19,7 @@ from faq.premises import states_a_figure
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
 from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
 from intents.places import elsewhere
-from intents.text import read_cached, write_cached
+from intents.text import normalise, read_cached, write_cached
 
 __all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
            "split_comparison"]
@@ -93,16 +93,17 @@ def split_questions(text: str) -> list[str]:
 
 _AND = r"(?:和|跟|与|同|还是|或者)"
 _DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?"
-                         r"(?:什么|啥子|啥|哪些)?(?:区别|不同|不一样|差别|差异)")
+                         r"(?:什么|啥子|啥|哪些|怎么)?(?:区别|不同|不一样|差别|差异|区分)")
+_SAME = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)[，,]?[^，,]{{0,8}}?(?:是不是)?(?:一样|相同|一回事)")
 _WHICH = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:相比)?(?:选)?哪(?:个|种|样)(.+)$")
 
 
 def split_comparison(text: str) -> list[str]:
-    """The two sides of a comparison, each with what is compared: "12月交和1月交有什么区别" ->
+    """The two sides of a comparison (区别, 不同, 一样吗), each with what is compared: "12月交和1月交有什么区别" ->
     ["12月交", "1月交"], "年底交和年初交哪个享受待遇早" -> ["年底交享受待遇早", "年初交享受待遇早"];
     [] when the message compares nothing."""
-    clean = (text or "").strip(" ？?。！!")
-    m = _DIFFERENCE.match(clean)
+    clean = normalise(text or "").strip(" ？?。！!")
+    m = _DIFFERENCE.match(clean) or _SAME.match(clean)
     if m:
         return [m.group(1), m.group(2)]
     m = _WHICH.match(clean)

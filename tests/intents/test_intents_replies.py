@@ -62,3 +62,12 @@ def test_a_close_call_between_policy_questions_is_answered_with_the_neighbours_o
     assert replies[0].options[0].label == neighbour
     picked, _ = respond(state, "1", dt.date(2026, 12, 1))
     assert picked[0].intent == decision.close[0]
+
+
+def test_a_comparison_followed_by_asking_each_figure_answers_both_sides():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("固定等待期和变动等待期咋个区分？分别是好久？", dt.date(2026, 12, 1))["answer"]
+    assert "3个月" in answer and "每多断保1年再加1个月" in answer
