@@ -99,13 +99,22 @@ def year_by_year(tl: Timeline) -> list[YearFigures]:
             broken = tl.broken_before(y)
             if broken:
                 row.broken = tuple(broken)
-                limit = round(base * p.value("reduction_ceiling_rate", y))
-                row.reduction = min(len(broken) * int(p.value("reduction_step", y)), limit)
+                row.reduction = reduction_amount(len(broken), y)
         row.count, row.continuous, row.zero_claim = count, continuous, zero_claim
         if row.cleared:
             zero_claim = 0
         rows.append(row)
     return rows
+
+
+def reduction_limit(year: int) -> int:
+    """37号 五.4: "累计降低额度不超过居民大病保险原封顶线的20%", in yuan."""
+    return round(int(p.value("base_cap", year)) * float(p.value("reduction_ceiling_rate", year)))
+
+
+def reduction_amount(broken: int, year: int) -> int:
+    """37号 五.4 for `broken` years of break: "每断保1年，降低…4000元", at most the limit above."""
+    return min(broken * int(p.value("reduction_step", year)), reduction_limit(year))
 
 
 def cap_of(row: YearFigures) -> Cap:
@@ -123,7 +132,7 @@ def table(rows: list[YearFigures]) -> list[CapYear]:
 
 # ---------------------------------------------------------------- the articles, for the target year
 
-def _yuan_zh(yuan: int) -> str:
+def yuan_zh(yuan: int) -> str:
     """200000 -> "20万元"."""
     return f"{yuan / 10000:g}万元" if yuan % 1000 == 0 else f"{yuan}元"
 
@@ -134,7 +143,7 @@ def base_cap(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     published = p.entry("base_cap", tl.target).from_.year
     caveats: tuple[str, ...] = ()
     if tl.target > published:
-        caveats = (f"基础封顶线按{published}年公布的{_yuan_zh(target.base)}计算；以后年度如有调整，以当年文件为准。",)
+        caveats = (f"基础封顶线按{published}年公布的{yuan_zh(target.base)}计算；以后年度如有调整，以当年文件为准。",)
     return Ruled(target.base, step("cap.base", f"{tl.target}年度居民大病保险基础封顶线{target.base}元。", "base_cap",
                                    result=target.base, year=tl.target), caveats)
 

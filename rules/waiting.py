@@ -149,6 +149,20 @@ def newborn(tl: Timeline, broken: tuple[int, ...], exempt: str | None) -> Ruled[
     return Ruled(None)
 
 
+def variable_months(broken: int, year: int) -> int:
+    """42号 三 for `broken` years of break: "每多断保1年…增加1个月", so none for a break of 1 year."""
+    return max(broken - 1, 0) * int(p.value("variable_months_per_broken_year", year))
+
+
+def after_repair(broken: int, remaining: int, year: int) -> int:
+    """The variable wait left after a repair that leaves `remaining` months, with the floor of a
+    long break (重庆晨报: "连续断缴4年及以上的，修复以后的变动等待期不少于3个月")."""
+    floor = int(p.value("long_break_min_variable_months", year))
+    if broken >= int(p.value("long_break_years", year)) and remaining < floor:
+        return floor
+    return remaining
+
+
 def fixed_waiting(tl: Timeline, paid: Paid, broken: tuple[int, ...]) -> Ruled[int]:
     """42号 三: "对未在居民医保集中缴费期参保缴费或未连续参保缴费的人员，设置参保缴费后固定待遇等待期3个月"."""
     if not broken and paid is not Paid.outside:
@@ -166,7 +180,7 @@ def fixed_waiting(tl: Timeline, paid: Paid, broken: tuple[int, ...]) -> Ruled[in
 def variable_waiting(tl: Timeline, broken: tuple[int, ...]) -> Ruled[int]:
     """42号 三: "未连续参保缴费的，每多断保1年，在固定待遇等待期基础上增加1个月待遇等待期"."""
     per_year = int(p.value("variable_months_per_broken_year", tl.target))
-    variable = (len(broken) - 1) * per_year
+    variable = variable_months(len(broken), tl.target)
     return Ruled(variable, step("waiting.variable", f"断保{len(broken)}年，第1年以外每多断保1年加{per_year}个月："
                                 f"变动待遇等待期{variable}个月。", "broken_examples", result=variable,
                                 broken_years=len(broken)))
@@ -191,7 +205,7 @@ def long_break_floor(tl: Timeline, broken: tuple[int, ...], fixed: int, variable
     remaining = variable - requested
     years = int(p.value("long_break_years", tl.target))
     floor = int(p.value("long_break_min_variable_months", tl.target))
-    if len(broken) < years or remaining >= floor:
+    if after_repair(len(broken), remaining, tl.target) == remaining:
         return Ruled(remaining)
     months = fixed + floor
     text = (f"连续断缴{len(broken)}年（{years}年及以上）：修复后变动等待期不少于{floor}个月，"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import buttons
+from bot.answers.counts import BreakCount, opening
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
 from faq import load
@@ -57,15 +58,16 @@ def faq_reply_for(intent: str) -> Reply | None:
     return faq_reply(entry)
 
 
-def faq_answer(question: str, intent: str) -> Reply | None:
+def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> Reply | None:
     """The entry's reply to this question, opened by the correction of a figure the question wrongly
-    assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"); None without the entry."""
+    assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。") and, for a number of years
+    of break said without calendar years, by the figures for that number; None without the entry."""
 
     reply = faq_reply_for(intent)
     if reply is None:
         return None
-    fixed = correction(question, reply.text)
-    return reply.model_copy(update={"text": f"{fixed}{reply.text}"}) if fixed else reply
+    opened = (correction(question, reply.text) or "") + opening(intent, count)
+    return reply.model_copy(update={"text": f"{opened}{reply.text}"}) if opened else reply
 
 
 def out_of_scope_reply() -> Reply:

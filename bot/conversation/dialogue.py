@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot import buttons
 from bot.answers import wording as w
+from bot.answers.counts import COUNT_NOTE, BreakCount, before_first_year
 from bot.answers.questions import TASK_NAMES, ask, ask_task
 from bot.answers.render import answer
 from bot.answers.replies import (
@@ -283,7 +284,7 @@ def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | No
         conflicts = _file(st, msg.slots, msg.text, today)
         if st.facts != before or msg.slots.target_year:
             st.pending = None
-            return _conflict(st, conflicts) if conflicts else advance(st, today)
+            return _conflict(st, conflicts) if conflicts else _count_note(st, msg.slots, today) + advance(st, today)
     yes = msg.slots.yes
     if yes is True and not msg.asks:
         return _compute(st, today)
@@ -340,7 +341,7 @@ def _handle_faq_detour(st: State, msg: Message, today: dt.date) -> list[Reply]:
     # a question about the policy in the middle: answered; facts only when said of oneself
     if msg.facts_said and of_oneself(msg.text, msg.slots):
         hist.apply_slots(st.facts, msg.slots, today)
-    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
+    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close, _general_count(msg.slots, today))
 
 
 def _fresh_topic(st: State) -> str | None:
@@ -364,7 +365,7 @@ def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
     if is_faq(msg.intent) and _only_a_group(msg.slots):
         # "新生儿 参保 时间": an agent's look-up naming a group, not a history told
         hist.apply_slots(st.facts, msg.slots, today)
-        return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
+        return _faq(st, msg.intent or "", today, msg.text, msg.decision.close, _general_count(msg.slots, today))
     named = tasks_named(msg.text) if msg.asks else []
     guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or likely_task(msg.decision) \
         or (menu_task(msg.text) if msg.asks else None)
@@ -387,7 +388,15 @@ def _handle_conversation(st: State, msg: Message, today: dt.date) -> list[Reply]
 
 
 def _handle_faq(st: State, msg: Message, today: dt.date) -> list[Reply]:
-    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close)
+    return _faq(st, msg.intent or "", today, msg.text, msg.decision.close, _general_count(msg.slots, today))
+
+
+def _general_count(slots: Slots, today: dt.date) -> BreakCount | None:
+    """"断保两年再交" with no calendar year of one's own: the count the rules are applied to, with the
+    parameters of the coming insured year; None when no count is said or years are named."""
+    if not slots.broken_count or slots.years or slots.dates or slots.months or slots.facts:
+        return None
+    return BreakCount(slots.broken_count, slots.backpaid, policy.coming_year(today))
 
 
 def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
@@ -408,7 +417,8 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     if comparison and len({topic_of(i) for i in intents}) != 1:
         return None  # the two sides read as different subjects: the comparison is not ours
     asked = parts if len(intents) == len(parts) else [msg.text] * len(intents)
-    replies = [faq_answer(p, i) for p, i in zip(asked, intents, strict=True)]
+    count = _general_count(msg.slots, today)
+    replies = [faq_answer(p, i, count) for p, i in zip(asked, intents, strict=True)]
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
@@ -471,7 +481,7 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
 
     if msg.intent in CONVERSATION:
         return [conversation_reply(msg.intent or "")]
-    reply = faq_answer(msg.text, msg.intent) if msg.intent else None
+    reply = faq_answer(msg.text, msg.intent, _general_count(msg.slots, today)) if msg.intent else None
     if reply is not None:
         return [with_neighbours(reply, msg.decision.close) if msg.intent == msg.decision.intent else reply]
     if msg.decision.kind == "ambiguous":
@@ -504,7 +514,17 @@ def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
     if conflicts:
         return _conflict(st, conflicts)
     st.whole = fresh and hist.has_history_facts(slots)
-    return advance(st, today)
+    return _count_note(st, slots, today) + advance(st, today)
+
+
+def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
+    """"断了7年" filed as the years before the year asked about: when the count reaches before the
+    first year the rules count (四.2), said aloud with what counts and what the rule gives for N years."""
+    n, target = slots.broken_count, hist.target_of(st.facts, today)
+    if not n or any(f.year < target and f.status in hist.INSURANCE for f in slots.facts):
+        return []  # no count, or the years are named (the count is not filed)
+    note = before_first_year(BreakCount(n, slots.backpaid, target), target, st.task)
+    return [note] if note is not None else []
 
 
 def _file(st: State, slots: Slots, text: str, today: dt.date, correcting: bool = False) -> list[int]:
@@ -644,7 +664,7 @@ def _answer(st: State, said: Said, today: dt.date) -> list[Reply]:
         st.facts.backpaid = min(st.facts.backpaid, len(broken)) if broken else st.facts.backpaid
     if conflicts:
         return _conflict(st, conflicts)
-    return advance(st, today)
+    return _count_note(st, said.slots, today) + advance(st, today)
 
 
 def _is_amend(text: str) -> bool:
@@ -830,12 +850,14 @@ TOPIC_TASK = {"waiting": "my_waiting", "repair": "my_waiting", "continuity": "my
 TOPIC_OFFER = {"my_waiting": "算算我的等待期", "my_benefit_start": "算算我哪天能报销", "my_cap": "算算我的封顶线"}
 
 
-def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequence[str] = ()) -> list[Reply]:
+def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequence[str] = (),
+         count: BreakCount | None = None) -> list[Reply]:
     """A policy question: the FAQ answer (a wrong premise in the question corrected first);
     mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
-    on the same topic. `close`: the other readings as near as this one, offered after the answer."""
+    on the same topic. `close`: the other readings as near as this one, offered after the answer;
+    `count`: a number of years of break the question states, whose figures open the answer."""
 
-    reply = faq_answer(question, intent)
+    reply = faq_answer(question, intent, count)
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
     if st.task is None or st.pending is None:
@@ -939,7 +961,7 @@ def _once(st: State, replies: list[Reply], message: str, today: dt.date) -> list
     needs = Reply(text=w.ONE_SHOT_NEEDS.format(task=TASK_NAMES.get(st.task, ""), facts=listed), intent=st.task)
     rule = _rule_reply(message, st.task)
     general = [rule.model_copy(update={"text": w.GENERAL_RULE + rule.text, "options": []})] if rule else []
-    return general + [needs]
+    return [r for r in replies if r.intent == COUNT_NOTE] + general + [needs]
 
 
 def _asks_own_figure(message: str) -> bool:
