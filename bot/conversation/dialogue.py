@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot import buttons
 from bot.answers import wording as w
+from bot.answers.fees import TIER_ENTRIES, contributions
 from bot.answers.questions import TASK_NAMES, ask, ask_task
 from bot.answers.render import answer
 from bot.answers.replies import clarify_reply, conversation_reply, faq_answer, faq_reply_for, out_of_scope_reply
@@ -155,8 +156,21 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
     if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
     intent = task_by_words(text, decision, intent)
+    intent = _contributions_asked(slots, decision, intent)
     return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
                    asks=asks(text))
+
+
+def _contributions_asked(slots: Slots, decision: Decision, intent: str | None) -> str | None:
+    """Who pays on which tier ("全家5口都选一档", "两个一档一个二档") or the tiers' difference asks the
+    contributions entry (the students' one for a student), unless the message reads as another
+    entry; with no tier named, only when the contributions rank first."""
+    if not (slots.payers or slots.tier_difference) or (intent is not None and intent not in TIER_ENTRIES):
+        return intent
+    top = decision.candidates[0].intent if decision.candidates else None
+    if not slots.tiers and top not in TIER_ENTRIES:
+        return intent
+    return TIER_ENTRIES[1] if slots.group == policy.Group.student.value else TIER_ENTRIES[0]
 
 
 def _personal(text: str) -> bool:
@@ -392,7 +406,8 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     if comparison and len({topic_of(i) for i in intents}) != 1:
         return None  # the two sides read as different subjects: the comparison is not ours
     asked = parts if len(intents) == len(parts) else [msg.text] * len(intents)
-    replies = [faq_answer(p, i) for p, i in zip(asked, intents, strict=True)]
+    replies = [_faq_answer(p, i, msg.slots if p == msg.text else _extract(p, today))
+               for p, i in zip(asked, intents, strict=True)]
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
@@ -439,7 +454,7 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
 
     if msg.intent in CONVERSATION:
         return [conversation_reply(msg.intent or "")]
-    reply = faq_answer(msg.text, msg.intent) if msg.intent else None
+    reply = _faq_answer(msg.text, msg.intent, msg.slots) if msg.intent else None
     if reply is not None:
         return [reply]
     if msg.decision.kind == "ambiguous":
@@ -803,16 +818,23 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "") -> list[Rep
     mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
     on the same topic."""
 
-    reply = faq_answer(question, intent)
+    reply = _faq_answer(question, intent, _extract(question, today)) if question else faq_answer(question, intent)
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
-    if st.task is None or st.pending is None:
+    if reply.intent is not None and (st.task is None or st.pending is None):
         st.topic_task = TOPIC_TASK.get(topic_of(intent) or "")  # type: ignore[assignment]
         st.topic_turn = st.turns
         if st.topic_task:
             reply = reply.model_copy(update={"options": [
                 Option(label=TOPIC_OFFER[st.topic_task], value=buttons.value(buttons.TASK, st.topic_task))]})
     return [reply] + _reminder(st, today)
+
+
+def _faq_answer(question: str, intent: str, slots: Slots) -> Reply | None:
+    """The entry's answer to the question; a contributions answer worked out for the people the
+    question names, or told that the sources give no standard for the year it names."""
+    reply = faq_answer(question, intent)
+    return contributions(reply, slots) if reply is not None else None
 
 
 def topic_of(intent: str) -> str | None:
