@@ -663,8 +663,9 @@ def _payers(undated: str, slots: Slots) -> None:
     if len(slots.tiers) == 1:
         found = [p if p.tier else Payers(people=p.people, tier=slots.tiers[0]) for p in found]
     tiered = sum(p.people for p in found if p.tier)
-    if tiered:   # 全家4口，2个一档2个二档: the household's total is the sum of its tiers
-        found = [p for p in found if p.tier or p.people < tiered]
+    if tiered:   # 全家5口，2个一档2个二档: the household's total holds the tiers said, 1 person's is not said
+        found = [p if p.tier or p.people < tiered else Payers(people=p.people - tiered) for p in found]
+        found = [p for p in found if p.people]
     if 2 <= sum(p.people for p in found) and all(0 < p.people <= _MAX_PAYERS for p in found):
         slots.payers = found
     slots.tier_difference = bool(slots.tiers) and bool(_DIFFERENCE.search(text)) and not _OTHER_YEAR.search(text)

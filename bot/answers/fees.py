@@ -23,18 +23,22 @@ def _yuan(amount: int) -> str:
 
 def _total(payers: list[Payers], tiers: dict[str, int]) -> str:
     """"5人都选一档：5×400元=2000元。" / "2人选一档、1人选二档：2×400元+1×775元=1575元。"; people
-    whose tier is not said: the sum for every tier."""
-    if all(p.tier in tiers for p in payers):
-        if len(payers) == 1:
-            who = f"{payers[0].people}人都选{payers[0].tier}" if payers[0].people > 1 else f"1人选{payers[0].tier}"
+    whose tier is not said: what each tier would cost them."""
+    said = [p for p in payers if p.tier in tiers]
+    unsaid = sum(p.people for p in payers if p.tier not in tiers)
+    parts = []
+    if said:
+        if len(said) == 1:
+            who = f"{said[0].people}人都选{said[0].tier}" if said[0].people > 1 else f"1人选{said[0].tier}"
         else:
-            who = "、".join(f"{p.people}人选{p.tier}" for p in payers)
-        terms = "+".join(f"{p.people}×{_yuan(tiers[p.tier or ''])}" for p in payers)
-        total = sum(p.people * tiers[p.tier or ""] for p in payers)
-        return f"{who}：{terms}={_yuan(total)}。"
-    people = sum(p.people for p in payers)
-    each = "；".join(f"都选{name}：{people}×{_yuan(yuan)}={_yuan(people * yuan)}" for name, yuan in tiers.items())
-    return f"{people}人{each}。"
+            who = "、".join(f"{p.people}人选{p.tier}" for p in said)
+        terms = "+".join(f"{p.people}×{_yuan(tiers[p.tier or ''])}" for p in said)
+        parts.append(f"{who}：{terms}={_yuan(sum(p.people * tiers[p.tier or ''] for p in said))}")
+    if unsaid:
+        verb = "都选" if unsaid > 1 else "选"
+        each = "，".join(f"{verb}{name}：{unsaid}×{_yuan(yuan)}={_yuan(unsaid * yuan)}" for name, yuan in tiers.items())
+        parts.append(f"{'另外' if said else ''}{unsaid}人{each}")
+    return "；".join(parts) + "。"
 
 
 def _difference(payers: list[Payers], tiers: dict[str, int]) -> str:

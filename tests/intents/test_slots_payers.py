@@ -25,6 +25,7 @@ def payers(text: str) -> list[tuple[int, str | None]]:
     ("我和老婆还有两个娃儿都交一档", [(4, "一档")]),
     ("爸妈交一档，我和老婆交二档", [(2, "一档"), (2, "二档")]),
     ("全家4口，两个一档两个二档", [(2, "一档"), (2, "二档")]),
+    ("全家5口，两个一档两个二档", [(1, None), (2, "一档"), (2, "二档")]),
 ])
 def test_people_and_their_tier_are_read(text, expected):
     assert payers(text) == expected
