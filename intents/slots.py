@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -53,6 +54,14 @@ class YearFact(BaseModel):
     status: Status
 
 
+class Payers(BaseModel):
+    """People paying contributions on one tier: 5口人都选一档 -> Payers(people=5, tier="一档").
+    `tier` is None when the message names no tier for them ("一家四口交多少")."""
+
+    people: int
+    tier: str | None = None
+
+
 class Slots(BaseModel):
     """Everything extract() found in one message. Empty lists / None mean "not said"."""
 
@@ -78,6 +87,10 @@ class Slots(BaseModel):
     conflicts: list[int] = Field(default_factory=list)       # a year said both insured and not
     statuses: list[Status] = Field(default_factory=list)     # said with no year at all ("一次都没报销过")
     pii: list[str] = Field(default_factory=list)             # kinds only: "id_card", "phone"
+    written_years: list[int] = Field(default_factory=list)   # years written as numbers (2027年), not 明年
+    tiers: list[str] = Field(default_factory=list)           # contribution tiers named (一档, 二档), in text order
+    payers: list[Payers] = Field(default_factory=list)       # 全家5口都选一档, 两个一档一个二档, 我和老婆
+    tier_difference: bool = False      # 二档比一档多交多少 / 差多少 / 贵多少
 
 
 # ---------------------------------------------------------------- primitives
@@ -470,6 +483,9 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
     _until(undated, today, slots)
+    slots.written_years = sorted({y for span in year_spans(undated, today)[0] for y in span.years
+                                  if any(c.isdigit() for c in undated[span.start:span.end])})
+    _payers(undated, slots)
     return slots
 
 
@@ -595,3 +611,62 @@ def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], 
             slots.paid_on = dt.date(h.year, h.month, h.day)
         else:
             slots.paid_month = (h.year, h.month)
+
+
+# ---------------------------------------------------------------- contributions: who pays on which tier
+
+_MAX_PAYERS = 30     # a household: a larger number before 人 is no family
+_CN_COUNT = re.compile(r"(?<![\d〇零一二两三四五六七八九十百])[一二两三四五六七八九十]{1,3}(?=口|人|位)")
+_SHARE = r"(?<![\d.])(\d{1,2})\s*(?:个人|个|口人|口|人|位)?\s*(?:都|全|全部|也|均)?\s*" \
+         r"(?:选择|选|交|缴|买|按|参保|参加|是|上|要)?\s*(?:了|的)?\s*"
+_TOTAL = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:口人|口|个人|人|位)(?![\d])")
+_KIN = r"(?:小孩子?|孩子|娃儿?|儿子|女儿|老人|大人|兄弟|姐妹)"
+_MEMBER = re.compile(
+    rf"(?P<n>\d{{1,2}})\s*个?\s*{_KIN}|"
+    r"(?P<two>两口子|2口子|老两口|两夫妻|夫妻俩?|我们?俩|我们2个|父母|爸妈|爹妈|公婆|岳父母)|"
+    r"(?P<one>老婆|老公|爱人|媳妇|妻子|丈夫|婆娘|老妈|老汉|老爸|爸爸|妈妈|父亲|母亲|爷爷|奶奶|外公|外婆|岳父|岳母|"
+    rf"{_KIN}|(?:(?<=[和跟与同加、])|(?<=还有))我|我(?=\s*(?:和|跟|与|同|加|、|还有)))")
+_DIFFERENCE = re.compile(r"(?:多|贵|差|高|少|相差)(?:交|缴|出|花|付)?了?(?:多少|几多|几百|好多)|差价|差额|差距")
+_OTHER_YEAR = re.compile(r"去年|往年|上年|前年|以前|之前|涨")
+_CLAUSES = re.compile(r"[，。；,;！？!?\n]+")
+
+
+@lru_cache(maxsize=1)
+def _tier_pattern() -> re.Pattern[str]:
+    """The tier names of rules.policy (一档, 二档), longest first."""
+    return re.compile("|".join(sorted(map(re.escape, policy.tier_names()), key=len, reverse=True)))
+
+
+def _clause_payers(clause: str, tiers: re.Pattern[str]) -> list[Payers]:
+    """Who pays on which tier in one clause: 2个一档1个二档; 5口人都选一档; 我和老婆、两个小孩."""
+    named = list(dict.fromkeys(m.group(0) for m in tiers.finditer(clause)))
+    share = re.compile(rf"{_SHARE}({tiers.pattern})")
+    found = [Payers(people=int(m.group(1)), tier=m.group(2)) for m in share.finditer(clause)]
+    if found:
+        return found
+    tier = named[0] if len(named) == 1 else None
+    totals = [int(m.group(1)) for m in _TOTAL.finditer(clause)]
+    if totals:
+        return [Payers(people=max(totals), tier=tier)]
+    people = 0
+    for m in _MEMBER.finditer(clause):
+        people += int(m.group("n")) if m.group("n") else 2 if m.group("two") else 1
+    return [Payers(people=people, tier=tier)] if people else []
+
+
+def _payers(undated: str, slots: Slots) -> None:
+    """The tiers named, who pays on which (a household of one is no count) and whether the
+    difference between the tiers is asked."""
+    tiers = _tier_pattern()
+    text = _CN_COUNT.sub(_cn_to_digits, undated)
+    slots.tiers = list(dict.fromkeys(m.group(0) for m in tiers.finditer(text)))
+    found = [p for clause in _CLAUSES.split(text) for p in _clause_payers(clause, tiers)]
+    if len(slots.tiers) == 1:
+        found = [p if p.tier else Payers(people=p.people, tier=slots.tiers[0]) for p in found]
+    tiered = sum(p.people for p in found if p.tier)
+    if tiered:   # 全家5口，2个一档2个二档: the household's total holds the tiers said, 1 person's is not said
+        found = [p if p.tier or p.people < tiered else Payers(people=p.people - tiered) for p in found]
+        found = [p for p in found if p.people]
+    if 2 <= sum(p.people for p in found) and all(0 < p.people <= _MAX_PAYERS for p in found):
+        slots.payers = found
+    slots.tier_difference = bool(slots.tiers) and bool(_DIFFERENCE.search(text)) and not _OTHER_YEAR.search(text)

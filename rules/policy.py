@@ -217,3 +217,30 @@ def needs(task: Task | str, group: Group | str = Group.general) -> tuple[Fact, .
     if task is Task.benefit_start:
         found.append(Fact.paid_on)
     return tuple(found)
+
+
+def contribution_tiers(insured_year: int) -> dict[str, int] | None:
+    """The individual contribution of each tier (一档, 二档 ...) for `insured_year`, in yuan per person,
+    or None for a year the sources give no standard for (渝医保发〔2025〕42号 一: "参加我市2026年度居民医保
+    个人缴费标准为一档400元/人·年、二档775元/人·年"; only the 2026 year is given)."""
+    found = parameters.optional("contribution_tiers", insured_year)
+    if found is None:
+        return None
+    assert isinstance(found.value, dict)
+    return dict(found.value)
+
+
+def contribution_years() -> tuple[int, ...]:
+    """The insured years whose contribution tiers the sources give."""
+    values = parameters.parameters()["contribution_tiers"].values
+    return tuple(year for v in values
+                 for year in range(v.from_.year, (v.until or v.from_).year + 1))
+
+
+def tier_names() -> tuple[str, ...]:
+    """The names of the contribution tiers, as the documents write them (一档, 二档), in order."""
+    names: dict[str, None] = {}
+    for v in parameters.parameters()["contribution_tiers"].values:
+        assert isinstance(v.value, dict)
+        names.update(dict.fromkeys(v.value))
+    return tuple(names)

@@ -13,7 +13,7 @@ Exceptions, each named here and nowhere else:
   not the first year: strings count only where they word a policy fact ("2025年以前", "早于2025年",
   "20%", "6个月", "90天", "4000元", a group's name);
 - a number that is no policy value though it equals one, in ALLOWED with its file: the scoring
-  weights of the matcher (0.2) and the HTTP server's connection limit (4000).
+  weights of the matcher (0.2), the HTTP server's connection limit (4000) and the HTTP status 400.
 """
 from __future__ import annotations
 
@@ -31,18 +31,25 @@ CODE = [Path(bot.__file__).parent, Path(intents.__file__).parent]
 SKIPPED = [Path(bot.__file__).parent / "bench"]
 DOCUMENT = re.compile(r"〔20\d\d〕\d+号")
 FIRST = policy.first_year()
-NUMBERS = {FIRST, policy.LAST_YEAR, 4000, 200000, 730}
+TIER_AMOUNTS = {yuan for year in policy.contribution_years()
+                for yuan in (policy.contribution_tiers(year) or {}).values()}
+NUMBERS = {FIRST, policy.LAST_YEAR, 4000, 200000, 730} | TIER_AMOUNTS
 FRACTIONS = {0.2}
 COMPARED = {9, 90, 730}   # the September rule and the newborn window, as conditions
 GROUP_NAMES = {g.label for g in policy.Group if g is not policy.Group.newborn} | {
     "低保等困难人员", "在押人员", "普通居民", "在校大学生"}   # labels and the names they replaced
 WORDS = re.compile(rf"(?<!\d){FIRST}年(?:以前|以来|及以后|之前|起)|早于{FIRST}|(?<![\d.])20\s*%|(?<!\d)[36]个月"
-                   r"|(?<!\d)(?:90|730)天|(?<!\d)4,?000元|20(?:万|0,?000)元|" + "|".join(sorted(GROUP_NAMES)))
+                   r"|(?<!\d)(?:90|730)天|(?<!\d)4,?000元|20(?:万|0,?000)元"
+                   + "".join(rf"|(?<!\d){yuan}元" for yuan in sorted(TIER_AMOUNTS))
+                   + "|" + "|".join(sorted(GROUP_NAMES)))
 # (file, literal): numbers that equal a policy value and mean something else
 ALLOWED = {
     ("bot/conversation/reading.py", 0.2),   # LIKELY_TASK, a matching score
     ("intents/match.py", 0.2),              # FOREIGN and the weights of negative words, matching scores
     ("bot/http/settings.py", 4000),         # limit_concurrency, open connections
+    ("bot/http/app.py", 400),               # the HTTP status Bad Request, not the first tier's contribution
+    ("bot/http/guard.py", 400),
+    ("bot/telegram/webhook.py", 400),
 }
 
 
@@ -81,6 +88,8 @@ def test_the_check_finds_a_policy_value_typed_again(tmp_path):
                                        '    return y + 1 if m >= 9 else y  # from September: 9\n'
                                        'NAME = "在押人员"\n'
                                        'RATE = 0.2\n'
-                                       'TEXT = "不少于6个月"\n', "utf-8")
+                                       'TEXT = "不少于6个月"\n'
+                                       'TIER = 775\n'
+                                       'SAID = "一档400元"\n', "utf-8")
     found = [value for _, value in literals([tmp_path])]
-    assert sorted(map(str, found)) == sorted(map(str, [FIRST, 9, "在押人员", 0.2, "不少于6个月"]))
+    assert sorted(map(str, found)) == sorted(map(str, [FIRST, 9, "在押人员", 0.2, "不少于6个月", 775, "一档400元"]))

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from bot import buttons
 from bot.answers import wording as w
 from bot.answers.counts import COUNT_NOTE, BreakCount, before_first_year
+from bot.answers.fees import TIER_ENTRIES, contributions
 from bot.answers.questions import TASK_NAMES, ask, ask_task
 from bot.answers.render import answer
 from bot.answers.replies import (
@@ -163,8 +164,21 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
     if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
     intent = task_by_words(text, decision, intent)
+    intent = _contributions_asked(slots, decision, intent)
     return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
                    asks=asks(text))
+
+
+def _contributions_asked(slots: Slots, decision: Decision, intent: str | None) -> str | None:
+    """Who pays on which tier ("全家5口都选一档", "两个一档一个二档") or the tiers' difference asks the
+    contributions entry (the students' one for a student), unless the message reads as another
+    entry; with no tier named, only when the contributions rank first."""
+    if not (slots.payers or slots.tier_difference) or (intent is not None and intent not in TIER_ENTRIES):
+        return intent
+    top = decision.candidates[0].intent if decision.candidates else None
+    if not slots.tiers and top not in TIER_ENTRIES:
+        return intent
+    return TIER_ENTRIES[1] if slots.group == policy.Group.student.value else TIER_ENTRIES[0]
 
 
 def _personal(text: str) -> bool:
@@ -418,7 +432,8 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
         return None  # the two sides read as different subjects: the comparison is not ours
     asked = parts if len(intents) == len(parts) else [msg.text] * len(intents)
     count = _general_count(msg.slots, today)
-    replies = [faq_answer(p, i, count) for p, i in zip(asked, intents, strict=True)]
+    replies = [_faq_answer(p, i, msg.slots if p == msg.text else _extract(p, today), count)
+               for p, i in zip(asked, intents, strict=True)]
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
@@ -481,7 +496,7 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
 
     if msg.intent in CONVERSATION:
         return [conversation_reply(msg.intent or "")]
-    reply = faq_answer(msg.text, msg.intent, _general_count(msg.slots, today)) if msg.intent else None
+    reply = _faq_answer(msg.text, msg.intent, msg.slots, _general_count(msg.slots, today)) if msg.intent else None
     if reply is not None:
         return [with_neighbours(reply, msg.decision.close) if msg.intent == msg.decision.intent else reply]
     if msg.decision.kind == "ambiguous":
@@ -857,10 +872,11 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequ
     on the same topic. `close`: the other readings as near as this one, offered after the answer;
     `count`: a number of years of break the question states, whose figures open the answer."""
 
-    reply = faq_answer(question, intent, count)
+    reply = _faq_answer(question, intent, _extract(question, today), count) if question \
+        else faq_answer(question, intent, count)
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
-    if st.task is None or st.pending is None:
+    if reply.intent is not None and (st.task is None or st.pending is None):
         st.topic_task = TOPIC_TASK.get(topic_of(intent) or "")  # type: ignore[assignment]
         st.topic_turn = st.turns
         if st.topic_task:
@@ -869,6 +885,14 @@ def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequ
     if close and (st.task is None or st.pending is None):
         st.pending = "pick"   # "2" picks the second of the questions offered after the answer
     return [with_neighbours(reply, close)] + _reminder(st, today)
+
+
+def _faq_answer(question: str, intent: str, slots: Slots, count: BreakCount | None = None) -> Reply | None:
+    """The entry's answer to the question (opened by the figures of a count of broken years it
+    states); a contributions answer worked out for the people the question names, or told that the
+    sources give no standard for the year it names."""
+    reply = faq_answer(question, intent, count)
+    return contributions(reply, slots) if reply is not None else None
 
 
 def topic_of(intent: str) -> str | None:
