@@ -625,7 +625,8 @@ _MEMBER = re.compile(
     rf"(?P<n>\d{{1,2}})\s*个?\s*{_KIN}|"
     r"(?P<two>两口子|2口子|老两口|两夫妻|夫妻俩?|我们?俩|我们2个|父母|爸妈|爹妈|公婆|岳父母)|"
     r"(?P<one>老婆|老公|爱人|媳妇|妻子|丈夫|婆娘|老妈|老汉|老爸|爸爸|妈妈|父亲|母亲|爷爷|奶奶|外公|外婆|岳父|岳母|"
-    rf"{_KIN}|(?:(?<=[和跟与同加、])|(?<=还有))我|我(?=\s*(?:和|跟|与|同|加|、|还有)))")
+    rf"{_KIN}|(?:(?<=[和跟与同加、])|(?<=还有))我(?![老爱媳妻丈婆爸妈父母爷奶外岳儿女孩娃家])|"
+    r"我(?=\s*(?:和|跟|与|同|加|、|还有)))")
 _DIFFERENCE = re.compile(r"(?:多|贵|差|高|少|相差)(?:交|缴|出|花|付)?了?(?:多少|几多|几百|好多)|差价|差额|差距")
 _OTHER_YEAR = re.compile(r"去年|往年|上年|前年|以前|之前|涨")
 _CLAUSES = re.compile(r"[，。；,;！？!?\n]+")
@@ -661,6 +662,9 @@ def _payers(undated: str, slots: Slots) -> None:
     text = _CN_COUNT.sub(_cn_to_digits, undated)
     slots.tiers = list(dict.fromkeys(m.group(0) for m in tiers.finditer(text)))
     found = [p for clause in _CLAUSES.split(text) for p in _clause_payers(clause, tiers)]
+    if len(found) > 1 and not any(p.tier for p in found):
+        # 屋头5口人，我、老婆、两个娃儿和我妈: one household, counted and then named
+        found = [Payers(people=max(p.people for p in found))]
     if len(slots.tiers) == 1:
         found = [p if p.tier else Payers(people=p.people, tier=slots.tiers[0]) for p in found]
     tiered = sum(p.people for p in found if p.tier)

@@ -48,3 +48,8 @@ def test_the_difference_of_the_tiers_is_read(text, asked):
 def test_years_written_as_numbers_are_told_apart_from_relative_ones():
     assert extract("2027年度缴费标准", TODAY).written_years == [2027]
     assert extract("明年缴费标准", TODAY).written_years == []
+
+
+def test_a_household_counted_then_named_is_counted_once():
+    slots = extract("我们家一共4口人，我、我老公、还有两个小孩，都选二档，总共交多少", TODAY)
+    assert [(p.people, p.tier) for p in slots.payers] == [(4, "二档")]
