@@ -134,3 +134,22 @@ def test_a_range_from_2025_with_no_claims_is_computed_for_the_coming_year():
     question = "我爸从2025年开始一直交的居民医保，每年都没报销过，他的封顶线现在能到好多"
     answer = ask(question, dt.date(2026, 12, 1))["answer"]
     assert "2027年" in answer and "208,000元" in answer
+
+
+def test_a_payment_month_after_the_collection_period_decides_the_waiting_months():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我2025年交了的，2026年的医保4月份才补上，要等好久才能报", dt.date(2026, 12, 1))["answer"]
+    assert "3个月" in answer
+    assert "告诉我哪天缴的费" in answer      # the day, not the month, gives the date benefits start
+
+
+def test_a_year_paid_after_remembering_is_the_year_asked_about():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("女儿2025到2027年三年都没交，2028年才想起来交，不补缴等待期多长", dt.date(2026, 12, 1))["answer"]
+    assert "2028年" in answer and "5个月" in answer

@@ -97,6 +97,9 @@ def waiting_sentence(result: Result) -> str:
     return text
 
 
+DAY_UNSAID = "等待期从缴费次日起算，告诉我哪天缴的费，就能算出哪天开始享受待遇。"
+
+
 def start_sentence(result: Result) -> str:
     if result.benefits_from is None:
         return "待遇开始的日期要看您哪天缴费，告诉我缴费日期就能算出来。"
@@ -157,6 +160,8 @@ def answer(state: State, result: Result, today: dt.date, baseline: Result | None
     else:
         head = waiting_sentence(result)
         start = start_sentence(result)
+        if hist.day_unsaid(state.facts, result.target_year) and result.waiting.applies:
+            start = DAY_UNSAID   # the month told the waiting months; the day is still unsaid
         if task == "my_benefit_start":
             head = start + head
         elif result.benefits_from is not None:

@@ -247,10 +247,24 @@ def paid_date(facts: Facts, target: int) -> dt.date | None:
     if facts.paid_on:
         return facts.paid_on
     paid = _paid(facts)
-    if paid and _month_is_enough(paid, target, facts):
+    if paid and (_month_is_enough(paid, target, facts) or _month_decides_window(paid, target, facts)):
         y, m = paid
         return dt.date(y, 12, 31) if m == 12 else dt.date(y, m + 1, 1) - dt.timedelta(days=1)
     return None
+
+
+def day_unsaid(facts: Facts, target: int) -> bool:
+    """Only a month of the insured year is known, and the day would move the date benefits start."""
+    paid = _paid(facts)
+    return facts.paid_on is None and paid is not None and not _month_is_enough(paid, target, facts)
+
+
+def _month_decides_window(paid: tuple[int, int], target: int, facts: Facts) -> bool:
+    """Paid in the insured year itself: the month alone says whether it was inside the collection
+    period (January to its last month) or after it (五.3), which is all the waiting months need;
+    the day a benefit starts is asked for separately (_need_start_paid_on)."""
+    y, m = paid
+    return y == target and m >= 1 and norm_group(facts.group) not in (Group.newborn, Group.student)
 
 
 # --- filling facts from the intents extractor's slots -------------------------------------
