@@ -68,7 +68,7 @@ def test_a_faq_id_may_not_reuse_a_task_id():
     ("連續參保有什麼獎勵", "continuous_incentive_what"),
     ("零报消激励是什么", "zero_claim_incentive_what"),
     ("娃儿刚生咋个上医保", "newborn_how_to_enrol"),
-    ("断保一年有多长等待期", "waiting_fixed"),
+    ("斷保以後的固定等待期多長", "waiting_fixed"),
 ])
 def test_real_catalogue_reads_dialect_typos_and_traditional_script(question, intent):
     assert understand(question).intent == intent
