@@ -83,6 +83,8 @@ class Slots(BaseModel):
     months: list[tuple[int, int]] = Field(default_factory=list)  # (year, month) said without a day
     yes: bool | None = None            # 对/是的/没错/嗯/好的/确认 -> True; 不对/没有/不是/错了 -> False
     group: Group | None = None
+    general: bool = False              # 普通居民 / 一般参保人 / 都不是: no special group
+    not_groups: list[str] = Field(default_factory=list)      # 不是低保户 / 也不是学生: groups denied
     invalid_years: list[int] = Field(default_factory=list)   # 1990年, 3025年
     conflicts: list[int] = Field(default_factory=list)       # a year said both insured and not
     statuses: list[Status] = Field(default_factory=list)     # said with no year at all ("一次都没报销过")
@@ -355,11 +357,32 @@ _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A group word under a negation ("不是学生也不是低保户", "并非特困", "没有低保"): not that group.
+# 不是/并非 reach over a list of groups up to a clause end or a 是 ("不是学生是低保户": low-income).
+_NOT_GROUP = re.compile(r"(?:不是|并非|并不是|不属于|不算)[^是，。,;；！？!?]{0,10}$|"
+                        r"(?:没有?|未|非)(?:评上|办|申请|吃|享受)?(?:过|了)?$")
+# "普通居民", "一般参保人", "都不是": no special group
+_GENERAL = re.compile(r"(?:普通|一般)(?:的)?(?:城乡)?(?:居民|参保人|人员|群众|老百姓)|"
+                      r"(?:以上|这些|上面的)?都不是(?:[,，。]|$)")
+
+
 def group_of(text: str) -> str | None:
+    """The special group a text names, unless it is named under a negation."""
     for name, pattern in _GROUPS:
-        if pattern.search(text):
+        if any(not _NOT_GROUP.search(text, 0, m.start()) for m in pattern.finditer(text)):
             return name
     return None
+
+
+def denied_groups(text: str) -> list[str]:
+    """The groups a text names only under a negation ("不是低保户" -> low_income)."""
+    return [name for name, pattern in _GROUPS
+            if name != group_of(text) and any(_NOT_GROUP.search(text, 0, m.start()) for m in pattern.finditer(text))]
+
+
+def no_special_group(text: str) -> bool:
+    """Whether a text says the person belongs to no special group ("普通居民", "都不是")."""
+    return group_of(text) is None and bool(_GENERAL.search(text))
 
 
 # ---------------------------------------------------------------- clauses
@@ -373,7 +396,7 @@ _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)
 # "从来没断过", "没有断保": never broken, every year insured
 _NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
-    rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
+    rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参(?:过|上)?保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续")
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
 _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
@@ -383,7 +406,8 @@ _PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和
 _ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
                         rf"县)")
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
-_ZERO_CLAIM = re.compile(r"零报销|没有?\s*(?:报销|报过)|没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|"
+_ZERO_CLAIM = re.compile(r"零报销|(?:没有?|未)\s*(?:去|再|拿去)?\s*(?:报销|报过)|"
+                         r"没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|"
                          r"奖励|大病)))|一次都没用|没产生报销")
 # "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
 _REWARD_UNUSED = re.compile(
@@ -391,16 +415,17 @@ _REWARD_UNUSED = re.compile(
     r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励|额度)")
 _REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
                      r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)")
-_CLAIMED = re.compile(r"报销了|报销过|报了|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
+_CLAIMED = re.compile(r"报销了|报销过|报了|报过|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
-    r"参保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|在交|上了医保|"
+    r"参保|参(?:了|过|的|上)保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|"
+    r"在交|上了医保|"
     r"(?:才|又|重新|开始)(?:想起来?|记起来?|跑去|去|来)?(?:交|缴|买)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
-_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参保|买|有)(?:了|的|"
+_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参了?保|买|有)(?:了|的|"
                   r"过|着)?|从来没断|没断过|(?<!算|是|叫|"
                   r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
-_NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
+_NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参(?:过)?保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
                    rf"从来没(?:有)?(?:交|缴|参保|买)|都断保")
 _BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|"
                      r"参保|买)")
@@ -456,13 +481,16 @@ def _statuses(clause: str) -> list[Status]:
 
 
 _PAY_VERB = re.compile(r"交|缴|买|参保")  # "12月1号交": the day of a payment, said without 了/的
-_PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?\s*$")
+_PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?(?:是|为)?\s*$")
+# "没有补缴2026年的", "还没交2027年的": a payment for a year denied, so no year paid for nor asked about
+_UNPAID_FOR = re.compile(r"(?:没有?|未|不)(?:去|再|要|用)?(?:补)?(?:交|缴|买)(?:了|过)?\s*$")
 
 
 def extract(text: str, today: dt.date) -> Slots:
     """Every slot found in one message (see the module docstring for the forms read)."""
     clean, pii = prepare(text)
-    slots = Slots(pii=pii, yes=yes_no(clean), group=group_of(clean))
+    slots = Slots(pii=pii, yes=yes_no(clean), group=group_of(clean), general=no_special_group(clean),
+                  not_groups=denied_groups(clean))
     hits = dates_in(clean, today)
     for hit in hits:
         if hit.day is not None:
@@ -570,7 +598,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
             before, _ = years_in(bare[:m.start() + 1], today)
-            if before and before[-1][0] + 6 >= m.start():
+            if before and before[-1][0] + 6 >= m.start() and not _UNPAID_FOR.search(bare[:before[-1][0]]):
                 slots.target_year = before[-1][1]
         if slots.target_year is None and clause_years and _QUESTION.search(bare):
             slots.target_year = clause_years[-1]
@@ -590,7 +618,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
 
 def _pays_for(text: str, group: _YearSpan) -> bool:
     """Whether a year group is the object of a payment verb just before it: 交了2027年的."""
-    return text.startswith("的", group.end) and bool(_PAID_FOR.search(text[:group.start]))
+    before = text[:group.start]
+    return text.startswith("的", group.end) and bool(_PAID_FOR.search(before)) and not _UNPAID_FOR.search(before)
 
 
 def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date,

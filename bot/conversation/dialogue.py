@@ -522,6 +522,7 @@ def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
     st.pending = None
     st.pending_years = []
     st.plan_asked = False
+    st.next_task = None if correcting else _second_task(text, intent)  # type: ignore[assignment]
     backpaid = st.facts.backpaid
     conflicts = _file(st, slots, text, today, correcting=correcting)
     if st.what_if is not None and st.what_if.kind == "backpay":
@@ -540,6 +541,14 @@ def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
         return []  # no count, or the years are named (the count is not filed)
     note = before_first_year(BreakCount(n, slots.backpaid, target), target, st.task)
     return [note] if note is not None else []
+
+
+def _second_task(text: str, first: str) -> str | None:
+    """"要等多久才能报？明年封顶线又是多少？": the other personal figure a message asks for, in a
+    question of its own, answered from the same facts once the first is worked out."""
+    named = [tasks_named(part) for part in split_questions(text)]
+    others = [n[0] for n in named if len(n) == 1 and n[0] != first]
+    return others[0] if others and first in TASKS and first != "what_if" else None
 
 
 def _file(st: State, slots: Slots, text: str, today: dt.date, correcting: bool = False) -> list[int]:
@@ -711,7 +720,18 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
     st.pending_years = []
     st.task = None
     st.what_if = None
+    if st.next_task is not None:
+        return replies + _second_figure(st, today)
     return replies
+
+
+def _second_figure(st: State, today: dt.date) -> list[Reply]:
+    """The second personal question of the first message, from the facts just confirmed: worked
+    out at once, or the one fact it still lacks asked for (never a fact already told)."""
+    st.task, st.next_task = st.next_task, None
+    if hist.next_need(st, today) is None:
+        return _compute(st, today)
+    return advance(st, today)
 
 
 def _why(exc: Exception) -> str:
@@ -820,6 +840,7 @@ def _restart(st: State) -> list[Reply]:
 
 def _cancel(st: State) -> list[Reply]:
     st.task, st.what_if, st.pending, st.pending_years, st.paused = None, None, None, [], False
+    st.next_task = None
     return [Reply(text=w.CANCEL_TEXT, intent="cancel")]
 
 
@@ -960,6 +981,7 @@ def _once(st: State, replies: list[Reply], message: str, today: dt.date) -> list
     incentive used) is assumed and said; a summary stands as said and the figures follow;
     otherwise the general rule and what a personal answer still needs. A question that neither
     asks for one's own figure nor tells one's own history gets the policy answer."""
+    st.next_task = None  # (one message, one figure)
     if st.task and not _asks_own_figure(message) and not hist.has_history_facts(_extract(message, today)):
         rule = _rule_reply(message, st.task)
         if rule is not None:

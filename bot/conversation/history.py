@@ -338,6 +338,10 @@ def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Itera
     group = norm_group(slots.group)
     if group and (group != "newborn" or child or facts.born or born is None):
         facts.group = group  # (a newborn's birth date is asked for; an adult's is no newborn)
+    elif slots.general and not child:
+        facts.group = Group.general.value  # "普通居民": no special group
+    elif norm_group(facts.group) in slots.not_groups:
+        facts.group = None  # "其实不是低保户": the group said before is withdrawn
     return conflicts
 
 

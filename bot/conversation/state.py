@@ -77,6 +77,7 @@ class State(BaseModel):
     topic_turn: int = 0             # ... given on this turn
     paused: bool = False  # a detour was answered; the bot offered to continue the calculation
     last_task: Task | None = None  # the form last computed: a correction after its result reopens it
+    next_task: Task | None = None  # a second personal question asked with the first: answered after it
     last_details: str = ""         # the steps, year table and caveats of the last result (依据)
     last_sources: list[Source] = Field(default_factory=list)  # ... and its cited excerpts
     plan_asked: bool = False  # "还没交": asked once when it will be paid
