@@ -6,14 +6,15 @@ A value is "kind" or "kind:argument": "yes", "no", "continue", "details", "task:
 "backpaid:1", "paid:collection". The answers make them with `value`, the faces tick and confirm
 with `toggle` / `is_toggle` / `chosen`, and the conversation reads them with `parts`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-TOGGLE = "year"     # a year the person ticks in a multi-select ("year:2025")
-CHOSEN = "years"    # what a confirmed selection sends ("years:2025,2026", "years:none")
-PICK = "pick"       # a "您是想问" choice ("pick:<intent>")
-TASK = "task"       # a question to work out ("task:my_cap")
+TOGGLE = "year"  # a year the person ticks in a multi-select ("year:2025")
+CHOSEN = "years"  # what a confirmed selection sends ("years:2025,2026", "years:none")
+PICK = "pick"  # a "您是想问" choice ("pick:<intent>")
+TASK = "task"  # a question to work out ("task:my_cap")
 
 
 def value(kind: str, argument: object = "") -> str:

@@ -3,6 +3,7 @@
 A face (terminal, one-shot CLI, Telegram) renders a Reply its own way: options become numbers
 in the terminal and inline buttons on Telegram; sources become cited excerpts.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field

@@ -27,6 +27,7 @@ What a message may be, and the policy facts a face shows:
     first_year(), LAST_YEAR, covered_years(), today_bounds(), Group, COVERAGE_ZH, Result
     documents()                      -> the policy documents the answers cite
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,11 +64,43 @@ from rules.models import COVERAGE_ZH
 from rules.policy import LAST_YEAR, first_year, today_bounds
 
 __all__ = [
-    "COVERAGE_ZH", "KIND_CALCULATION", "KIND_DIALOGUE", "KIND_FAQ", "KIND_REFUSED", "LAST_YEAR", "MAX_CHARS",
-    "STORE_DOWN", "AlreadyHandled", "CalcRefused", "Group", "Hit", "KeyLocks", "Receipt", "Result", "Store",
-    "StoreError", "apology", "ask", "begin", "calc", "covered_years", "documents", "expire", "first_year",
-    "mask", "open_store", "personal", "problem", "reply_kind", "search", "store_path", "today_bounds", "turn",
-    "undecodable", "warm", "year_list",
+    "COVERAGE_ZH",
+    "KIND_CALCULATION",
+    "KIND_DIALOGUE",
+    "KIND_FAQ",
+    "KIND_REFUSED",
+    "LAST_YEAR",
+    "MAX_CHARS",
+    "STORE_DOWN",
+    "AlreadyHandled",
+    "CalcRefused",
+    "Group",
+    "Hit",
+    "KeyLocks",
+    "Receipt",
+    "Result",
+    "Store",
+    "StoreError",
+    "apology",
+    "ask",
+    "begin",
+    "calc",
+    "covered_years",
+    "documents",
+    "expire",
+    "first_year",
+    "mask",
+    "open_store",
+    "personal",
+    "problem",
+    "reply_kind",
+    "search",
+    "store_path",
+    "today_bounds",
+    "turn",
+    "undecodable",
+    "warm",
+    "year_list",
 ]
 
 EMPTY_TEXT = "您没有输入问题。请直接问我，比如“断保一年有多长等待期？”或“我的大病保险封顶线是多少？”"
@@ -135,9 +168,14 @@ def _as_json(replies: list[Reply], intent: str | None, score: float) -> dict:
                 seen.add(key)
                 sources.append({"document": s.document, "article": s.article, "excerpt": s.excerpt})
         options = [{"label": o.label, "value": o.value} for o in reply.options] or options
-    return {"intent": intent, "score": round(float(score), 4),
-            "answer": "\n".join(r.text for r in replies if r.text), "sources": sources,
-            "options": options, "kind": reply_kind(replies)}
+    return {
+        "intent": intent,
+        "score": round(float(score), 4),
+        "answer": "\n".join(r.text for r in replies if r.text),
+        "sources": sources,
+        "options": options,
+        "kind": reply_kind(replies),
+    }
 
 
 def reply_kind(replies: list[Reply]) -> str:
@@ -152,8 +190,13 @@ def reply_kind(replies: list[Reply]) -> str:
     return KIND_DIALOGUE
 
 
-def turn(store: Store, key: str, message: str, today: dt.date,
-         receipt: Callable[[list[Reply], State | None], Receipt] | None = None) -> list[Reply]:
+def turn(
+    store: Store,
+    key: str,
+    message: str,
+    today: dt.date,
+    receipt: Callable[[list[Reply], State | None], Receipt] | None = None,
+) -> list[Reply]:
     """One turn of the conversation stored under `key` (bot.conversation.session.turn); `receipt`
     names the update answered and what is to be sent, committed with the turn (the Telegram inbox)."""
     return session_turn(store, key, message, today, receipt)
@@ -179,15 +222,35 @@ def search(query: str, k: int = 5) -> list[Hit]:
     return faq_search(query, k=k)
 
 
-def calc(target_year: int, *, enrolled: list[int], elsewhere: list[int], employee: list[int],
-         zero_claim: list[int], reward_used: list[int], backpaid: int, group: Group,
-         born: dt.date | None, paid_on: dt.date | None, today: dt.date) -> Result:
+def calc(
+    target_year: int,
+    *,
+    enrolled: list[int],
+    elsewhere: list[int],
+    employee: list[int],
+    zero_claim: list[int],
+    reward_used: list[int],
+    backpaid: int,
+    group: Group,
+    born: dt.date | None,
+    paid_on: dt.date | None,
+    today: dt.date,
+) -> Result:
     """The rules engine on one member's history (rules.evaluate)."""
     try:
         history = History.from_lists(
-            target_year, enrolled=enrolled, elsewhere=elsewhere, employee=employee,
-            zero_claim=set(zero_claim), reward_used=set(reward_used), backpaid=backpaid,
-            group=group, born=born, paid_on=paid_on, today=today)
+            target_year,
+            enrolled=enrolled,
+            elsewhere=elsewhere,
+            employee=employee,
+            zero_claim=set(zero_claim),
+            reward_used=set(reward_used),
+            backpaid=backpaid,
+            group=group,
+            born=born,
+            paid_on=paid_on,
+            today=today,
+        )
         return evaluate(history)
     except (ValidationError, RulesError) as exc:
         raise CalcRefused(error_message(exc)) from None

@@ -8,6 +8,7 @@ A bad value is one `SettingsError` line naming the variable (the faces end with 
 nan, inf, 0 and negative ages are refused: an age of 0 would let one process delete every
 conversation of every other process sharing the store.
 """
+
 from __future__ import annotations
 
 import math

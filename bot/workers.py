@@ -12,6 +12,7 @@ SIGINT is passed on to every worker, which finishes its requests and stops.
 Conversations must be in a store every worker shares and that serialises their turns: Redis
 (YIBAO_STORE=redis://…) across machines, or the SQLite file on one machine.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -112,8 +113,11 @@ def supervise(count: int, run: Callable[[int, bool], int | None]) -> int:
             lived = time.monotonic() - started
             backoff[index] = 1.0 if lived > QUICK_DEATH else min(backoff[index] * 2, MAX_BACKOFF)
             wait = backoff[index] if lived <= QUICK_DEATH else 0.0
-            print(f"yibao: 第 {index + 1} 个工作进程已退出（{code}），{wait:.0f} 秒后重新启动",
-                  file=sys.stderr, flush=True)
+            print(
+                f"yibao: 第 {index + 1} 个工作进程已退出（{code}），{wait:.0f} 秒后重新启动",
+                file=sys.stderr,
+                flush=True,
+            )
             deadline = time.monotonic() + wait
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -129,7 +133,8 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port, or an InputError that says why not in one line."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
     except (socket.gaierror, UnicodeError):
         raise InputError(f"无法识别的监听地址: {host}") from None
     sock = socket.socket(family, kind, proto)

@@ -9,6 +9,7 @@ Loading checks every reference: an excerpt that does not occur word for word in 
 it cites, a citation of a passage that does not exist, or a repeated id raises a
 `ValidationError` (a `ValueError`), so broken data never reaches a resident.
 """
+
 from __future__ import annotations
 
 import datetime as dt

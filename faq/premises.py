@@ -15,6 +15,7 @@ The correction names the answer's figure of the same kind nearest to the one sta
 按规定是4年"). A figure the answer states anywhere is never "corrected", so a question that
 tells its own case (断保1年) is left alone whenever the answer covers it.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,7 @@ import warnings
 from typing import NamedTuple
 
 _CLAIM = re.compile(r"听说|据说|是不是|是否|不是.{0,12}吗|有人说|别人说")
-_THEN = re.compile(r"就能|就有|就是|就加|就会|就要|就可以")   # "满3年就加4000": the clause claims
+_THEN = re.compile(r"就能|就有|就是|就加|就会|就要|就可以")  # "满3年就加4000": the clause claims
 _TRAILING_CLAIM = re.compile(r"(?:对吧|对不对|吧|是吧)[？?。！!]*$")
 _CLAUSE = re.compile(r"[，,；;。！!？?]")
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万块|万|元|块钱|块|个月|月|年|%|％)")
@@ -36,19 +37,19 @@ _HALF = re.compile(r"一半")
 
 
 class Figure(NamedTuple):
-    kind: str      # years, months, money, share
+    kind: str  # years, months, money, share
     value: float
-    text: str      # as written in the text it came from
+    text: str  # as written in the text it came from
 
 
 def _kind(number: str, unit: str) -> tuple[str, float] | None:
     value = float(number)
     if unit == "年":
         if _CALENDAR.fullmatch(number) or len(number) == 2 and value >= 10:
-            return None   # 2025年, 25年: a calendar year, not a span
+            return None  # 2025年, 25年: a calendar year, not a span
         return "years", value
     if unit in ("个月", "月"):
-        return ("months", value) if unit == "个月" else None   # 3月 is March
+        return ("months", value) if unit == "个月" else None  # 3月 is March
     if unit in ("万元", "万块", "万"):
         return "money", value * 10000
     if unit in ("元", "块钱", "块"):
@@ -74,8 +75,9 @@ def figures(text: str) -> list[Figure]:
     out += [Figure("money", float(m.group(1)), m.group(1)) for m in _BARE_MONEY.finditer(digits)]
     for m in _OTHER_WORDS.finditer(digits):
         value = float(m.group(1))
-        out.append(Figure("share", value * 10, m.group(0)) if m.group(2) == "成"
-                   else Figure("money", value * 1000, m.group(0)))
+        out.append(
+            Figure("share", value * 10, m.group(0)) if m.group(2) == "成" else Figure("money", value * 1000, m.group(0))
+        )
     out += [Figure("share", 50.0, m.group(0)) for m in _HALF.finditer(text)]
     return out
 
@@ -86,11 +88,11 @@ def claimed(question: str) -> str | None:
     对吧; None when the question claims nothing."""
     lead = _CLAIM.search(question)
     if lead:
-        return question[lead.start():]
+        return question[lead.start() :]
     then = _THEN.search(question)
     if then:
         starts = [m.end() for m in _CLAUSE.finditer(question, 0, then.start())]
-        return question[(starts[-1] if starts else 0):]
+        return question[(starts[-1] if starts else 0) :]
     if _TRAILING_CLAIM.search(question):
         clauses = [c for c in _CLAUSE.split(question) if c.strip()]
         return clauses[-1] if clauses else None
@@ -104,7 +106,7 @@ def _shown(f: Figure) -> str:
 
 
 def correction(question: str, answer: str) -> str | None:
-    """"不是X，按规定是Y。" when the question claims a figure the answer contradicts, else None."""
+    """ "不是X，按规定是Y。" when the question claims a figure the answer contradicts, else None."""
     claim_text = claimed(question)
     if claim_text is None:
         return None

@@ -16,6 +16,7 @@ logistic calibration fitted by faq/calibrate.py, so a Hit's score is the estimat
 probability that it is the entry meant; hits under THRESHOLD (just above every off-topic
 query of the calibration) are not returned.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -84,7 +85,7 @@ def terms(text: str) -> list[str]:
     """Index terms of a text: jieba content words, then character bigrams (marked with '~')."""
     clean = normalise(text)
     words = tokens(clean, normalised=True)
-    grams = [run[i:i + 2] for run in _HAN_RUN.findall(clean) for i in range(len(run) - 1)]
+    grams = [run[i : i + 2] for run in _HAN_RUN.findall(clean) for i in range(len(run) - 1)]
     return words + ["~" + g for g in grams]
 
 
@@ -128,8 +129,7 @@ class _Bm25:
         """The score of the query against itself as a document: the normaliser to 0..1."""
         length = sum(query.values())
         norm = K1 * (1 - B + B * length / self.avgdl)
-        return sum(self.idf.get(t, self.unseen_idf) * tf * (K1 + 1) / (tf + norm)
-                   for t, tf in query.items())
+        return sum(self.idf.get(t, self.unseen_idf) * tf * (K1 + 1) / (tf + norm) for t, tf in query.items())
 
 
 @dataclass
@@ -170,10 +170,18 @@ def build_index(kb: KnowledgeBase) -> Index:
     n = len(entry_terms)
     df = Counter(t for bag in entry_terms for t in bag if not t.startswith("~"))
     word_idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-    return Index(kb=kb, entries=list(kb.entries), questions=_Bm25(q_docs), owner=owner,
-                 answers=_Bm25(a_docs), excerpts=_Bm25(e_docs), compact_questions=compacts,
-                 entry_terms=entry_terms, word_idf=word_idf,
-                 unseen_word_idf=math.log(1 + (n + 0.5) / 0.5))
+    return Index(
+        kb=kb,
+        entries=list(kb.entries),
+        questions=_Bm25(q_docs),
+        owner=owner,
+        answers=_Bm25(a_docs),
+        excerpts=_Bm25(e_docs),
+        compact_questions=compacts,
+        entry_terms=entry_terms,
+        word_idf=word_idf,
+        unseen_word_idf=math.log(1 + (n + 0.5) / 0.5),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -193,9 +201,14 @@ def in_domain(clean: str) -> bool:
 
 def _fingerprint() -> str:
     """A hash of everything the index depends on: the data, the text pipeline, this module."""
-    files = [*sorted(SOURCES.glob("*.yaml")), *sorted(ENTRIES.glob("*.yaml")), Path(__file__),
-             Path(pipeline.__file__), *sorted(pipeline.DATA.glob("*.txt")),
-             *sorted(pipeline.DATA.glob("synonyms*.yaml"))]
+    files = [
+        *sorted(SOURCES.glob("*.yaml")),
+        *sorted(ENTRIES.glob("*.yaml")),
+        Path(__file__),
+        Path(pipeline.__file__),
+        *sorted(pipeline.DATA.glob("*.txt")),
+        *sorted(pipeline.DATA.glob("synonyms*.yaml")),
+    ]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
@@ -203,8 +216,16 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:20]
 
 
-_CACHED_FIELDS = ("questions", "owner", "answers", "excerpts", "compact_questions", "entry_terms",
-                  "word_idf", "unseen_word_idf")
+_CACHED_FIELDS = (
+    "questions",
+    "owner",
+    "answers",
+    "excerpts",
+    "compact_questions",
+    "entry_terms",
+    "word_idf",
+    "unseen_word_idf",
+)
 
 
 @lru_cache(maxsize=1)
@@ -258,16 +279,14 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
         if s > best_q.get(pos, 0.0):
             best_q[pos] = s
     best_f: dict[int, float] = {}
-    for _, s, i in process.extract(flat, idx.compact_questions, scorer=fuzz.ratio,
-                                   limit=40, score_cutoff=FUZZY_FLOOR):
+    for _, s, i in process.extract(flat, idx.compact_questions, scorer=fuzz.ratio, limit=40, score_cutoff=FUZZY_FLOOR):
         pos = idx.owner[i]
         s = (s - FUZZY_FLOOR) / (100 - FUZZY_FLOOR)  # only near-identical strings count
         if s > best_f.get(pos, 0.0):
             best_f[pos] = s
     weights = {t: idx.questions.idf.get(t, idx.questions.unseen_idf) for t in q}
     total = sum(weights.values()) or 1.0
-    content = {t: idx.word_idf.get(t, idx.unseen_word_idf)
-               for t in q if not t.startswith("~") and t not in GENERIC}
+    content = {t: idx.word_idf.get(t, idx.unseen_word_idf) for t in q if not t.startswith("~") and t not in GENERIC}
     content_total = sum(content.values())
     ans = _normalised(idx.answers, q)
     exc = _normalised(idx.excerpts, q)
@@ -276,10 +295,16 @@ def features(query: str, idx: Index | None = None) -> dict[int, tuple[float, ...
     for pos in set(best_q) | set(best_f) | set(ans) | set(exc):
         have = idx.entry_terms[pos]
         bag = sum(w for t, w in weights.items() if t in have) / total
-        words = (sum(w for t, w in content.items() if t in have) / content_total
-                 if content_total else 0.0)
-        out[pos] = (best_q.get(pos, 0.0), bag, ans.get(pos, 0.0), exc.get(pos, 0.0),
-                    best_f.get(pos, 0.0), words, domain)
+        words = sum(w for t, w in content.items() if t in have) / content_total if content_total else 0.0
+        out[pos] = (
+            best_q.get(pos, 0.0),
+            bag,
+            ans.get(pos, 0.0),
+            exc.get(pos, 0.0),
+            best_f.get(pos, 0.0),
+            words,
+            domain,
+        )
     return out
 
 
@@ -302,17 +327,16 @@ def score_entries(query: str, idx: Index | None = None) -> list[tuple[float, int
 def _matched(query: str, entry_terms: set[str], shown: str) -> list[str]:
     """Query words found in the entry, for highlighting, longest first: the normalised jieba
     words, plus the ways the shown text writes them (封顶线 for 最高支付限额, 断缴 for 断保)."""
-    words = [w for w in dict.fromkeys(tokens(query))
-             if w in entry_terms and len(w) > 1 and w not in GENERIC]
+    words = [w for w in dict.fromkeys(tokens(query)) if w in entry_terms and len(w) > 1 and w not in GENERIC]
     found = set(words)
-    variants = [v for v, canonical in synonym_table().items()
-                if canonical in found and len(v) > 1 and v in shown]
+    variants = [v for v, canonical in synonym_table().items() if canonical in found and len(v) > 1 and v in shown]
     return sorted(dict.fromkeys(words + variants), key=len, reverse=True)
 
 
 def _best_excerpt(entry: Entry, query_terms: set[str]):
     def overlap(ex) -> int:
         return len(query_terms & set(terms(ex.text)))
+
     return max(entry.excerpts, key=overlap)
 
 
@@ -328,9 +352,17 @@ def search(query: str, k: int = 5) -> list[Hit]:
             break
         entry = idx.entries[pos]
         ex = _best_excerpt(entry, q_terms)
-        hits.append(Hit(entry_id=entry.id, topic=entry.topic, question=entry.question,
-                        answer=entry.answer, excerpt=ex.text, document=ex.document,
-                        article=ex.article, score=round(score, 4),
-                        matched=_matched(query, idx.entry_terms[pos],
-                                         f"{entry.question}{entry.answer}{ex.text}")))
+        hits.append(
+            Hit(
+                entry_id=entry.id,
+                topic=entry.topic,
+                question=entry.question,
+                answer=entry.answer,
+                excerpt=ex.text,
+                document=ex.document,
+                article=ex.article,
+                score=round(score, 4),
+                matched=_matched(query, idx.entry_terms[pos], f"{entry.question}{entry.answer}{ex.text}"),
+            )
+        )
     return hits

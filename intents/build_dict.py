@@ -7,6 +7,7 @@ the cache). The domain words stay in domain_dict.txt, loaded on top at run time.
 
     python -m intents.build_dict [MIN_FREQ]
 """
+
 from __future__ import annotations
 
 import sys

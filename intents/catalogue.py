@@ -24,6 +24,7 @@ Its `concepts` map holds the subject's own notions (continuity, zero reimburseme
 break, waiting, back-payment, newborns, students ...) with the forms people name them by: a
 question naming one is about the subject even when its other words are new to the catalogue.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,7 @@ from intents.text import load_yaml
 DATA = Path(__file__).parent / "data"
 Kind = Literal["faq", "task", "conversation"]
 TASK_INTENTS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
-CONVERSATION_INTENTS = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no",
-                        "goodbye", "forget_me")
+CONVERSATION_INTENTS = ("greeting", "thanks", "help", "restart", "cancel", "yes", "no", "goodbye", "forget_me")
 
 
 class IntentSpec(BaseModel):
@@ -118,6 +118,12 @@ def build_catalogue(faq_specs: list[IntentSpec], vocabulary: list[str] | None = 
         if spec.id in seen:
             raise ValueError(f"intent id {spec.id!r} appears twice")
         seen.add(spec.id)
-    return Catalogue(intents=specs, out_of_scope=list(own.out_of_scope), domain=list(own.domain),
-                     vocabulary=list(vocabulary or []), uncovered=list(own.uncovered),
-                     qualifiers=list(own.qualifiers), concepts=dict(own.concepts))
+    return Catalogue(
+        intents=specs,
+        out_of_scope=list(own.out_of_scope),
+        domain=list(own.domain),
+        vocabulary=list(vocabulary or []),
+        uncovered=list(own.uncovered),
+        qualifiers=list(own.qualifiers),
+        concepts=dict(own.concepts),
+    )

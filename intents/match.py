@@ -47,6 +47,7 @@ MARGIN (raw) of the best (the bot then asks "您是想问：1. … 2. …"), els
 of the subject ("交费") is answered by its best intent. The weights were set on
 tests/intents/tune.yaml; tests/intents/heldout.yaml measures them.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,7 +62,7 @@ from intents.catalogue import Catalogue, IntentSpec
 from intents.text import compact, domain_words, normalise, tokens
 
 THRESHOLD = 0.5
-MARGIN = 0.01   # on the raw similarity: top1 - top2 under this asks "您是想问"
+MARGIN = 0.01  # on the raw similarity: top1 - top2 under this asks "您是想问"
 # Raw similarities are mapped through a logistic curve centred on RAW_FALLBACK (the raw
 # similarity under which, on our own wordings, a question is more likely off-topic than not),
 # so that 0.5 is the refusal point and the scores read as confidences.
@@ -76,19 +77,23 @@ _RELATIVE_YEAR = re.compile(r"[今去明前后]年")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
 # Where a long message is cut into pieces, each scored on its own as well as the whole.
 _CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
-_ASKS = re.compile(r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
-                   r"[能会算要有在是][不没]|[不没]$|\?|？")
-LONG_QUERY = 24      # characters (compact) from which a message is also read clause by clause
-W_WINDOW = 0.03      # a piece's score, taken for the whole, gives up this much
-W_LEFT_OUT = 0.1     # and this much times the share of the message's content it leaves out
+_ASKS = re.compile(
+    r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
+    r"[能会算要有在是][不没]|[不没]$|\?|？"
+)
+LONG_QUERY = 24  # characters (compact) from which a message is also read clause by clause
+W_WINDOW = 0.03  # a piece's score, taken for the whole, gives up this much
+W_LEFT_OUT = 0.1  # and this much times the share of the message's content it leaves out
 
 
 # A question that asks for a figure (read on the normalised text): an amount paid out or a ratio
 # (报多少, 比例, 最高报 ...), or any figure at all (多少年, 多少项, 交多少, 电话是多少). What one
 # pays in (交多少) may be answered without an amount ("只交个人部分"): it asks any figure.
-_ASKS_AMOUNT = re.compile(r"几成|比例|百分之几|百分比|最高支付限额|起付线|"
-                          r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
-                          r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]")   # what is paid out, not paid in
+_ASKS_AMOUNT = re.compile(
+    r"几成|比例|百分之几|百分比|最高支付限额|起付线|"
+    r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
+    r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]"
+)  # what is paid out, not paid in
 # 几年 asks a figure; 好几年, 前几年, 这几年 only tell of some years
 _ASKS_FIGURE = re.compile(r"多少|(?<![好前这那十近])几(?:个|年|项)(?!前|来)")
 
@@ -99,7 +104,7 @@ def asks_something(text: str) -> bool:
 
 
 def asks_for_figure(text: str) -> str | None:
-    """"amount" when a question asks for an amount or a ratio (报多少, 比例, 最高报 ...),
+    """ "amount" when a question asks for an amount or a ratio (报多少, 比例, 最高报 ...),
     "any" when it asks for some other figure (多少年, 几项), else None."""
     clean = normalise(text or "")
     if _ASKS_AMOUNT.search(clean):
@@ -109,10 +114,10 @@ def asks_for_figure(text: str) -> str | None:
 
 class Match(BaseModel):
     intent: str
-    score: float          # calibrated, 0..1
-    raw: float = 0.0      # the adjusted similarity before calibration (margins are read here)
-    uncovered: float | None = None   # when pushed under the threshold for being no nearer than the
-    before: float | None = None      # uncovered questions: their similarity, and this intent's before
+    score: float  # calibrated, 0..1
+    raw: float = 0.0  # the adjusted similarity before calibration (margins are read here)
+    uncovered: float | None = None  # when pushed under the threshold for being no nearer than the
+    before: float | None = None  # uncovered questions: their similarity, and this intent's before
 
 
 class Decision(BaseModel):
@@ -122,7 +127,7 @@ class Decision(BaseModel):
     intent: str | None = None
     score: float = 0.0
     candidates: list[Match] = Field(default_factory=list)
-    close: list[str] = Field(default_factory=list)   # a match chosen among these as close ones
+    close: list[str] = Field(default_factory=list)  # a match chosen among these as close ones
 
 
 class _Query(NamedTuple):
@@ -135,40 +140,39 @@ class _Query(NamedTuple):
 OFF_DOMAIN = 0.15
 FOREIGN = 0.2  # times the share of the question's words found in no example and no vocabulary
 W_SECOND = 0.3  # an intent's score leans on its two nearest examples, not one
-CONVERSATION_STRANGE = 0.15 # times the share of the message's words a conversation intent never uses
-FRAGMENT_CHARS = 6   # a bare term is at most this long
+CONVERSATION_STRANGE = 0.15  # times the share of the message's words a conversation intent never uses
+FRAGMENT_CHARS = 6  # a bare term is at most this long
 FRAGMENT_RAW = 0.15  # the raw similarity from which a bare term is answered by its best intent
-MONTH_CLASH = 0.1   # an example naming other months than the question
-TOPIC_CLASH = 0.1   # an example naming only other domain terms than the question
-RARE = 0.04    # per telling word of the question the intent never uses (at most two)
+MONTH_CLASH = 0.1  # an example naming other months than the question
+TOPIC_CLASH = 0.1  # an example naming only other domain terms than the question
+RARE = 0.04  # per telling word of the question the intent never uses (at most two)
 HYPOTHETICAL_TASKS = ("what_if",)
 NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
-UNCOVERED = "__uncovered__"   # the catalogue's questions the sources do not answer
-UNCOVERED_MARGIN = 0.03       # an intent must beat them by this much (raw) to be answered
-QUALIFIER = 0.12              # the question names a benefit the intent's wordings never name
-CONCEPT_FLOOR = 0.12          # raw: from here a question naming the subject's notions is answered
-CONCEPT_FLOOR_TWO = 0.06      # and from here when the intent's wordings name two of them or more
-CONCEPT_RIVALS = 3            # by the best of this many top intents whose wordings name them too
+UNCOVERED = "__uncovered__"  # the catalogue's questions the sources do not answer
+UNCOVERED_MARGIN = 0.03  # an intent must beat them by this much (raw) to be answered
+QUALIFIER = 0.12  # the question names a benefit the intent's wordings never name
+CONCEPT_FLOOR = 0.12  # raw: from here a question naming the subject's notions is answered
+CONCEPT_FLOOR_TWO = 0.06  # and from here when the intent's wordings name two of them or more
+CONCEPT_RIVALS = 3  # by the best of this many top intents whose wordings name them too
 
 
-SHORT = 8   # characters: up to this, a message's bigrams come from all of it
+SHORT = 8  # characters: up to this, a message's bigrams come from all of it
 _MONTH_NUMBER = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月")
-_INNER_MONTH = re.compile(r"(?<=\d)\d月")   # the "2月" inside "12月" is not February
+_INNER_MONTH = re.compile(r"(?<=\d)\d月")  # the "2月" inside "12月" is not February
 
 
 def _terms(clean: str, squeezed: str) -> set[str]:
     """jieba tokens, plus "2:"-marked character bigrams of the text ("1:" characters when short)."""
     words = tokens(clean, normalised=True)
     out = set(words)
-    for word in words:   # 固定待遇等待期 is also an 等待期, 零报销激励 a 零报销
+    for word in words:  # 固定待遇等待期 is also an 等待期, 零报销激励 a 零报销
         if len(word) >= 4:
             out.update(w for w in domain_words() if len(w) < len(word) and w in word)
-    out.update("m:" + str(int(m)) for m in _MONTH_NUMBER.findall(clean))   # 2月 is not 12月
+    out.update("m:" + str(int(m)) for m in _MONTH_NUMBER.findall(clean))  # 2月 is not 12月
     # in a sentence, bigrams of the content words only: filler ("听说", "任何", "吗") adds
     # nothing to match; a short message ("谢谢你的帮助") keeps all of its characters
     content = "".join(words) if len(squeezed) > SHORT and words else squeezed
-    out.update("2:" + content[i:i + 2] for i in range(len(content) - 1)
-               if not _INNER_MONTH.match(content, i))
+    out.update("2:" + content[i : i + 2] for i in range(len(content) - 1) if not _INNER_MONTH.match(content, i))
     if len(squeezed) <= 3:
         out.update("1:" + ch for ch in squeezed)
     return out
@@ -197,9 +201,11 @@ def calibrate(raw: float) -> float:
 _PERSONAL_BONUS = {0: -0.25, 1: 0.0, 2: 0.1, 3: 0.15}
 # What a personal calculation answers: one's own figure or date. A history told around another
 # kind of question (能不能接着算, 额度能不能带过来) is a question about the rule, for the FAQ.
-_OWN_FIGURE = re.compile(r"多少|多久|几个月|几月|哪天|哪一天|什么时候|几号|多长|最高支付限额|等待期|能报|能用|"
-                         r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看")
-NO_OWN_FIGURE = 0.1   # a task intent, for a message that asks no figure of one's own
+_OWN_FIGURE = re.compile(
+    r"多少|多久|几个月|几月|哪天|哪一天|什么时候|几号|多长|最高支付限额|等待期|能报|能用|"
+    r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看"
+)
+NO_OWN_FIGURE = 0.1  # a task intent, for a message that asks no figure of one's own
 
 
 class Matcher:
@@ -242,13 +248,12 @@ class Matcher:
         self.intent_months: dict[str, frozenset[str]] = {}
         for intent, months in zip(self.example_intent, self.example_months, strict=True):
             self.intent_months[intent] = self.intent_months.get(intent, frozenset()) | months
-        self.intent_topics: dict[str, frozenset[str]] = {}   # the domain terms its wordings name
+        self.intent_topics: dict[str, frozenset[str]] = {}  # the domain terms its wordings name
         for intent, topic in zip(self.example_intent, self.example_topics, strict=True):
             self.intent_topics[intent] = self.intent_topics.get(intent, frozenset()) | topic
-        k = len(self.specs) + 1   # the uncovered questions count as one more intent
+        k = len(self.specs) + 1  # the uncovered questions count as one more intent
         self.intent_unknown_idf = math.log(k + 1) + 1.0
-        self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1
-                           for t, p in intent_postings.items()}
+        self.intent_idf = {t: math.log((k + 1) / (len(p) + 0.5)) + 0.1 for t, p in intent_postings.items()}
         self.intent_postings = {t: tuple(sorted(p)) for t, p in intent_postings.items()}
         self.oos_words = tuple(normalise(w) for w in catalogue.out_of_scope)
         self.domain_words = tuple(normalise(w) for w in catalogue.domain)
@@ -259,13 +264,16 @@ class Matcher:
         self.keywords = {s.id: tuple(normalise(w) for w in s.keywords) for s in catalogue.intents}
         self.negative = {s.id: tuple(normalise(w) for w in s.negative) for s in catalogue.intents}
         self.qualifiers = tuple(dict.fromkeys(normalise(w) for w in catalogue.qualifiers))
-        self.qualified = {s.id: frozenset(w for w in self.qualifiers
-                                          if any(w in normalise(e) for e in s.examples))
-                          for s in catalogue.intents}
-        self.concept_forms = {name: tuple(dict.fromkeys(normalise(f) for f in forms))
-                              for name, forms in catalogue.concepts.items()}
-        self.intent_concepts = {s.id: frozenset().union(*(self.concepts_of(normalise(e)) for e in s.examples))
-                                for s in catalogue.intents}
+        self.qualified = {
+            s.id: frozenset(w for w in self.qualifiers if any(w in normalise(e) for e in s.examples))
+            for s in catalogue.intents
+        }
+        self.concept_forms = {
+            name: tuple(dict.fromkeys(normalise(f) for f in forms)) for name, forms in catalogue.concepts.items()
+        }
+        self.intent_concepts = {
+            s.id: frozenset().union(*(self.concepts_of(normalise(e)) for e in s.examples)) for s in catalogue.intents
+        }
 
     def concepts_of(self, clean: str) -> frozenset[str]:
         """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ..."""
@@ -285,10 +293,16 @@ class Matcher:
         named = self.concepts_of(self.query(text).text)
         if not named:
             return None
-        shared = [(len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m)
-                  for m in ranked[:CONCEPT_RIVALS] if self.specs[m.intent].kind != "conversation"]
-        shared = [row for row in shared
-                  if row[0] and _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)]
+        shared = [
+            (len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m)
+            for m in ranked[:CONCEPT_RIVALS]
+            if self.specs[m.intent].kind != "conversation"
+        ]
+        shared = [
+            row
+            for row in shared
+            if row[0] and _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)
+        ]
         return max(shared, key=lambda row: row[:2])[2] if shared else None
 
     @staticmethod
@@ -301,15 +315,20 @@ class Matcher:
         known to the catalogue and one of them a domain word."""
         q = self.query(text)
         words = [t for t in q.terms if not t.startswith(("2:", "1:", "m:"))]
-        return (0 < len(q.compact) <= FRAGMENT_CHARS and bool(words) and not _ASKS.search(q.text)
-                and all(t in self.known_words for t in words)
-                and any(w in q.text for w in self.domain_words))
+        return (
+            0 < len(q.compact) <= FRAGMENT_CHARS
+            and bool(words)
+            and not _ASKS.search(q.text)
+            and all(t in self.known_words for t in words)
+            and any(w in q.text for w in self.domain_words)
+        )
 
     def query(self, text: str) -> _Query:
         clean = normalise(text or "")[:500]
         squeezed = compact(clean, normalised=True)
-        return _Query(text=clean, compact=squeezed, terms=sorted(_terms(clean, squeezed)),
-                      personal=personal_strength(clean))
+        return _Query(
+            text=clean, compact=squeezed, terms=sorted(_terms(clean, squeezed)), personal=personal_strength(clean)
+        )
 
     def rank(self, text: str, limit: int = 5) -> list[Match]:
         """Intents ranked by score (best first), at most `limit` of them.
@@ -327,11 +346,10 @@ class Matcher:
             whole = sum(len(t) for t in q.terms if not t.startswith(("2:", "1:"))) or 1
             for size in (2, 3):
                 for i in range(len(clauses) - size + 1):
-                    piece = self.query(" ".join(clauses[i:i + size]))
+                    piece = self.query(" ".join(clauses[i : i + size]))
                     content = sum(len(t) for t in piece.terms if not t.startswith(("2:", "1:")))
-                    if content < 4 or len(piece.compact) >= len(q.compact) \
-                            or not _ASKS.search(piece.text):
-                        continue   # a piece that tells ("2025年交了") is no reading of the question
+                    if content < 4 or len(piece.compact) >= len(q.compact) or not _ASKS.search(piece.text):
+                        continue  # a piece that tells ("2025年交了") is no reading of the question
                     cost = W_WINDOW + W_LEFT_OUT * max(0.0, 1 - content / whole)
                     for intent, sim in self._adjusted(piece, q.personal).items():
                         if sim - cost > scored.get(intent, -1.0):
@@ -345,10 +363,16 @@ class Matcher:
                     scored[intent] = min(sim, RAW_FALLBACK - 0.02) - (uncovered - sim + UNCOVERED_MARGIN)
                     pushed[intent] = sim
         ordered = sorted(((sim, intent) for intent, sim in scored.items()), reverse=True)
-        return [Match(intent=intent, score=round(calibrate(sim), 4), raw=round(sim, 4),
-                      uncovered=round(uncovered, 4) if intent in pushed and uncovered is not None else None,
-                      before=round(pushed[intent], 4) if intent in pushed else None)
-                for sim, intent in ordered[:limit]]
+        return [
+            Match(
+                intent=intent,
+                score=round(calibrate(sim), 4),
+                raw=round(sim, 4),
+                uncovered=round(uncovered, 4) if intent in pushed and uncovered is not None else None,
+                before=round(pushed[intent], 4) if intent in pushed else None,
+            )
+            for sim, intent in ordered[:limit]
+        ]
 
     def _similarities(self, q: _Query) -> dict[str, float]:
         """Each intent's similarity to the question (UNCOVERED among them), before adjustment."""
@@ -363,15 +387,17 @@ class Matcher:
         q_months = frozenset(t for t in q.terms if t.startswith("m:"))
         q_topics = self.topics_of(q.text)
         for index, overlap in shared.items():
-            sim = (W_COVERAGE * overlap / total
-                   + W_PRECISION * overlap / self.example_weight[index]
-                   + W_FUZZY * Indel.normalized_similarity(q.compact, self.example_compact[index]))
+            sim = (
+                W_COVERAGE * overlap / total
+                + W_PRECISION * overlap / self.example_weight[index]
+                + W_FUZZY * Indel.normalized_similarity(q.compact, self.example_compact[index])
+            )
             months = self.example_months[index]
             if q_months and months and not q_months & months:
-                sim -= MONTH_CLASH   # "2月份交的" is not "12月交的", however alike they read
+                sim -= MONTH_CLASH  # "2月份交的" is not "12月交的", however alike they read
             topic = self.example_topics[index]
             if q_topics and topic and not q_topics & topic:
-                sim -= TOPIC_CLASH   # "怎么才算断保" is not "怎么才算零报销", however alike they read
+                sim -= TOPIC_CLASH  # "怎么才算断保" is not "怎么才算零报销", however alike they read
             intent = self.example_intent[index]
             if sim > best.get(intent, 0.0):
                 second[intent] = best.get(intent, 0.0)
@@ -388,7 +414,7 @@ class Matcher:
             nearest = (1 - W_SECOND) * best[intent] + W_SECOND * second[intent]
             months = self.intent_months.get(intent, frozenset())
             if q_months and months and not q_months & months:
-                nearest -= MONTH_CLASH   # no example of the intent names the question's month
+                nearest -= MONTH_CLASH  # no example of the intent names the question's month
             # the uncovered questions are many topics, not one: only their nearest ones count
             spread = nearest if intent == UNCOVERED else icov[intent]
             best[intent] = W_EXAMPLE * nearest + W_INTENT * spread
@@ -399,12 +425,15 @@ class Matcher:
         best = self._similarities(q)
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         words = [t for t in q.terms if not t.startswith(("2:", "1:"))]
-        foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit()
-                      and not t.startswith("m:"))
+        foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit() and not t.startswith("m:"))
         foreign_share = foreign / len(words) if words else 0.0
         bonus = _PERSONAL_BONUS[personal]
-        off_domain = bool(self.domain_words) and not any(w in q.text for w in self.domain_words) \
-            and not _YEAR.search(q.text) and not _COUNT.search(q.text)
+        off_domain = (
+            bool(self.domain_words)
+            and not any(w in q.text for w in self.domain_words)
+            and not _YEAR.search(q.text)
+            and not _COUNT.search(q.text)
+        )
         hypothetical = bool(_HYPOTHETICAL.search(q.text))
         asks_own = bool(_OWN_FIGURE.search(q.text))
         # the question's most telling words (used by one or two intents only: 大一, 献血 is not
@@ -414,7 +443,7 @@ class Matcher:
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
-                scored[intent] = sim   # the off-topic words speak for it, not against
+                scored[intent] = sim  # the off-topic words speak for it, not against
                 continue
             spec = self.specs[intent]
             # a greeting or thanks around an off-topic request does not make it one
@@ -425,10 +454,10 @@ class Matcher:
                 sim -= OFF_DOMAIN * off_domain + FOREIGN * foreign_share
                 sim -= RARE * sum(1 for t in telling if intent not in self.intent_postings[t])
                 if named and not named & self.qualified.get(intent, frozenset()):
-                    sim -= QUALIFIER   # a figure of another benefit (门诊的起付线)
+                    sim -= QUALIFIER  # a figure of another benefit (门诊的起付线)
             if spec.kind == "task":
                 sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
-                if intent in HYPOTHETICAL_TASKS:   # 假如/要是 ... 的话 speaks for a what-if
+                if intent in HYPOTHETICAL_TASKS:  # 假如/要是 ... 的话 speaks for a what-if
                     sim += NOT_HYPOTHETICAL if hypothetical else -NOT_HYPOTHETICAL
             elif spec.kind == "faq" and personal >= 2:
                 sim -= 0.05 * (personal - 1)
@@ -444,8 +473,9 @@ def _nearer_than_uncovered(match: Match, floor: float) -> bool:
     return match.before >= max(floor, match.uncovered)
 
 
-def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN,
-           fragment: bool = False) -> Decision:
+def decide(
+    ranked: list[Match], threshold: float = THRESHOLD, margin: float = MARGIN, fragment: bool = False
+) -> Decision:
     """Match, ambiguous (runner-up within `margin`) or out of scope (best under `threshold`).
 
     A `fragment` (Matcher.is_fragment: a bare term such as "交费" or "集中参保期") names a
@@ -453,8 +483,7 @@ def decide(ranked: list[Match], threshold: float = THRESHOLD, margin: float = MA
     floor (FRAGMENT_RAW) and without "您是想问" between entries of the same topic."""
     if fragment and ranked and ranked[0].raw >= FRAGMENT_RAW:
         top = ranked[0]
-        return Decision(kind="match", intent=top.intent, score=max(top.score, threshold),
-                        candidates=ranked[:3])
+        return Decision(kind="match", intent=top.intent, score=max(top.score, threshold), candidates=ranked[:3])
     if not ranked or ranked[0].score < threshold:
         best_score = ranked[0].score if ranked else 0.0
         return Decision(kind="out_of_scope", score=best_score, candidates=ranked[:3])

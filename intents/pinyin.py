@@ -22,6 +22,7 @@ dropped (Chinese is written without it).
 pypinyin is imported only to build the reader, which intents.text builds on the first message
 holding Latin letters and keeps on disk; a message without them never loads it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -36,7 +37,7 @@ _VOWEL = re.compile(r"[aeiouv]")
 RUN = re.compile(r"(?<![a-zü])[a-zü]+(?:[\s'’]+[a-zü]+)*(?![a-zü])")
 _SEPARATOR = re.compile(r"[\s'’]")
 MIN_SYLLABLES = 2
-_MAX_READINGS = 16   # spellings kept per word from its polyphonic characters
+_MAX_READINGS = 16  # spellings kept per word from its polyphonic characters
 
 # priorities of a spelling's words (higher wins): a domain term over an everyday word
 DOMAIN, VARIANT, EVERYDAY = 3, 2, 1
@@ -79,9 +80,9 @@ def _readings(word: str, syllables: frozenset[str]) -> list[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class Piece:
-    start: int          # letter positions in the run, separators left out
+    start: int  # letter positions in the run, separators left out
     end: int
-    word: str | None    # None: a syllable left as typed
+    word: str | None  # None: a syllable left as typed
     syllables: int = 1
 
 
@@ -91,7 +92,7 @@ class PinyinReader:
 
     syllables: frozenset[str] = frozenset()
     words: dict[str, tuple[frozenset[int], str, int]] = field(default_factory=dict)
-    longest: int = 0            # letters of the longest spelling
+    longest: int = 0  # letters of the longest spelling
     longest_syllable: int = 0
 
     @classmethod
@@ -111,8 +112,12 @@ class PinyinReader:
         for spelling, (_, word, reading) in best.items():
             cuts = frozenset(itertools.accumulate(len(s) for s in reading[:-1]))
             words[spelling] = (cuts, word, len(reading))
-        return cls(syllables=syllables, words=words, longest=max(map(len, words), default=0),
-                   longest_syllable=max(map(len, syllables), default=0))
+        return cls(
+            syllables=syllables,
+            words=words,
+            longest=max(map(len, words), default=0),
+            longest_syllable=max(map(len, syllables), default=0),
+        )
 
     def read(self, text: str) -> str:
         """`text` with every run of pinyin read as the words it spells (see the module notes)."""
@@ -121,7 +126,7 @@ class PinyinReader:
         return RUN.sub(lambda m: self._read_run(m.group(0)), text)
 
     def _read_run(self, run: str) -> str:
-        where = [i for i, ch in enumerate(run) if not _SEPARATOR.match(ch)]   # letter -> index in run
+        where = [i for i, ch in enumerate(run) if not _SEPARATOR.match(ch)]  # letter -> index in run
         letters = "".join(run[i] for i in where).replace("ü", "v")
         forced = {k for k in range(1, len(where)) if where[k] != where[k - 1] + 1}
         pieces = self._cut(letters, forced)
@@ -132,9 +137,9 @@ class PinyinReader:
         out = []
         for k, p in enumerate(pieces):
             if k:
-                gap = run[where[pieces[k - 1].end - 1] + 1:where[p.start]]
+                gap = run[where[pieces[k - 1].end - 1] + 1 : where[p.start]]
                 out.append("" if p.word is not None and pieces[k - 1].word is not None else gap)
-            out.append(p.word if p.word is not None else run[where[p.start]:where[p.end - 1] + 1])
+            out.append(p.word if p.word is not None else run[where[p.start] : where[p.end - 1] + 1])
         return "".join(out)
 
     def _cut(self, letters: str, forced: set[int]) -> list[Piece] | None:
@@ -158,7 +163,7 @@ class PinyinReader:
             for j in range(min(n, i + self.longest_syllable), i, -1):
                 if letters[i:j] in self.syllables and best[j] is not None and not crosses(i, j):
                     options.append(Piece(i, j, None))
-            for p in options:   # longest word first: it keeps a tie
+            for p in options:  # longest word first: it keeps a tie
                 rest = best[p.end]
                 assert rest is not None
                 cost = (rest[0] + (p.word is None), rest[1] + 1)

@@ -6,6 +6,7 @@ answer, however well its words match an entry. A place named as where someone wa
 insurance or policy (的医保, 的居民医保, 那边的政策 ...) makes the question another place's.
 The places are data (intents/data/places.txt).
 """
+
 from __future__ import annotations
 
 import re

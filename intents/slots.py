@@ -20,6 +20,7 @@ Clauses: the text is cut at ，。；,;！？ and at 但/可是/然后/不过; i
 predicates give YearFacts. A clause that names no year speaks about the years of the clause
 before it ("2025年参保了，但没报销" -> 2025 insured, 2025 zero_claim).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,9 @@ from pydantic import AfterValidator, BaseModel, Field
 from intents.text import normalise
 from rules import policy
 
-Status = Literal["insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed",
-                 "reward_used", "reward_unused"]
+Status = Literal[
+    "insured", "uninsured", "elsewhere", "employee", "zero_claim", "claimed", "reward_used", "reward_unused"
+]
 
 
 def _special_group(value: str) -> str:
@@ -65,52 +67,57 @@ class Payers(BaseModel):
 class Slots(BaseModel):
     """Everything extract() found in one message. Empty lists / None mean "not said"."""
 
-    years: list[int] = Field(default_factory=list)          # valid years named as years
-    facts: list[YearFact] = Field(default_factory=list)      # clause-level facts, in text order
-    all_insured: bool = False          # 一直交 / 每年都交 / 都交了 / 都参保了
-    none_insured: bool = False         # 都没交 / 都没参保 / 一直没交
-    backpaid: int | None = None        # 补缴了N年 (0 for 没有补缴 / 不补缴)
-    broken_count: int | None = None    # 断了N年 / N年没交
-    insured_count: int | None = None   # 连续交了N年 / 交了N年医保 / 参保N年了
-    target_year: int | None = None     # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
-                                       # in a question naming none, the latest year said insured
-    target_inferred: bool = False      # True when the question names no year (the latest year said insured)
-    paid_on: dt.date | None = None     # full date of the contribution (12月10号交的)
+    years: list[int] = Field(default_factory=list)  # valid years named as years
+    facts: list[YearFact] = Field(default_factory=list)  # clause-level facts, in text order
+    all_insured: bool = False  # 一直交 / 每年都交 / 都交了 / 都参保了
+    none_insured: bool = False  # 都没交 / 都没参保 / 一直没交
+    backpaid: int | None = None  # 补缴了N年 (0 for 没有补缴 / 不补缴)
+    broken_count: int | None = None  # 断了N年 / N年没交
+    insured_count: int | None = None  # 连续交了N年 / 交了N年医保 / 参保N年了
+    target_year: int | None = None  # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
+    # in a question naming none, the latest year said insured
+    target_inferred: bool = False  # True when the question names no year (the latest year said insured)
+    paid_on: dt.date | None = None  # full date of the contribution (12月10号交的)
     paid_month: tuple[int, int] | None = None  # (year, month) when the day is not said: 2026年12月交了
-    born: dt.date | None = None        # 2026年1月10日出生
+    born: dt.date | None = None  # 2026年1月10日出生
     born_month: tuple[int, int] | None = None  # (year, month) when the day is not said
-    dates: list[dt.date] = Field(default_factory=list)       # every full date, in text order
+    dates: list[dt.date] = Field(default_factory=list)  # every full date, in text order
     months: list[tuple[int, int]] = Field(default_factory=list)  # (year, month) said without a day
-    yes: bool | None = None            # 对/是的/没错/嗯/好的/确认 -> True; 不对/没有/不是/错了 -> False
+    yes: bool | None = None  # 对/是的/没错/嗯/好的/确认 -> True; 不对/没有/不是/错了 -> False
     group: Group | None = None
-    general: bool = False              # 普通居民 / 一般参保人 / 都不是: no special group
-    not_groups: list[str] = Field(default_factory=list)      # 不是低保户 / 也不是学生: groups denied
-    invalid_years: list[int] = Field(default_factory=list)   # 1990年, 3025年
-    conflicts: list[int] = Field(default_factory=list)       # a year said both insured and not
-    statuses: list[Status] = Field(default_factory=list)     # said with no year at all ("一次都没报销过")
-    pii: list[str] = Field(default_factory=list)             # kinds only: "id_card", "phone"
-    written_years: list[int] = Field(default_factory=list)   # years written as numbers (2027年), not 明年
-    tiers: list[str] = Field(default_factory=list)           # contribution tiers named (一档, 二档), in text order
-    payers: list[Payers] = Field(default_factory=list)       # 全家5口都选一档, 两个一档一个二档, 我和老婆
-    tier_difference: bool = False      # 二档比一档多交多少 / 差多少 / 贵多少
+    general: bool = False  # 普通居民 / 一般参保人 / 都不是: no special group
+    not_groups: list[str] = Field(default_factory=list)  # 不是低保户 / 也不是学生: groups denied
+    invalid_years: list[int] = Field(default_factory=list)  # 1990年, 3025年
+    conflicts: list[int] = Field(default_factory=list)  # a year said both insured and not
+    statuses: list[Status] = Field(default_factory=list)  # said with no year at all ("一次都没报销过")
+    pii: list[str] = Field(default_factory=list)  # kinds only: "id_card", "phone"
+    written_years: list[int] = Field(default_factory=list)  # years written as numbers (2027年), not 明年
+    tiers: list[str] = Field(default_factory=list)  # contribution tiers named (一档, 二档), in text order
+    payers: list[Payers] = Field(default_factory=list)  # 全家5口都选一档, 两个一档一个二档, 我和老婆
+    tier_difference: bool = False  # 二档比一档多交多少 / 差多少 / 贵多少
 
 
 # ---------------------------------------------------------------- primitives
 
 # ID-card numbers: 18 digits (the last may be X) or the old 15, written whole or in groups
 # separated by single spaces or dashes ("500101 19900101 1234", "500101-900101-123")
-_ID_CARD = re.compile(r"(?<![0-9])[1-9](?:[ -]?\d){16}[ -]?[0-9x](?![ -]?[0-9x])"
-                      r"|(?<![0-9])[1-9](?:[ -]?\d){14}(?![ -]?[0-9x])", re.IGNORECASE)
+_ID_CARD = re.compile(
+    r"(?<![0-9])[1-9](?:[ -]?\d){16}[ -]?[0-9x](?![ -]?[0-9x])"
+    r"|(?<![0-9])[1-9](?:[ -]?\d){14}(?![ -]?[0-9x])",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")
-_CN_NUMERAL = re.compile(r"(?<!\d)[〇零一二两三四五六七八九十百]+"
-                         r"(?=年|月|日|号|个|岁|周岁|天|(?:(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+)+年)")
+_CN_NUMERAL = re.compile(
+    r"(?<!\d)[〇零一二两三四五六七八九十百]+"
+    r"(?=年|月|日|号|个|岁|周岁|天|(?:(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+)+年)"
+)
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
 def _cn_to_digits(match: re.Match[str]) -> str:
     text = match.group(0)
     if len(text) >= 2 and all(ch in "〇零一二三四五六七八九" for ch in text):
-        return text.translate(_CN_DIGITS)       # 二〇二五 / 二五: digit by digit, as said
+        return text.translate(_CN_DIGITS)  # 二〇二五 / 二五: digit by digit, as said
     import cn2an  # noqa: PLC0415 - ~200 ms, only for a number written in Chinese numerals
 
     try:
@@ -148,15 +155,26 @@ def prepare(text: str) -> tuple[str, list[str]]:
     return clean, pii
 
 
-_RELATIVE = {"大前年": -3, "前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2, "大后年": 3,
-             "上一年": -1, "上年": -1, "下一年": 1, "下年": 1, "本年": 0}
+_RELATIVE = {
+    "大前年": -3,
+    "前年": -2,
+    "去年": -1,
+    "今年": 0,
+    "明年": 1,
+    "后年": 2,
+    "大后年": 3,
+    "上一年": -1,
+    "上年": -1,
+    "下一年": 1,
+    "下年": 1,
+    "本年": 0,
+}
 _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
 
 
 def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
     """(start, end, year) of every 今年/去年/前年/大前年/明年/后年/大后年 in the text."""
-    return [(m.start(), m.end(), today.year + _RELATIVE[m.group(0)])
-            for m in _RELATIVE_RE.finditer(text)]
+    return [(m.start(), m.end(), today.year + _RELATIVE[m.group(0)]) for m in _RELATIVE_RE.finditer(text)]
 
 
 _Y = r"(?:\d{4}|\d{2})"
@@ -164,7 +182,7 @@ _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
 # 年 may stand after every year of a list or range: "2027年到2030年", "2025年、2026年"
 _YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年?\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
-BARE_YEARS = (1900, 2099)   # a four-digit number without 年 outside these is an amount
+BARE_YEARS = (1900, 2099)  # a four-digit number without 年 outside these is an amount
 _COUNT_BEFORE = set("了交缴续断补满共第近多保")  # 断保10年, 参保12年: counts
 _NOT_YEAR_AFTER = re.compile(r"\s*(?:元|块|万|千|百|%|个|天|号|人|次|岁|分|多元)")
 
@@ -196,13 +214,21 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
         parts = re.split(rf"\s*年?\s*({_SEP})\s*", seq)
         tokens, seps = parts[0::2], parts[1::2]
         if not nian and any(len(t) != 4 or not BARE_YEARS[0] <= int(t) <= BARE_YEARS[1] for t in tokens):
-            continue      # bare numbers count as years only when written with four digits that
+            continue  # bare numbers count as years only when written with four digits that
             # could be a year: 每年加5000 names an amount, 3025年 an impossible year
-        if len(tokens) == 1 and len(tokens[0]) == 2 and m.start() > 0 and text[m.start() - 1] in _COUNT_BEFORE \
-                and not text.endswith("除了", 0, m.start()):  # 除了30年没交: a year
+        if (
+            len(tokens) == 1
+            and len(tokens[0]) == 2
+            and m.start() > 0
+            and text[m.start() - 1] in _COUNT_BEFORE
+            and not text.endswith("除了", 0, m.start())
+        ):  # 除了30年没交: a year
             near_now = abs(2000 + int(tokens[0]) - today.year) <= 3
-            names_year = text.startswith("的", m.end()) or _AFTER_BREAK.search(text, 0, m.start()) \
-                or _YEAR_SUBJECT.match(text, m.end())  # 25年交了26年也交了: 26年 is what 也交了 is said of
+            names_year = (
+                text.startswith("的", m.end())
+                or _AFTER_BREAK.search(text, 0, m.start())
+                or _YEAR_SUBJECT.match(text, m.end())
+            )  # 25年交了26年也交了: 26年 is what 也交了 is said of
             if not (near_now and names_year):
                 continue  # 交了12年: a count; but 交了27年的, 断了26年交了 name years
         read = [_year_value(t, True) for t in tokens]
@@ -240,7 +266,7 @@ def _year_groups(text: str, today: dt.date) -> list[_YearSpan]:
     """Year mentions side by side ("2025年、2026年", "去年和今年") merged into one group."""
     groups: list[_YearSpan] = []
     for span in year_spans(text, today)[0]:
-        if groups and _GROUP_GAP.match(text[groups[-1].end:span.start]):
+        if groups and _GROUP_GAP.match(text[groups[-1].end : span.start]):
             last = groups[-1]
             groups[-1] = _YearSpan(last.start, span.end, last.years + [y for y in span.years if y not in last.years])
         else:
@@ -251,7 +277,8 @@ def _year_groups(text: str, today: dt.date) -> list[_YearSpan]:
 _REL = "大前年|大后年|前年|去年|今年|明年|后年|本年"
 _DATE_FULL = re.compile(
     rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*(?:年|[-/.])|({_REL}))?\s*"
-    rf"(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})\s*(?:日|号)?(?!\d)")
+    rf"(\d{{1,2}})\s*(?:月|[-/.])\s*(\d{{1,2}})\s*(?:日|号)?(?!\d)"
+)
 _MONTH_ONLY = re.compile(rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*年\s*|({_REL}))?(\d{{1,2}})\s*月(?:份)?(?!\d)")
 
 
@@ -279,7 +306,7 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
 
     for m in _DATE_FULL.finditer(text):
         if "月" not in m.group(0) and m.group(1) is None:
-            continue      # "12-10" alone is too ambiguous (a range, a score)
+            continue  # "12-10" alone is too ambiguous (a range, a score)
         year = year_of(m.group(1), m.group(2), m.start())
         month, day = int(m.group(3)), int(m.group(4))
         try:
@@ -294,8 +321,11 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
         month = int(m.group(3))
         if not 1 <= month <= 12:
             continue
-        hits.append(_DateHit(start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()),
-                             month=month, day=None))
+        hits.append(
+            _DateHit(
+                start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()), month=month, day=None
+            )
+        )
     hits.extend(h for h in relative_dates(text, today) if not any(s <= h.start < e for s, e in taken))
     hits.sort(key=lambda h: h.start)
     return hits
@@ -328,14 +358,70 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_YES = ("对", "对的", "对头", "对头的", "是", "是的", "是滴", "没错", "没错的", "嗯", "嗯嗯", "恩", "好",
-        "好的", "确认", "确定", "正确", "可以", "行", "对了", "就是", "就是这样", "是这样", "没问题",
-        "ok", "okay", "yes", "y", "对啊", "是啊", "对呀", "是呀", "确认无误", "没错误")
-_NO = ("不对", "不是", "没有", "没", "错了", "不", "否", "不正确", "不是的", "没有的", "不对的", "错",
-       "no", "n", "并没有", "都没有", "说错了", "搞错了", "不是这样", "有误", "不行")
+_YES = (
+    "对",
+    "对的",
+    "对头",
+    "对头的",
+    "是",
+    "是的",
+    "是滴",
+    "没错",
+    "没错的",
+    "嗯",
+    "嗯嗯",
+    "恩",
+    "好",
+    "好的",
+    "确认",
+    "确定",
+    "正确",
+    "可以",
+    "行",
+    "对了",
+    "就是",
+    "就是这样",
+    "是这样",
+    "没问题",
+    "ok",
+    "okay",
+    "yes",
+    "y",
+    "对啊",
+    "是啊",
+    "对呀",
+    "是呀",
+    "确认无误",
+    "没错误",
+)
+_NO = (
+    "不对",
+    "不是",
+    "没有",
+    "没",
+    "错了",
+    "不",
+    "否",
+    "不正确",
+    "不是的",
+    "没有的",
+    "不对的",
+    "错",
+    "no",
+    "n",
+    "并没有",
+    "都没有",
+    "说错了",
+    "搞错了",
+    "不是这样",
+    "有误",
+    "不行",
+)
 _YES_NO_HEAD = re.compile(
-    "^(" + "|".join(sorted(map(re.escape, _YES + _NO), key=len, reverse=True))
-    + r")(?:[\s,，.。!！~]|啊|呀|呢|哦|了|的|$)")
+    "^("
+    + "|".join(sorted(map(re.escape, _YES + _NO), key=len, reverse=True))
+    + r")(?:[\s,，.。!！~]|啊|呀|呢|哦|了|的|$)"
+)
 
 
 def yes_no(text: str) -> bool | None:
@@ -352,18 +438,27 @@ _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (policy.Group.low_income.value, re.compile(r"低保|低收入|特困|困难群众|孤儿")),
     (policy.Group.poverty_alleviated.value, re.compile(r"脱贫|建档立卡|贫困户")),
     (policy.Group.inmate.value, re.compile(r"服刑|刑满|监狱|坐牢|释放")),
-    (policy.Group.student.value, re.compile(r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|"
-                                            r"研[一二三](?![点些])|研究生")),
+    (
+        policy.Group.student.value,
+        re.compile(
+            r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|"
+            r"研[一二三](?![点些])|研究生"
+        ),
+    ),
 )
 
 
 # A group word under a negation ("不是学生也不是低保户", "并非特困", "没有低保"): not that group.
 # 不是/并非 reach over a list of groups up to a clause end or a 是 ("不是学生是低保户": low-income).
-_NOT_GROUP = re.compile(r"(?:不是|并非|并不是|不属于|不算)[^是，。,;；！？!?]{0,10}$|"
-                        r"(?:没有?|未|非)(?:评上|办|申请|吃|享受)?(?:过|了)?$")
+_NOT_GROUP = re.compile(
+    r"(?:不是|并非|并不是|不属于|不算)[^是，。,;；！？!?]{0,10}$|"
+    r"(?:没有?|未|非)(?:评上|办|申请|吃|享受)?(?:过|了)?$"
+)
 # "普通居民", "一般参保人", "都不是": no special group
-_GENERAL = re.compile(r"(?:普通|一般)(?:的)?(?:城乡)?(?:居民|参保人|人员|群众|老百姓)|"
-                      r"(?:以上|这些|上面的)?都不是(?:[,，。]|$)")
+_GENERAL = re.compile(
+    r"(?:普通|一般)(?:的)?(?:城乡)?(?:居民|参保人|人员|群众|老百姓)|"
+    r"(?:以上|这些|上面的)?都不是(?:[,，。]|$)"
+)
 
 
 def group_of(text: str) -> str | None:
@@ -376,8 +471,11 @@ def group_of(text: str) -> str | None:
 
 def denied_groups(text: str) -> list[str]:
     """The groups a text names only under a negation ("不是低保户" -> low_income)."""
-    return [name for name, pattern in _GROUPS
-            if name != group_of(text) and any(_NOT_GROUP.search(text, 0, m.start()) for m in pattern.finditer(text))]
+    return [
+        name
+        for name, pattern in _GROUPS
+        if name != group_of(text) and any(_NOT_GROUP.search(text, 0, m.start()) for m in pattern.finditer(text))
+    ]
 
 
 def no_special_group(text: str) -> bool:
@@ -389,52 +487,74 @@ def no_special_group(text: str) -> bool:
 
 # Also a space between two words (people typing on a phone use it as a comma), but not inside
 # a list of years ("2025 2026年", "2025年 2026年") nor after a bare negation ("没有 报销过").
-_CLAUSE_SPLIT = re.compile(r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|"
-                           r"然后|不过|后来|而且")
+_CLAUSE_SPLIT = re.compile(
+    r"[，。；,;！？!?\n]+|(?<=[^\d\s年、和没不未都也])(?<!没有)\s+(?=[^\d\s])|但是|但|可是|"
+    r"然后|不过|后来|而且"
+)
 # A negation before the verb (没交, 未参保, 忘了交, 漏交, 没来得及交, 没顾上交) or after it (交漏了).
 _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)?|漏了?|没来得及|来不及|没顾上|顾不上|没时间)"
 # "从来没断过", "没有断保": never broken, every year insured
 _NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
     rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参(?:过|上)?保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
-    r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续")
+    r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续"
+)
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
-_PLACES = ("北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
-           "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
-           "武汉|宜昌|湖南|长沙|广东|广州|深圳|东莞|佛山|广西|南宁|海南|海口|四川|成都|达州|南充|广安|泸州|"
-           "贵州|贵阳|遵义|云南|昆明|西藏|拉萨|陕西|西安|甘肃|兰州|青海|西宁|宁夏|银川|新疆|乌鲁木齐|香港|澳门|台湾")
-_ELSEWHERE = re.compile(rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
-                        rf"县)")
+_PLACES = (
+    "北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
+    "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
+    "武汉|宜昌|湖南|长沙|广东|广州|深圳|东莞|佛山|广西|南宁|海南|海口|四川|成都|达州|南充|广安|泸州|"
+    "贵州|贵阳|遵义|云南|昆明|西藏|拉萨|陕西|西安|甘肃|兰州|青海|西宁|宁夏|银川|新疆|乌鲁木齐|香港|澳门|台湾"
+)
+_ELSEWHERE = re.compile(
+    rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
+    rf"县)"
+)
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
-_ZERO_CLAIM = re.compile(r"零报销|(?:没有?|未)\s*(?:去|再|拿去)?\s*(?:报销|报过)|"
-                         r"没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|"
-                         r"奖励|大病)))|一次都没用|没产生报销")
+_ZERO_CLAIM = re.compile(
+    r"零报销|(?:没有?|未)\s*(?:去|再|拿去)?\s*(?:报销|报过)|"
+    r"没有?(?:住过?院|看过?病|用过?(?![^，。,；;]{0,6}(?:激励|"
+    r"奖励|大病)))|一次都没用|没产生报销"
+)
 # "激励额度没用过", "没用过激励额度": the incentive amount not used, its own subject (not 零报销)
 _REWARD_UNUSED = re.compile(
     r"(?:激励|奖励|额度)(?:的|增加的)?(?:额度|部分|金额)?[^，。,；;]{0,4}?(?:没有?|未|不|从没有?)(?:有)?(?:用|使用|动)|"
-    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励|额度)")
-_REWARD = re.compile(r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
-                     r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)")
+    r"(?:没有?|未|从来没有?|从没有?)(?:有)?(?:用|使用|动)(?:过|到过?|了)?[^，。,；;]{0,8}?(?:激励|奖励|额度)"
+)
+_REWARD = re.compile(
+    r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
+    r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)"
+)
 _CLAIMED = re.compile(r"报销了|报销过|报了|报过|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
 _INSURED = re.compile(
     r"参保|参(?:了|过|的|上)保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|"
     r"在交|上了医保|"
     r"(?:才|又|重新|开始)(?:想起来?|记起来?|跑去|去|来)?(?:交|缴|买)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
-    r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)")
-_ALL = re.compile(r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参了?保|买|有)(?:了|的|"
-                  r"过|着)?|从来没断|没断过|(?<!算|是|叫|"
-                  r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)")
-_NONE = re.compile(rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参(?:过)?保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
-                   rf"从来没(?:有)?(?:交|缴|参保|买)|都断保")
-_BROKEN = re.compile(r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|"
-                     r"参保|买)")
+    r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)"
+)
+_ALL = re.compile(
+    r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参了?保|买|有)(?:了|的|"
+    r"过|着)?|从来没断|没断过|(?<!算|是|叫|"
+    r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)"
+)
+_NONE = re.compile(
+    rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参(?:过)?保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
+    rf"从来没(?:有)?(?:交|缴|参保|买)|都断保"
+)
+_BROKEN = re.compile(
+    r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|"
+    r"参保|买)"
+)
 _INSURED_COUNT = re.compile(
     r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了|"
-    r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)")
+    r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)"
+)
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)(?!了?\s*\d)")
-_BACKPAY_WORDS = re.compile(r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|"
-                            r"过)\s*\d{1,2}\s*年")
+_BACKPAY_WORDS = re.compile(
+    r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|"
+    r"过)\s*\d{1,2}\s*年"
+)
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
@@ -443,9 +563,11 @@ _EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
-_QUESTION = re.compile(r"多少|多久|多长|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
-                       r"会不会|"
-                       r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$")
+_QUESTION = re.compile(
+    r"多少|多久|多长|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
+    r"会不会|"
+    r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$"
+)
 
 
 def _statuses(clause: str) -> list[Status]:
@@ -489,8 +611,13 @@ _UNPAID_FOR = re.compile(r"(?:没有?|未|不)(?:去|再|要|用)?(?:补)?(?:交
 def extract(text: str, today: dt.date) -> Slots:
     """Every slot found in one message (see the module docstring for the forms read)."""
     clean, pii = prepare(text)
-    slots = Slots(pii=pii, yes=yes_no(clean), group=group_of(clean), general=no_special_group(clean),
-                  not_groups=denied_groups(clean))
+    slots = Slots(
+        pii=pii,
+        yes=yes_no(clean),
+        group=group_of(clean),
+        general=no_special_group(clean),
+        not_groups=denied_groups(clean),
+    )
     hits = dates_in(clean, today)
     for hit in hits:
         if hit.day is not None:
@@ -503,7 +630,7 @@ def extract(text: str, today: dt.date) -> Slots:
     slots.all_insured, slots.none_insured = _all_or_none(undated, today)
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
-    if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2):m.end()]):
+    if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2) : m.end()]):
         slots.insured_count = int(m.group(1) or m.group(2) or m.group(3))
     if m := _BACKPAID.search(undated):
         slots.backpaid = int(m.group(1) or m.group(2))
@@ -511,8 +638,14 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
     _until(undated, today, slots)
-    slots.written_years = sorted({y for span in year_spans(undated, today)[0] for y in span.years
-                                  if any(c.isdigit() for c in undated[span.start:span.end])})
+    slots.written_years = sorted(
+        {
+            y
+            for span in year_spans(undated, today)[0]
+            for y in span.years
+            if any(c.isdigit() for c in undated[span.start : span.end])
+        }
+    )
     _payers(undated, slots)
     return slots
 
@@ -531,7 +664,7 @@ def _all_or_none(undated: str, today: dt.date) -> tuple[bool, bool]:
 
 
 def _until(undated: str, today: dt.date, slots: Slots) -> None:
-    """"2025年开始交的，一直交到2029年": every year from the first (2025 when none is said) to
+    """ "2025年开始交的，一直交到2029年": every year from the first (2025 when none is said) to
     the last is insured, unless the message says otherwise of a year."""
     told = {f.year for f in slots.facts if f.status in ("uninsured", "elsewhere", "employee")}
     for m in _UNTIL.finditer(undated):
@@ -571,8 +704,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         clause_years = list(dict.fromkeys(y for g in groups for y in g.years))
         clause_dates = [h for h in hits if start <= h.start < end]
         statuses = _statuses(bare)
-        lead = _statuses(bare[:groups[0].start]) if groups else statuses
-        if groups and _BROKEN.search(bare[:groups[0].start]):
+        lead = _statuses(bare[: groups[0].start]) if groups else statuses
+        if groups and _BROKEN.search(bare[: groups[0].start]):
             lead = [s for s in lead if s != "uninsured"]  # 断了三年今年又交了: the break is counted, not this year
         if not groups:
             if _EVERY.search(bare) and set(lead) & {"zero_claim", "claimed"}:
@@ -588,17 +721,17 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
             if lead and not pending:
                 note(carried, lead)
             for i, group in enumerate(groups):
-                tail = bare[group.end:groups[i + 1].start] if i + 1 < len(groups) else bare[group.end:]
+                tail = bare[group.end : groups[i + 1].start] if i + 1 < len(groups) else bare[group.end :]
                 own = _statuses(tail)
                 current, pending = pending, []
                 if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
-                    pending, own = own, []   # 今年交了明年的: the verb pays for the next group
+                    pending, own = own, []  # 今年交了明年的: the verb pays for the next group
                 note(group.years, list(dict.fromkeys(current + own)))
             carried = [] if _QUESTION.search(bare) else clause_years  # (the year a question asks about)
         _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
-            before, _ = years_in(bare[:m.start() + 1], today)
-            if before and before[-1][0] + 6 >= m.start() and not _UNPAID_FOR.search(bare[:before[-1][0]]):
+            before, _ = years_in(bare[: m.start() + 1], today)
+            if before and before[-1][0] + 6 >= m.start() and not _UNPAID_FOR.search(bare[: before[-1][0]]):
                 slots.target_year = before[-1][1]
         if slots.target_year is None and clause_years and _QUESTION.search(bare):
             slots.target_year = clause_years[-1]
@@ -607,8 +740,8 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
         opened = {_year_value(m.group(1), True) for m in _FROM.finditer(undated)}
         if insured and not (slots.all_insured and max(insured) in opened):
-            slots.target_year = max(insured)   # 2025年没交，2026年交了，要等多久: about 2026
-            slots.target_inferred = True       # (but 从2025年起一直交 opens a range: not about 2025)
+            slots.target_year = max(insured)  # 2025年没交，2026年交了，要等多久: about 2026
+            slots.target_inferred = True  # (but 从2025年起一直交 opens a range: not about 2025)
         paid = (slots.paid_on.year, slots.paid_on.month) if slots.paid_on else slots.paid_month
         if insured and paid and slots.group != "newborn":
             # 2025、2026年都交了，九月十号交了: the insured year the payment is for (the September
@@ -618,12 +751,11 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
 
 def _pays_for(text: str, group: _YearSpan) -> bool:
     """Whether a year group is the object of a payment verb just before it: 交了2027年的."""
-    before = text[:group.start]
+    before = text[: group.start]
     return text.startswith("的", group.end) and bool(_PAID_FOR.search(before)) and not _UNPAID_FOR.search(before)
 
 
-def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date,
-              slots: Slots) -> None:
+def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date, slots: Slots) -> None:
     """A clause's dates: a birth date next to 出生, else a payment date next to a payment."""
     if _BIRTH.search(bare):
         for h in clause_dates:
@@ -632,9 +764,13 @@ def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], 
             else:
                 slots.born_month = (h.year, h.month)
         if slots.group is None and slots.born and slots.born.year >= today.year - 2:
-            slots.group = "newborn"      # a child born lately; "我1990年出生" is not
-    elif clause_dates and ("insured" in statuses or "elsewhere" in statuses or "employee" in statuses
-                           or ("uninsured" not in statuses and _PAY_VERB.search(bare))):
+            slots.group = "newborn"  # a child born lately; "我1990年出生" is not
+    elif clause_dates and (
+        "insured" in statuses
+        or "elsewhere" in statuses
+        or "employee" in statuses
+        or ("uninsured" not in statuses and _PAY_VERB.search(bare))
+    ):
         h = clause_dates[-1]
         if h.day is not None:
             slots.paid_on = dt.date(h.year, h.month, h.day)
@@ -644,10 +780,12 @@ def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], 
 
 # ---------------------------------------------------------------- contributions: who pays on which tier
 
-_MAX_PAYERS = 30     # a household: a larger number before 人 is no family
+_MAX_PAYERS = 30  # a household: a larger number before 人 is no family
 _CN_COUNT = re.compile(r"(?<![\d〇零一二两三四五六七八九十百])[一二两三四五六七八九十]{1,3}(?=口|人|位)")
-_SHARE = r"(?<![\d.])(\d{1,2})\s*(?:个人|个|口人|口|人|位)?\s*(?:都|全|全部|也|均)?\s*" \
-         r"(?:选择|选|交|缴|买|按|参保|参加|是|上|要)?\s*(?:了|的)?\s*"
+_SHARE = (
+    r"(?<![\d.])(\d{1,2})\s*(?:个人|个|口人|口|人|位)?\s*(?:都|全|全部|也|均)?\s*"
+    r"(?:选择|选|交|缴|买|按|参保|参加|是|上|要)?\s*(?:了|的)?\s*"
+)
 _TOTAL = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:口人|口|个人|人|位)(?![\d])")
 _KIN = r"(?:小孩子?|孩子|娃儿?|儿子|女儿|老人|大人|兄弟|姐妹)"
 _MEMBER = re.compile(
@@ -655,7 +793,8 @@ _MEMBER = re.compile(
     r"(?P<two>两口子|2口子|老两口|两夫妻|夫妻俩?|我们?俩|我们2个|父母|爸妈|爹妈|公婆|岳父母)|"
     r"(?P<one>老婆|老公|爱人|媳妇|妻子|丈夫|婆娘|老妈|老汉|老爸|爸爸|妈妈|父亲|母亲|爷爷|奶奶|外公|外婆|岳父|岳母|"
     rf"{_KIN}|(?:(?<=[和跟与同加、])|(?<=还有))我(?![老爱媳妻丈婆爸妈父母爷奶外岳儿女孩娃家])|"
-    r"我(?=\s*(?:和|跟|与|同|加|、|还有)))")
+    r"我(?=\s*(?:和|跟|与|同|加|、|还有)))"
+)
 _DIFFERENCE = re.compile(r"(?:多|贵|差|高|少|相差)(?:交|缴|出|花|付)?了?(?:多少|几多|几百|好多)|差价|差额|差距")
 _OTHER_YEAR = re.compile(r"去年|往年|上年|前年|以前|之前|涨")
 _CLAUSES = re.compile(r"[，。；,;！？!?\n]+")
@@ -697,7 +836,7 @@ def _payers(undated: str, slots: Slots) -> None:
     if len(slots.tiers) == 1:
         found = [p if p.tier else Payers(people=p.people, tier=slots.tiers[0]) for p in found]
     tiered = sum(p.people for p in found if p.tier)
-    if tiered:   # 全家5口，2个一档2个二档: the household's total holds the tiers said, 1 person's is not said
+    if tiered:  # 全家5口，2个一档2个二档: the household's total holds the tiers said, 1 person's is not said
         found = [p if p.tier or p.people < tiered else Payers(people=p.people - tiered) for p in found]
         found = [p for p in found if p.people]
     if 2 <= sum(p.people for p in found) and all(0 < p.people <= _MAX_PAYERS for p in found):

@@ -18,6 +18,7 @@ six characters and every span W of the text as long as T:
 Only the sounds of the terms' own characters are kept (built once with pypinyin and cached on
 disk by intents.text), so reading a message costs a few dictionary look-ups per character.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 # Characters that carry grammar, not content: never taken for a typo of a term's character.
-FUNCTION_CHARS = frozenset("不没未已以一也又有的地得了着过是在再才就都和与及或而把被给让叫向从对为于到"
-                           "去来说要会能可这那哪谁我你他她它们个几多少么吗呢吧啊呀哦嘛年月日号每各另该此其之")
+FUNCTION_CHARS = frozenset(
+    "不没未已以一也又有的地得了着过是在再才就都和与及或而把被给让叫向从对为于到"
+    "去来说要会能可这那哪谁我你他她它们个几多少么吗呢吧啊呀哦嘛年月日号每各另该此其之"
+)
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _MERGES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
@@ -38,7 +41,7 @@ def syllable_key(syllable: str) -> str:
     plain = plain.replace("ü", "v").lower()
     for long, short in _MERGES:
         if plain.startswith(long):
-            plain = short + plain[len(long):]
+            plain = short + plain[len(long) :]
             break
     if plain.startswith("n") and not plain.startswith("ng"):
         plain = "l" + plain[1:]
@@ -82,8 +85,8 @@ class Repairer:
     looks_like: dict[str, frozenset[str]] = field(default_factory=dict)
     slots: dict[tuple[int, int, str], tuple[str, ...]] = field(default_factory=dict)
     lengths: tuple[int, ...] = ()
-    letters: frozenset[str] = frozenset()   # the characters of the terms
-    known: frozenset[str] = frozenset()     # the terms themselves
+    letters: frozenset[str] = frozenset()  # the characters of the terms
+    known: frozenset[str] = frozenset()  # the terms themselves
 
     @classmethod
     def build(cls, terms: Iterable[str], shape_lines: Iterable[str]) -> Repairer:
@@ -92,20 +95,23 @@ class Repairer:
         wanted = {ch for t in words for ch in t}
         by_key: dict[str, set[str]] = {}
         for ch, keys in readings.items():
-            if keys:   # both characters by their usual reading: 缴 is jiao, 干 is gan (not an)
+            if keys:  # both characters by their usual reading: 缴 is jiao, 干 is gan (not an)
                 by_key.setdefault(keys[0], set()).add(ch)
-        sounds = {t: frozenset(c for c in by_key.get(readings[t][0], ()) if c != t)
-                  for t in wanted if readings.get(t)}
+        sounds = {t: frozenset(c for c in by_key.get(readings[t][0], ()) if c != t) for t in wanted if readings.get(t)}
         shapes = read_shapes(shape_lines)
         slots: dict[tuple[int, int, str], list[str]] = {}
         for term in words:
             for p in range(len(term)):
-                slots.setdefault((len(term), p, term[:p] + term[p + 1:]), []).append(term)
-        return cls(terms=words, sounds_like=sounds,
-                   looks_like={t: shapes[t] for t in wanted if t in shapes},
-                   slots={k: tuple(v) for k, v in slots.items()},
-                   lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
-                   letters=frozenset(wanted), known=frozenset(words))
+                slots.setdefault((len(term), p, term[:p] + term[p + 1 :]), []).append(term)
+        return cls(
+            terms=words,
+            sounds_like=sounds,
+            looks_like={t: shapes[t] for t in wanted if t in shapes},
+            slots={k: tuple(v) for k, v in slots.items()},
+            lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
+            letters=frozenset(wanted),
+            known=frozenset(words),
+        )
 
     def candidate(self, window: str) -> str | None:
         """The term `window` is a one-character slip of, if any (by sound, or shape from 3).
@@ -117,7 +123,7 @@ class Repairer:
             c = window[p]
             if c in FUNCTION_CHARS:
                 continue
-            for term in self.slots.get((n, p, window[:p] + window[p + 1:]), ()):
+            for term in self.slots.get((n, p, window[:p] + window[p + 1 :]), ()):
                 t = term[p]
                 if c == t or (p == n - 1 and term[:-1] in self.known) or (p == 0 and term[1:] in self.known):
                     continue
@@ -125,8 +131,7 @@ class Repairer:
                     return term
         return None
 
-    def repair(self, text: str, is_word: Callable[[str], bool],
-               spans: Callable[[str], list[tuple[int, int]]]) -> str:
+    def repair(self, text: str, is_word: Callable[[str], bool], spans: Callable[[str], list[tuple[int, int]]]) -> str:
         """`text` with every slip of a term read as the term (see the module notes).
 
         is_word(w): whether w is a word of the dictionary; spans(text): the (start, end) of the
@@ -145,7 +150,7 @@ class Repairer:
             for n in self.lengths:
                 if i + n > len(text) or known[i + n] - known[i] < n - 1:
                     continue
-                window = text[i:i + n]
+                window = text[i : i + n]
                 if not _HAN.match(window):
                     continue
                 term = self.candidate(window)

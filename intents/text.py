@@ -20,6 +20,7 @@ system temporary directory), so a cold `yibao ask` loads it in about 0.1 s.
 compact(): the normalised text without punctuation, white space or leading filler
 ("请问一下", "你好，我想问"): the string fuzzy matching sees.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -58,8 +59,20 @@ _REPEATED = re.compile(r"^(.{1,3}?)\1+$")  # 对对对, 没有没有, 好的好�
 # A month written in Chinese numerals (二月份, 十二月) is written in digits, as most people type
 # it, so that 二月 and 2月 are one word; 两个月 / 三个月 (durations) are left alone.
 _MONTH = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])(十[一二]|[一二三四五六七八九十])(?=月)")
-_MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
-                 "八": "8", "九": "9", "十": "10", "十一": "11", "十二": "12"}
+_MONTH_DIGITS = {
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "十": "10",
+    "十一": "11",
+    "十二": "12",
+}
 
 # A span of one to nine years or months written as a numeral ("断保四年", "三个月") reads as
 # its digit ("断保4年", "3个月"), as the documents write it; a numeral inside a year
@@ -68,8 +81,18 @@ _SPAN = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])([
 # Several years of this decade said by their last two digits in numerals, in one run
 # ("二五二六两年"), read as the list people type ("25、26两年"); one (二五年) is read by the slots.
 _SHORT_YEARS = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])((?:二[四五六七八九]){2,4})(?=[两三四]?年)")
-_SPAN_DIGITS = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-                "七": "7", "八": "8", "九": "9"}
+_SPAN_DIGITS = {
+    "一": "1",
+    "两": "2",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 
 
 def _safe_loader():
@@ -117,11 +140,11 @@ class DialectForm(BaseModel):
     form: str
     standard: str
     example: str
-    before: str | None = None       # the next characters must match this
-    not_before: str | None = None   # ... must not match this
-    not_after: str | None = None    # the characters before must not end with this
-    after: str | None = None        # the characters before must end with this
-    reverse: bool = True            # says its standard form everywhere (robustness tests use it)
+    before: str | None = None  # the next characters must match this
+    not_before: str | None = None  # ... must not match this
+    not_after: str | None = None  # the characters before must not end with this
+    after: str | None = None  # the characters before must end with this
+    reverse: bool = True  # says its standard form everywhere (robustness tests use it)
 
 
 @lru_cache(maxsize=1)
@@ -129,22 +152,29 @@ def dialect_forms() -> tuple[DialectForm, ...]:
     """The dialect lexicon, longest forms first (a form with a context before one without)."""
     raw = load_yaml(DATA / "dialect.yaml") or {}
     forms = [DialectForm.model_validate(e) for e in raw.get("entries") or []]
-    return tuple(sorted(forms, key=lambda f: (-len(f.form), f.before is None and f.not_before is None
-                                              and f.after is None)))
+    return tuple(
+        sorted(forms, key=lambda f: (-len(f.form), f.before is None and f.not_before is None and f.after is None))
+    )
 
 
 @lru_cache(maxsize=1)
 def _dialect_pattern() -> tuple[re.Pattern[str], dict[str, list[tuple]]]:
     """One alternation of every form, and per form its entries with their compiled contexts."""
+
     def ending(rx: str | None) -> re.Pattern[str] | None:
         return re.compile(f"(?:{rx})$") if rx else None
 
     by_form: dict[str, list] = {}
     for f in dialect_forms():
-        by_form.setdefault(f.form, []).append((
-            f, re.compile(f.before) if f.before else None,
-            re.compile(f.not_before) if f.not_before else None,
-            ending(f.not_after), ending(f.after)))
+        by_form.setdefault(f.form, []).append(
+            (
+                f,
+                re.compile(f.before) if f.before else None,
+                re.compile(f.not_before) if f.not_before else None,
+                ending(f.not_after),
+                ending(f.after),
+            )
+        )
     alternatives = sorted(by_form, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, alternatives))), by_form
 
@@ -154,7 +184,7 @@ def read_dialect(text: str) -> str:
     pattern, by_form = _dialect_pattern()
 
     def standard(m: re.Match[str]) -> str:
-        rest, done = text[m.end():], text[:m.start()]
+        rest, done = text[m.end() :], text[: m.start()]
         for form, before, not_before, not_after, after in by_form[m.group(0)]:
             if before is not None and not before.match(rest):
                 continue
@@ -208,9 +238,12 @@ def pinyin_words() -> list[tuple[str, int]]:
     two words one spelling and one priority, the first listed wins: 在 before 再)."""
     table = synonym_table()
     everyday = (DATA / "pinyin_words.txt").read_text(encoding="utf-8")
-    domain = sorted({*domain_words(), *table.values()})   # one order whatever the hash seed: one digest
-    return [*((w, DOMAIN) for w in domain), *((w, VARIANT) for w in sorted(table)),
-            *((w, EVERYDAY) for line in everyday.splitlines() for w in line.split("#", 1)[0].split())]
+    domain = sorted({*domain_words(), *table.values()})  # one order whatever the hash seed: one digest
+    return [
+        *((w, DOMAIN) for w in domain),
+        *((w, VARIANT) for w in sorted(table)),
+        *((w, EVERYDAY) for line in everyday.splitlines() for w in line.split("#", 1)[0].split()),
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +252,7 @@ def pinyin_reader() -> PinyinReader:
     inputs are unchanged; built on the first message holding Latin letters, not at start-up."""
     words = pinyin_words()
     code = (Path(__file__).parent / "pinyin.py").read_bytes()
-    version = importlib.metadata.version("pypinyin").encode()   # its readings may change between versions
+    version = importlib.metadata.version("pypinyin").encode()  # its readings may change between versions
     digest = hashlib.sha1("\n".join(f"{w} {p}" for w, p in words).encode() + code + version).hexdigest()[:16]
     name = f"pinyin-{digest}.pickle"
     cached = read_cached(name)

@@ -30,11 +30,27 @@ The product's readings of points the texts leave open (each one also a caveat wh
   resident collection period applies (waiting.py).
 - a target year not given as insured is taken as enrolling in Chongqing resident insurance.
 """
+
 from rules import policy
 from rules.engine import evaluate
 from rules.errors import RulesError, error_message
 from rules.models import Cap, CapYear, Citation, Coverage, Fees, FeeTier, History, Result, Step, Waiting
 from rules.policy import Group
 
-__all__ = ["evaluate", "policy", "History", "Coverage", "Group", "Result", "RulesError", "error_message",
-           "Cap", "CapYear", "Citation", "Fees", "FeeTier", "Step", "Waiting"]
+__all__ = [
+    "evaluate",
+    "policy",
+    "History",
+    "Coverage",
+    "Group",
+    "Result",
+    "RulesError",
+    "error_message",
+    "Cap",
+    "CapYear",
+    "Citation",
+    "Fees",
+    "FeeTier",
+    "Step",
+    "Waiting",
+]

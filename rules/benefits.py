@@ -12,6 +12,7 @@ year) counts the wait from the day after payment; a wait counted from a day othe
 (low-income, poverty-alleviated, inmates) start as continuous members do, and from the 1st
 of the month after payment when they pay outside the collection period.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ from rules.waiting import Paid, WaitingFigures, add_months
 class Start:
     counting_from: dt.date | None
     benefits_from: dt.date | None
-    how: str   # which rule decided: by_december, january_february, student, outside, newborn_*, unknown
+    how: str  # which rule decided: by_december, january_february, student, outside, newborn_*, unknown
 
 
 def first_of_next_month(day: dt.date) -> dt.date:
@@ -60,9 +61,12 @@ def start_day(tl: Timeline, paid: Paid, wait: WaitingFigures) -> Start:
 
 
 START_SOURCES = {
-    "by_december": "start_by_december", "january_february": "start_january_february",
-    "student_september": "students", "outside": "collection_period",
-    "newborn_birth": "newborn", "newborn_after_payment": "newborn",
+    "by_december": "start_by_december",
+    "january_february": "start_january_february",
+    "student_september": "students",
+    "outside": "collection_period",
+    "newborn_birth": "newborn",
+    "newborn_after_payment": "newborn",
 }
 
 
@@ -72,8 +76,14 @@ def start(tl: Timeline, paid: Paid, wait: WaitingFigures) -> Ruled[Start]:
     days = newborn_window(tl.target).days
     if begin.benefits_from is None:
         if tl.newborn is Newborn.unknown_day:
-            return Ruled(begin, None, (f"新生儿没有缴费日期：出生{days}天内缴费的自出生之日起享受待遇，"
-                                       f"超过{days}天的从缴费次日起享受待遇。",))
+            return Ruled(
+                begin,
+                None,
+                (
+                    f"新生儿没有缴费日期：出生{days}天内缴费的自出生之日起享受待遇，"
+                    f"超过{days}天的从缴费次日起享受待遇。",
+                ),
+            )
         return Ruled(begin)
     how, caveats = begin.how, []
     if how == "newborn_birth":
@@ -82,14 +92,14 @@ def start(tl: Timeline, paid: Paid, wait: WaitingFigures) -> Ruled[Start]:
         age = newborn_window(tl.target).age
         text = f"出生超过{days}天、未满{age}周岁首次参保缴费：从缴费次日（{begin.benefits_from}）起享受待遇。"
     elif begin.counting_from is not None:
-        text = (f"等待期从{begin.counting_from}开始计算，{wait.months}个月后，"
-                f"{begin.benefits_from}起享受待遇。")
+        text = f"等待期从{begin.counting_from}开始计算，{wait.months}个月后，{begin.benefits_from}起享受待遇。"
         if how != "by_december":
-            caveats.append("等待期从缴费次日起算的，本产品按“起算日加整月数”推算待遇开始日期（该月没有对应日的，顺延到下月1日）。")
+            caveats.append(
+                "等待期从缴费次日起算的，本产品按“起算日加整月数”推算待遇开始日期（该月没有对应日的，顺延到下月1日）。"
+            )
     elif how == "by_december" and wait.reason == "former_rules":
         # 五.1: the special groups keep the former rules (no new waiting period), continuous or not
-        text = (f"{h.group.label}按原政策执行、不设新的待遇等待期，12月底前缴费："
-                f"{begin.benefits_from}起享受待遇。")
+        text = f"{h.group.label}按原政策执行、不设新的待遇等待期，12月底前缴费：{begin.benefits_from}起享受待遇。"
     elif how == "by_december":
         text = f"连续参保、12月底前缴费：{begin.benefits_from}起享受待遇。"
     elif how == "student_september":
@@ -100,11 +110,21 @@ def start(tl: Timeline, paid: Paid, wait: WaitingFigures) -> Ruled[Start]:
             caveats.append("特殊群体在集中参保期外缴费的，本产品按缴费次月1日起享受待遇推算。")
     if h.group is Group.student and paid not in (Paid.student_september, Paid.unknown):
         month = collection_period(tl.target).student_month
-        caveats.append(f"大学生的集中参保期原则上为每年{month}月；{month}月以外缴费的按居民医保的集中参保期推算，"
-                       "以学校和经办机构通知为准。")
-    return Ruled(begin, step("benefits.start", text, START_SOURCES[how], result=begin.benefits_from.isoformat(),
-                             counting_from=begin.counting_from.isoformat() if begin.counting_from else None),
-                 tuple(caveats))
+        caveats.append(
+            f"大学生的集中参保期原则上为每年{month}月；{month}月以外缴费的按居民医保的集中参保期推算，"
+            "以学校和经办机构通知为准。"
+        )
+    return Ruled(
+        begin,
+        step(
+            "benefits.start",
+            text,
+            START_SOURCES[how],
+            result=begin.benefits_from.isoformat(),
+            counting_from=begin.counting_from.isoformat() if begin.counting_from else None,
+        ),
+        tuple(caveats),
+    )
 
 
 def started(tl: Timeline, begin: Start) -> Ruled[bool | None]:
@@ -113,9 +133,16 @@ def started(tl: Timeline, begin: Start) -> Ruled[bool | None]:
     if today is None or begin.benefits_from is None:
         return Ruled(None)
     on = begin.benefits_from <= today
-    return Ruled(on, step("benefits.today", f"今天是{today}：" + ("已经可以享受待遇。" if on else
-                          f"还不能享受待遇，要到{begin.benefits_from}。"), START_SOURCES[begin.how], result=on,
-                          today=today.isoformat()))
+    return Ruled(
+        on,
+        step(
+            "benefits.today",
+            f"今天是{today}：" + ("已经可以享受待遇。" if on else f"还不能享受待遇，要到{begin.benefits_from}。"),
+            START_SOURCES[begin.how],
+            result=on,
+            today=today.isoformat(),
+        ),
+    )
 
 
 def fees(year: int) -> Ruled[Fees | None]:
@@ -128,9 +155,21 @@ def fees(year: int) -> Ruled[Fees | None]:
     entry = p.optional("fiscal_subsidy", year)
     subsidy = entry.value if entry else None
     assert subsidy is None or isinstance(subsidy, int)
-    found = Fees(year=year, tiers=[FeeTier(name=k, yuan=v) for k, v in tiers.value.items()],
-                 fiscal_subsidy=subsidy, citation=cite("contributions"))
+    found = Fees(
+        year=year,
+        tiers=[FeeTier(name=k, yuan=v) for k, v in tiers.value.items()],
+        fiscal_subsidy=subsidy,
+        citation=cite("contributions"),
+    )
     shown = "、".join(f"{f.name}{f.yuan}元" for f in found.tiers)
-    return Ruled(found, step("fees", f"{year}年度个人缴费标准：{shown}" +
-                             (f"；人均财政补助{found.fiscal_subsidy}元。" if found.fiscal_subsidy else "。"),
-                             "contributions", result={f.name: f.yuan for f in found.tiers}, year=year))
+    return Ruled(
+        found,
+        step(
+            "fees",
+            f"{year}年度个人缴费标准：{shown}"
+            + (f"；人均财政补助{found.fiscal_subsidy}元。" if found.fiscal_subsidy else "。"),
+            "contributions",
+            result={f.name: f.yuan for f in found.tiers},
+            year=year,
+        ),
+    )

@@ -18,6 +18,7 @@ the two amounts are tracked uncapped, so clearing one never lowers the other.
 Reduction, 37号 五.4: "每断保1年，降低居民大病保险最高支付限额4000元，累计降低额度不超过居民大病
 保险原封顶线的20%，再次参保后的次年继续参保时恢复" — in the re-enrolment year only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,9 +35,9 @@ class YearFigures:
 
     year: int
     coverage: Coverage
-    count: int = 0            # continuous resident years in the current run
-    continuous: int = 0       # continuous-enrolment amount in force
-    zero_claim: int = 0       # zero-reimbursement amount in force
+    count: int = 0  # continuous resident years in the current run
+    continuous: int = 0  # continuous-enrolment amount in force
+    zero_claim: int = 0  # zero-reimbursement amount in force
     earned_continuous: int = 0
     earned_zero_claim: int = 0
     cleared: int = 0
@@ -44,10 +45,10 @@ class YearFigures:
     reduction: int = 0
     ceiling: int = 0
     base: int = 0
-    continuous_kept: bool = False     # a broken year: the count restarts, the amount stays (四.1)
-    zero_claim_lapsed: bool = False   # last year had no reimbursement, this year is no resident year
+    continuous_kept: bool = False  # a broken year: the count restarts, the amount stays (四.1)
+    zero_claim_lapsed: bool = False  # last year had no reimbursement, this year is no resident year
     zero_claim_ignored: bool = False  # a zero-reimbursement year under employee insurance (四.2)
-    zero_claim_gap: bool = False      # no resident insurance after a zero-reimbursement reward (四.1)
+    zero_claim_gap: bool = False  # no resident insurance after a zero-reimbursement reward (四.1)
 
     @property
     def incentives(self) -> int:
@@ -120,17 +121,33 @@ def reduction_amount(broken: int, year: int) -> int:
 def cap_of(row: YearFigures) -> Cap:
     effective = row.effective
     assert effective is not None, "the target year is a resident-insurance year"
-    return Cap(base=row.base, continuous=row.continuous, zero_claim=row.zero_claim,
-               incentives=row.incentives, incentives_capped=row.incentives_capped,
-               reduction=row.reduction, effective=effective)
+    return Cap(
+        base=row.base,
+        continuous=row.continuous,
+        zero_claim=row.zero_claim,
+        incentives=row.incentives,
+        incentives_capped=row.incentives_capped,
+        reduction=row.reduction,
+        effective=effective,
+    )
 
 
 def table(rows: list[YearFigures]) -> list[CapYear]:
-    return [CapYear(year=r.year, coverage=r.coverage, continuous=r.continuous, zero_claim=r.zero_claim,
-                    reduction=r.reduction, effective=r.effective) for r in rows]
+    return [
+        CapYear(
+            year=r.year,
+            coverage=r.coverage,
+            continuous=r.continuous,
+            zero_claim=r.zero_claim,
+            reduction=r.reduction,
+            effective=r.effective,
+        )
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- the articles, for the target year
+
 
 def yuan_zh(yuan: int) -> str:
     """200000 -> "20万元"."""
@@ -144,8 +161,17 @@ def base_cap(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     caveats: tuple[str, ...] = ()
     if tl.target > published:
         caveats = (f"基础封顶线按{published}年公布的{yuan_zh(target.base)}计算；以后年度如有调整，以当年文件为准。",)
-    return Ruled(target.base, step("cap.base", f"{tl.target}年度居民大病保险基础封顶线{target.base}元。", "base_cap",
-                                   result=target.base, year=tl.target), caveats)
+    return Ruled(
+        target.base,
+        step(
+            "cap.base",
+            f"{tl.target}年度居民大病保险基础封顶线{target.base}元。",
+            "base_cap",
+            result=target.base,
+            year=tl.target,
+        ),
+        caveats,
+    )
 
 
 def continuous_incentive(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
@@ -153,12 +179,26 @@ def continuous_incentive(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     target = rows[-1]
     required = int(p.value("continuous_years_required", tl.target))
     earned = [r.year for r in rows if r.earned_continuous]
-    text = (f"从{tl.first}年度起算，到{tl.target}年连续参加居民医保{target.count}年。满{required}年后每连续参保1年"
-            f"提高{p.value('continuous_incentive_step', tl.target)}元")
-    text += f"，已在{years_zh(earned)}年获得，连续参保激励累计{target.continuous}元。" if earned else \
-        "，还没有获得，连续参保激励0元。"
-    return Ruled(target.continuous, step("incentive.continuous", text, "continuous_incentive", result=target.continuous,
-                                         continuous_years=target.count, earned_in=earned))
+    text = (
+        f"从{tl.first}年度起算，到{tl.target}年连续参加居民医保{target.count}年。满{required}年后每连续参保1年"
+        f"提高{p.value('continuous_incentive_step', tl.target)}元"
+    )
+    text += (
+        f"，已在{years_zh(earned)}年获得，连续参保激励累计{target.continuous}元。"
+        if earned
+        else "，还没有获得，连续参保激励0元。"
+    )
+    return Ruled(
+        target.continuous,
+        step(
+            "incentive.continuous",
+            text,
+            "continuous_incentive",
+            result=target.continuous,
+            continuous_years=target.count,
+            earned_in=earned,
+        ),
+    )
 
 
 def continuous_kept(rows: list[YearFigures]) -> Ruled[int]:
@@ -168,8 +208,16 @@ def continuous_kept(rows: list[YearFigures]) -> Ruled[int]:
         return Ruled(target.continuous)
     kept = "；".join(f"{r.year}年断保，已获得的{r.continuous}元保留" for r in resets)
     text = f"断保时连续参保年限清零，激励金额不清零：{kept}。"
-    return Ruled(target.continuous, step("incentive.continuous_kept", text, "continuous_reset",
-                                         result=target.continuous, broken=[r.year for r in resets]))
+    return Ruled(
+        target.continuous,
+        step(
+            "incentive.continuous_kept",
+            text,
+            "continuous_reset",
+            result=target.continuous,
+            broken=[r.year for r in resets],
+        ),
+    )
 
 
 def zero_claim_incentive(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
@@ -178,8 +226,9 @@ def zero_claim_incentive(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     earned = [r.year - 1 for r in rows if r.earned_zero_claim]
     lapsed = [r.year - 1 for r in rows if r.zero_claim_lapsed]
     if earned:
-        pairs = "、".join(f"{r.year - 1}年零报销→{r.year}年+{r.earned_zero_claim}元"
-                         for r in rows if r.earned_zero_claim)
+        pairs = "、".join(
+            f"{r.year - 1}年零报销→{r.year}年+{r.earned_zero_claim}元" for r in rows if r.earned_zero_claim
+        )
         text = f"基金零报销激励：{pairs}。"
     else:
         text = "没有获得基金零报销激励。"
@@ -188,8 +237,17 @@ def zero_claim_incentive(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     if tl.target in h.zero_claim:
         text += f"{tl.target}年的零报销要到下一年度才提高封顶线。"
     text += f"到{tl.target}年零报销激励额度{target.zero_claim}元。"
-    return Ruled(target.zero_claim, step("incentive.zero_claim", text, "zero_claim_incentive", result=target.zero_claim,
-                                         zero_claim_years=sorted(h.zero_claim), rewarded_in=[y + 1 for y in earned]))
+    return Ruled(
+        target.zero_claim,
+        step(
+            "incentive.zero_claim",
+            text,
+            "zero_claim_incentive",
+            result=target.zero_claim,
+            zero_claim_years=sorted(h.zero_claim),
+            rewarded_in=[y + 1 for y in earned],
+        ),
+    )
 
 
 def zero_claim_resident_only(rows: list[YearFigures]) -> Ruled[list[int]]:
@@ -197,9 +255,16 @@ def zero_claim_resident_only(rows: list[YearFigures]) -> Ruled[list[int]]:
     ignored = [r.year for r in rows if r.zero_claim_ignored]
     if not ignored:
         return Ruled(ignored)
-    return Ruled(ignored, step("incentive.zero_claim_employee",
-                               f"{years_zh(ignored)}年参加的是职工医保：零报销激励只针对居民医保，不计。",
-                               "resident_only", result=0, years=ignored))
+    return Ruled(
+        ignored,
+        step(
+            "incentive.zero_claim_employee",
+            f"{years_zh(ignored)}年参加的是职工医保：零报销激励只针对居民医保，不计。",
+            "resident_only",
+            result=0,
+            years=ignored,
+        ),
+    )
 
 
 def zero_claim_cleared(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
@@ -209,12 +274,20 @@ def zero_claim_cleared(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     if not cleared:
         return Ruled(target.zero_claim)
     parts = "、".join(f"{r.year}年用了{r.cleared}元，{r.year + 1}年起清零" for r in cleared)
-    return Ruled(target.zero_claim,
-                 step("incentive.zero_claim_cleared", f"大病保险使用了奖励额度：{parts}"
-                      "（当年使用当年清零，次年重新计算），连续参保激励不受影响。", "zero_claim_cleared",
-                      result=target.zero_claim, reward_used=sorted(h.reward_used)),
-                 ("“当年使用当年清零”按本产品的理解：使用奖励额度的年度仍按提高后的封顶线支付，"
-                  "从下一年度起零报销激励额度清零、重新计算；连续参保激励不清零。",))
+    return Ruled(
+        target.zero_claim,
+        step(
+            "incentive.zero_claim_cleared",
+            f"大病保险使用了奖励额度：{parts}（当年使用当年清零，次年重新计算），连续参保激励不受影响。",
+            "zero_claim_cleared",
+            result=target.zero_claim,
+            reward_used=sorted(h.reward_used),
+        ),
+        (
+            "“当年使用当年清零”按本产品的理解：使用奖励额度的年度仍按提高后的封顶线支付，"
+            "从下一年度起零报销激励额度清零、重新计算；连续参保激励不清零。",
+        ),
+    )
 
 
 def zero_claim_kept(rows: list[YearFigures]) -> Ruled[int]:
@@ -223,8 +296,10 @@ def zero_claim_kept(rows: list[YearFigures]) -> Ruled[int]:
     if not (target.zero_claim and gaps):
         return Ruled(target.zero_claim)
     text = f"{years_zh(gaps)}年中断参加居民医保或转为职工医保：零报销激励额度不清零。"
-    return Ruled(target.zero_claim, step("incentive.zero_claim_kept", text, "zero_claim_kept", result=target.zero_claim,
-                                         years=gaps))
+    return Ruled(
+        target.zero_claim,
+        step("incentive.zero_claim_kept", text, "zero_claim_kept", result=target.zero_claim, years=gaps),
+    )
 
 
 def incentive_ceiling(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
@@ -236,9 +311,19 @@ def incentive_ceiling(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
     if target.incentives > target.ceiling:
         caveats = (f"两项激励合计超过{rate}上限时，本产品对合计额封顶，两项额度各自照常累计。",)
     highest = target.base + target.ceiling
-    return Ruled(capped, step("incentive.ceiling", f"两项激励合计{target.incentives}元，最多提高基础封顶线的{rate}"
-                              f"（{target.ceiling}元，封顶线最高{highest}元），计入{capped}元。", "incentive_ceiling",
-                              result=capped, incentives=target.incentives, ceiling=target.ceiling), caveats)
+    return Ruled(
+        capped,
+        step(
+            "incentive.ceiling",
+            f"两项激励合计{target.incentives}元，最多提高基础封顶线的{rate}"
+            f"（{target.ceiling}元，封顶线最高{highest}元），计入{capped}元。",
+            "incentive_ceiling",
+            result=capped,
+            incentives=target.incentives,
+            ceiling=target.ceiling,
+        ),
+        caveats,
+    )
 
 
 def reduction(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
@@ -249,31 +334,65 @@ def reduction(tl: Timeline, rows: list[YearFigures]) -> Ruled[int]:
         caveats: tuple[str, ...] = ()
         if h.backpaid:
             caveats = ("补缴只修复变动等待期，不恢复断保降低的封顶线（本产品对渝医保发〔2025〕37号 五.4 的理解）。",)
-        text = (f"再参保前断保{len(target.broken)}年（{years_zh(target.broken)}）：每断保1年降低"
-                f"{p.value('reduction_step', tl.target)}元，累计不超过原封顶线的"
-                f"{percent(p.value('reduction_ceiling_rate', tl.target))}，本年度降低{target.reduction}元；"
-                "下一年继续参保时恢复。")
-        return Ruled(target.reduction, step("cap.reduction", text, "reduction", result=target.reduction,
-                                            broken_years=list(target.broken)), caveats)
+        text = (
+            f"再参保前断保{len(target.broken)}年（{years_zh(target.broken)}）：每断保1年降低"
+            f"{p.value('reduction_step', tl.target)}元，累计不超过原封顶线的"
+            f"{percent(p.value('reduction_ceiling_rate', tl.target))}，本年度降低{target.reduction}元；"
+            "下一年继续参保时恢复。"
+        )
+        return Ruled(
+            target.reduction,
+            step("cap.reduction", text, "reduction", result=target.reduction, broken_years=list(target.broken)),
+            caveats,
+        )
     restored = [r.year for r in rows[:-1] if r.reduction]
     if not restored:
         return Ruled(0)
-    return Ruled(0, step("cap.restored", f"{years_zh(restored)}年再参保时曾降低封顶线，之后继续参保，"
-                         f"{tl.target}年度已恢复原封顶线。", "reduction", result=0, reduced_in=restored))
+    return Ruled(
+        0,
+        step(
+            "cap.restored",
+            f"{years_zh(restored)}年再参保时曾降低封顶线，之后继续参保，{tl.target}年度已恢复原封顶线。",
+            "reduction",
+            result=0,
+            reduced_in=restored,
+        ),
+    )
 
 
 def effective_cap(tl: Timeline, rows: list[YearFigures]) -> Ruled[Cap]:
     """The cap of the target year: the base, plus the incentives within their ceiling, minus the reduction."""
     target = rows[-1]
     cap = cap_of(target)
-    text = (f"{tl.target}年度大病保险最高支付限额：{target.base}+{cap.incentives_capped}−{target.reduction}"
-            f"={cap.effective}元。")
-    return Ruled(cap, step("cap.effective", text, "base_cap", result=cap.effective, base=target.base,
-                           incentives=cap.incentives_capped, reduction=target.reduction))
+    text = (
+        f"{tl.target}年度大病保险最高支付限额：{target.base}+{cap.incentives_capped}−{target.reduction}"
+        f"={cap.effective}元。"
+    )
+    return Ruled(
+        cap,
+        step(
+            "cap.effective",
+            text,
+            "base_cap",
+            result=cap.effective,
+            base=target.base,
+            incentives=cap.incentives_capped,
+            reduction=target.reduction,
+        ),
+    )
 
 
 def articles(tl: Timeline, rows: list[YearFigures]) -> list[Ruled[object]]:
     """Every cap article for the target year, in the order the trace reads them."""
-    return [base_cap(tl, rows), continuous_incentive(tl, rows), continuous_kept(rows),
-            zero_claim_incentive(tl, rows), zero_claim_resident_only(rows), zero_claim_cleared(tl, rows),
-            zero_claim_kept(rows), incentive_ceiling(tl, rows), reduction(tl, rows), effective_cap(tl, rows)]
+    return [
+        base_cap(tl, rows),
+        continuous_incentive(tl, rows),
+        continuous_kept(rows),
+        zero_claim_incentive(tl, rows),
+        zero_claim_resident_only(rows),
+        zero_claim_cleared(tl, rows),
+        zero_claim_kept(rows),
+        incentive_ceiling(tl, rows),
+        reduction(tl, rows),
+        effective_cap(tl, rows),
+    ]

@@ -14,6 +14,7 @@ then give, for N broken years, in the insured `year` whose parameters are in for
 
 Each function returns its value and one trace step whose sentence is formatted from the parameters.
 """
+
 from __future__ import annotations
 
 from rules import parameters as p
@@ -30,8 +31,10 @@ def cap_for(broken: int, year: int) -> Ruled[int]:
     per_year = int(p.value("reduction_step", year))
     reduction = reduction_amount(broken, year)
     cap = base - reduction
-    rule = (f"每断保1年降低{per_year}元，累计不超过原封顶线{yuan_zh(base)}的"
-            f"{percent(p.value('reduction_ceiling_rate', year))}即{reduction_limit(year)}元")
+    rule = (
+        f"每断保1年降低{per_year}元，累计不超过原封顶线{yuan_zh(base)}的"
+        f"{percent(p.value('reduction_ceiling_rate', year))}即{reduction_limit(year)}元"
+    )
     if broken * per_year > reduction:
         rule += f"，{broken}年本应降{broken * per_year}元，按上限算"
     text = f"大病保险封顶线降低{reduction}元，再参保那一年的封顶线为{cap}元（{yuan_zh(cap)}）：{rule}。"
@@ -44,11 +47,16 @@ def waiting_for(broken: int, year: int) -> Ruled[int]:
     per_year = int(p.value("variable_months_per_broken_year", year))
     variable = variable_months(broken, year)
     months = fixed + variable
-    how = (f"固定{fixed}个月，断保1年只有固定等待期" if not variable else
-           f"固定{fixed}个月+变动{variable}个月，第1年以外每多断保1年加{per_year}个月")
+    how = (
+        f"固定{fixed}个月，断保1年只有固定等待期"
+        if not variable
+        else f"固定{fixed}个月+变动{variable}个月，第1年以外每多断保1年加{per_year}个月"
+    )
     text = f"不补缴的话，待遇等待期{months}个月（{how}）。"
-    return Ruled(months, step("count.waiting", text, "fixed_waiting", result=months, broken=broken,
-                              fixed=fixed, variable=variable))
+    return Ruled(
+        months,
+        step("count.waiting", text, "fixed_waiting", result=months, broken=broken, fixed=fixed, variable=variable),
+    )
 
 
 def repaired_for(broken: int, year: int, backpaid: int | None = None) -> Ruled[int]:
@@ -67,13 +75,27 @@ def repaired_for(broken: int, year: int, backpaid: int | None = None) -> Ruled[i
     elif remaining > variable - asked:
         years, floor = int(p.value("long_break_years", year)), int(p.value("long_break_min_variable_months", year))
         less = f"只能减少{variable - remaining}个月" if variable > remaining else "补缴不能再减少"
-        text = (f"{said}：连续断缴{years}年及以上的，修复后变动等待期不少于{floor}个月，"
-                f"{less}，至少还要等{months}个月（固定{fixed}+变动{remaining}）。")
+        text = (
+            f"{said}：连续断缴{years}年及以上的，修复后变动等待期不少于{floor}个月，"
+            f"{less}，至少还要等{months}个月（固定{fixed}+变动{remaining}）。"
+        )
     else:
-        text = (f"{said}：每补缴1年减少{per_year}个月变动等待期，减少{asked}个月，"
-                f"等待期{months}个月（固定{fixed}个月不能靠补缴减少）。")
-    return Ruled(months, step("count.repair", text, "long_break" if remaining > variable - asked else "repair",
-                              result=months, broken=broken, backpaid=paid, remaining=remaining))
+        text = (
+            f"{said}：每补缴1年减少{per_year}个月变动等待期，减少{asked}个月，"
+            f"等待期{months}个月（固定{fixed}个月不能靠补缴减少）。"
+        )
+    return Ruled(
+        months,
+        step(
+            "count.repair",
+            text,
+            "long_break" if remaining > variable - asked else "repair",
+            result=months,
+            broken=broken,
+            backpaid=paid,
+            remaining=remaining,
+        ),
+    )
 
 
 def counted(broken: int, target: int) -> Ruled[int]:
@@ -88,5 +110,4 @@ def counted(broken: int, target: int) -> Ruled[int]:
     else:
         now = f"到{target}年度，还没有能算作断保的年份，不是{broken}年"
     text = f"断保年限从{first}年度起算，以前年度没参保不计断保年限：{now}。"
-    return Ruled(len(years), step("count.counted", text, "pre_2025", result=len(years), said=broken,
-                                  target=target))
+    return Ruled(len(years), step("count.counted", text, "pre_2025", result=len(years), said=broken, target=target))

@@ -5,6 +5,7 @@ Pure: the parameters are read once (lru_cache), nothing else is read, no clock i
 is one function (in timeline.py, cap.py, waiting.py, benefits.py) that returns its value and its
 trace step; this module only puts them in order.
 """
+
 from __future__ import annotations
 
 from rules import benefits, cap, timeline
@@ -12,8 +13,9 @@ from rules.models import History, Result, Waiting
 from rules.trace import Trace
 from rules.waiting import paid_window, reason_zh, waiting
 
-OFFICIAL = ("以上是按政策文件推算的结果，实际的封顶线、等待期和待遇开始日期以医保经办机构核定为准"
-            "（政策咨询可拨打12393）。")
+OFFICIAL = (
+    "以上是按政策文件推算的结果，实际的封顶线、等待期和待遇开始日期以医保经办机构核定为准（政策咨询可拨打12393）。"
+)
 
 
 def evaluate(history: History) -> Result:
@@ -40,9 +42,17 @@ def evaluate(history: History) -> Result:
         continuous=not wait.broken,
         cap=cap.cap_of(rows[-1]),
         cap_by_year=cap.table(rows),
-        waiting=Waiting(applies=wait.applies, reason=reason_zh(wait.reason, tl.target), reason_code=wait.reason,
-                        fixed=wait.fixed, variable=wait.variable, repaired=wait.repaired,
-                        floor_applied=wait.floor_applied, months=wait.months, counting_from=begin.counting_from),
+        waiting=Waiting(
+            applies=wait.applies,
+            reason=reason_zh(wait.reason, tl.target),
+            reason_code=wait.reason,
+            fixed=wait.fixed,
+            variable=wait.variable,
+            repaired=wait.repaired,
+            floor_applied=wait.floor_applied,
+            months=wait.months,
+            counting_from=begin.counting_from,
+        ),
         benefits_from=begin.benefits_from,
         fees=fees,
         trace=t.steps,

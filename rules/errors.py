@@ -1,4 +1,5 @@
 """The one error the engine raises, and a helper that turns any input error into one line."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """The engine's boundary: a member's history in, a Result (figures, trace, caveats) out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,8 @@ class Coverage(str, Enum):
 
     chongqing = "chongqing"  # 重庆城乡居民医保
     elsewhere = "elsewhere"  # 市外居民医保: years count, the incentive standard is Chongqing's
-    employee = "employee"    # 职工医保: keeps continuity, not a resident-insurance year
-    none = "none"            # 未参加基本医保: a broken year
+    employee = "employee"  # 职工医保: keeps continuity, not a resident-insurance year
+    none = "none"  # 未参加基本医保: a broken year
 
     @property
     def resident(self) -> bool:
@@ -85,8 +86,10 @@ class History(BaseModel):
     def _target_in_range(cls, year: int) -> int:
         first = first_year()
         if not first <= year <= LAST_YEAR:
-            _fail(f"参保年度{year}超出可计算范围：参保激励和等待期从{first}年度开始计算，"
-                  f"本计算支持{first}—{LAST_YEAR}年度")
+            _fail(
+                f"参保年度{year}超出可计算范围：参保激励和等待期从{first}年度开始计算，"
+                f"本计算支持{first}—{LAST_YEAR}年度"
+            )
         return year
 
     @field_validator("backpaid", mode="before")
@@ -99,8 +102,11 @@ class History(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> History:
         first, target = first_year(), self.target_year
-        for name, years in (("参保年度", self.coverage), ("零报销年度", self.zero_claim),
-                            ("使用奖励额度的年度", self.reward_used)):
+        for name, years in (
+            ("参保年度", self.coverage),
+            ("零报销年度", self.zero_claim),
+            ("使用奖励额度的年度", self.reward_used),
+        ):
             for y in sorted(years):
                 if y < first:
                     _fail(f"{name}{y}早于{first}年：{first}年以前的年度不计入（渝医保发〔2025〕37号 四.2）")
@@ -136,8 +142,10 @@ class History(BaseModel):
         if self.paid_on is not None:
             opens = collection_period(target).start
             if not opens <= self.paid_on <= dt.date(target, 12, 31):
-                _fail(f"缴费日期{self.paid_on}不可能是{target}年度的缴费：集中参保期最早从"
-                      f"{opens.year}年{opens.month}月开始，最晚在{target}年12月31日前缴费")
+                _fail(
+                    f"缴费日期{self.paid_on}不可能是{target}年度的缴费：集中参保期最早从"
+                    f"{opens.year}年{opens.month}月开始，最晚在{target}年12月31日前缴费"
+                )
             if self.born is not None and self.paid_on < self.born:
                 _fail(f"缴费日期{self.paid_on}早于出生日期{self.born}")
         return self
@@ -147,8 +155,14 @@ class History(BaseModel):
         return self.coverage.get(year, Coverage.none)
 
     @classmethod
-    def from_lists(cls, target_year: int, enrolled: Iterable[int] = (), elsewhere: Iterable[int] = (),
-                   employee: Iterable[int] = (), **kw: Any) -> History:
+    def from_lists(
+        cls,
+        target_year: int,
+        enrolled: Iterable[int] = (),
+        elsewhere: Iterable[int] = (),
+        employee: Iterable[int] = (),
+        **kw: Any,
+    ) -> History:
         """A History from year lists, as a person tells them.
 
         A year listed both as Chongqing and as outside-Chongqing resident insurance is a
@@ -156,8 +170,11 @@ class History(BaseModel):
         employee insurance is a switch within the year: it counts as a resident year and the
         trace says so. Years before 2025 are kept apart in `pre_2025_years` and ignored.
         """
-        lists = {Coverage.chongqing: set(enrolled), Coverage.elsewhere: set(elsewhere),
-                 Coverage.employee: set(employee)}
+        lists = {
+            Coverage.chongqing: set(enrolled),
+            Coverage.elsewhere: set(elsewhere),
+            Coverage.employee: set(employee),
+        }
         clash = lists[Coverage.chongqing] & lists[Coverage.elsewhere]
         if clash:
             _fail(f"{years_zh(clash)}年既在重庆又在市外参加居民医保：同一年度只能参加一处居民医保")
@@ -170,8 +187,13 @@ class History(BaseModel):
                 coverage[y] = kind
         switched = lists[Coverage.employee] & (lists[Coverage.chongqing] | lists[Coverage.elsewhere])
         coverage = {y: c for y, c in coverage.items() if y >= first_year()}
-        return cls(target_year=target_year, coverage=coverage, pre_2025_years=pre,
-                   also_employee={y for y in switched if y >= first_year()} | set(kw.pop("also_employee", ())), **kw)
+        return cls(
+            target_year=target_year,
+            coverage=coverage,
+            pre_2025_years=pre,
+            also_employee={y for y in switched if y >= first_year()} | set(kw.pop("also_employee", ())),
+            **kw,
+        )
 
 
 def years_zh(years: Iterable[int]) -> str:
@@ -225,9 +247,9 @@ class Waiting(BaseModel):
     """The waiting period (待遇等待期) for the target year, in whole calendar months."""
 
     applies: bool
-    reason: str          # the plain-Chinese reason
-    reason_code: str     # former_rules | newborn | continuous_in_period | not_continuous | outside_period
-                         # | not_continuous_outside_period
+    reason: str  # the plain-Chinese reason
+    reason_code: str  # former_rules | newborn | continuous_in_period | not_continuous | outside_period
+    # | not_continuous_outside_period
     fixed: int
     variable: int
     repaired: int

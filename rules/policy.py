@@ -10,6 +10,7 @@ and the facts each question needs.
     policy.paid_for(dt.date(2026, 9, 10))        # 2027: a payment from September is for the next year
     policy.Group.inmate.label                    # 服刑人员
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,9 +55,9 @@ class CollectionPeriod:
     参保期原则上为每年9月至次年2月"; college students "集中参保期原则上为每年9月"."""
 
     insured_year: int
-    first_month: int          # of the year before the insured year
-    last_month: int           # of the insured year
-    student_month: int        # of the year before the insured year
+    first_month: int  # of the year before the insured year
+    last_month: int  # of the insured year
+    student_month: int  # of the year before the insured year
 
     @property
     def start(self) -> dt.date:
@@ -71,7 +72,7 @@ class CollectionPeriod:
 
     @property
     def months_zh(self) -> str:
-        """"9月至次年2月", as the document writes it."""
+        """ "9月至次年2月", as the document writes it."""
         return f"{self.first_month}月至次年{self.last_month}月"
 
 
@@ -84,9 +85,12 @@ def _month_end(year: int, month: int) -> dt.date:
 def collection_period(insured_year: int) -> CollectionPeriod:
     """The collection period of `insured_year`, from the parameters in force for that year."""
     year = _year_in_force(insured_year)
-    return CollectionPeriod(insured_year, int(parameters.value("collection_first_month", year)),
-                            int(parameters.value("collection_last_month", year)),
-                            int(parameters.value("student_collection_month", year)))
+    return CollectionPeriod(
+        insured_year,
+        int(parameters.value("collection_first_month", year)),
+        int(parameters.value("collection_last_month", year)),
+        int(parameters.value("student_collection_month", year)),
+    )
 
 
 def paid_for(day: dt.date | tuple[int, int]) -> int:
@@ -118,8 +122,8 @@ class NewbornWindow:
     """渝医保发〔2025〕37号 五.1: "新生儿出生90天内参保缴费的，自出生之日起享受待遇；出生后超过90天未满2周岁
     首次参保缴费的，从完成缴费的次日起享受待遇；年满2周岁后首次参保缴费的，设置待遇等待期"."""
 
-    days: int     # paid within this many days of birth: covered from the day of birth
-    age: int      # first enrolled before this age: no waiting period, no broken years
+    days: int  # paid within this many days of birth: covered from the day of birth
+    age: int  # first enrolled before this age: no waiting period, no broken years
 
     def from_birth(self, born: dt.date, paid_on: dt.date) -> bool:
         """Paid within the days after birth: benefits from the day of birth."""
@@ -137,8 +141,9 @@ class NewbornWindow:
 @lru_cache(maxsize=256)
 def newborn_window(insured_year: int) -> NewbornWindow:
     year = _year_in_force(insured_year)
-    return NewbornWindow(int(parameters.value("newborn_days", year)),
-                         int(parameters.value("newborn_no_wait_age", year)))
+    return NewbornWindow(
+        int(parameters.value("newborn_days", year)), int(parameters.value("newborn_no_wait_age", year))
+    )
 
 
 class Group(str, Enum):
@@ -177,7 +182,7 @@ FORMER_RULES = (Group.low_income, Group.poverty_alleviated, Group.inmate)
 
 
 def former_rules_zh() -> str:
-    """"低收入人口、脱贫人口、服刑人员": the groups that keep the former rules, as 五.1 names them."""
+    """ "低收入人口、脱贫人口、服刑人员": the groups that keep the former rules, as 五.1 names them."""
     return "、".join(g.label for g in FORMER_RULES)
 
 
@@ -192,12 +197,12 @@ class Task(str, Enum):
 class Fact(str, Enum):
     """A fact a question may need from the person, in the order they are asked for."""
 
-    born = "born"                # a newborn's birth day (五.1)
-    years = "years"              # how each year from the first year to the year before was insured (四.2, 五.2)
-    zero_claim = "zero_claim"    # which insured years had no fund reimbursement (42号 三)
+    born = "born"  # a newborn's birth day (五.1)
+    years = "years"  # how each year from the first year to the year before was insured (四.2, 五.2)
+    zero_claim = "zero_claim"  # which insured years had no fund reimbursement (42号 三)
     reward_used = "reward_used"  # whether critical-illness insurance paid out of an incentive amount (四.1)
-    backpaid = "backpaid"        # back-paid years, when the years right before are broken (晨报: 补缴修复)
-    paid_on = "paid_on"          # the payment day (五.3)
+    backpaid = "backpaid"  # back-paid years, when the years right before are broken (晨报: 补缴修复)
+    paid_on = "paid_on"  # the payment day (五.3)
 
 
 def needs(task: Task | str, group: Group | str = Group.general) -> tuple[Fact, ...]:
@@ -233,8 +238,7 @@ def contribution_tiers(insured_year: int) -> dict[str, int] | None:
 def contribution_years() -> tuple[int, ...]:
     """The insured years whose contribution tiers the sources give."""
     values = parameters.parameters()["contribution_tiers"].values
-    return tuple(year for v in values
-                 for year in range(v.from_.year, (v.until or v.from_).year + 1))
+    return tuple(year for v in values for year in range(v.from_.year, (v.until or v.from_).year + 1))
 
 
 def tier_names() -> tuple[str, ...]:

@@ -4,6 +4,7 @@ Each article of the policy is one function that returns a `Ruled`: the value it 
 target year, the trace step that shows it (its sentence formatted from the parameter values
 actually used) and the caveats it raises. evaluate() adds them to a Trace in order.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,4 +70,3 @@ class Trace:
 def percent(rate: float) -> str:
     """0.2 -> "20%"."""
     return f"{round(rate * 100, 6):g}%"
-

@@ -8,6 +8,7 @@
 渝医保发〔2025〕37号 五.1: newborns, low-income people, poverty-alleviated people and inmates keep the
 former rules (product reading: no waiting period); 五.2: "待遇等待期按照自然月整月计算".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,11 +29,11 @@ T = TypeVar("T")
 class Paid(str, Enum):
     """When the target year's contribution was paid, against the collection period (五.3)."""
 
-    by_december = "by_december"            # the first month of the period to 31 December of the year before
+    by_december = "by_december"  # the first month of the period to 31 December of the year before
     january_february = "january_february"  # January to the last month of the period, in the insured year
     student_september = "student_september"  # a college student, in the students' collection month
-    outside = "outside"                    # after the period, in the insured year
-    unknown = "unknown"                    # no payment day given
+    outside = "outside"  # after the period, in the insured year
+    unknown = "unknown"  # no payment day given
 
 
 def paid_window(h: History) -> Paid:
@@ -101,6 +102,7 @@ def exempt_reason(tl: Timeline) -> str | None:
 
 # ---------------------------------------------------------------- the articles, for the target year
 
+
 def broken_years(tl: Timeline) -> Ruled[tuple[int, ...]]:
     """37号 五.2: "未参加基本医保 … 视为未连续参保人员"; 五.1: a newborn first enrolled before 2 has none."""
     broken = tuple(tl.broken_before(tl.target))
@@ -109,8 +111,15 @@ def broken_years(tl: Timeline) -> Ruled[tuple[int, ...]]:
         return Ruled(broken, step("waiting.broken", text, "continuity", result=len(broken), broken_years=list(broken)))
     if tl.exempt or tl.newborn in (Newborn.within_days, Newborn.under_age, Newborn.unknown_day):
         age = newborn_window(tl.target).age
-        return Ruled(broken, step("waiting.broken", f"新生儿未满{age}周岁首次参保：出生后、首次参保前的年度不算断保。",
-                                  "newborn", result=0))
+        return Ruled(
+            broken,
+            step(
+                "waiting.broken",
+                f"新生儿未满{age}周岁首次参保：出生后、首次参保前的年度不算断保。",
+                "newborn",
+                result=0,
+            ),
+        )
     return Ruled(broken, step("waiting.broken", f"{tl.target}年度之前没有断保：连续参保。", "continuity", result=0))
 
 
@@ -122,17 +131,32 @@ def payment(tl: Timeline, paid: Paid, exempt: str | None) -> Ruled[Paid]:
     when = paid_zh(paid, tl.target)
     if exempt == "newborn":
         when = "新生儿首次参保按出生后的天数和年龄确定待遇，不看集中参保期"
-    return Ruled(paid, step("waiting.paid", f"{h.paid_on}缴费：{when}。",
-                            "students" if paid is Paid.student_september else "collection_period",
-                            result=paid.value, paid_on=h.paid_on.isoformat()))
+    return Ruled(
+        paid,
+        step(
+            "waiting.paid",
+            f"{h.paid_on}缴费：{when}。",
+            "students" if paid is Paid.student_september else "collection_period",
+            result=paid.value,
+            paid_on=h.paid_on.isoformat(),
+        ),
+    )
 
 
 def special_group(tl: Timeline) -> Ruled[int]:
     """37号 五.1: "低收入人口、脱贫人口、服刑人员等特殊群体参保待遇等待期按原政策执行" (read: no waiting period)."""
     group = tl.history.group
-    return Ruled(0, step("waiting.special_group", f"{group.label}参保待遇等待期按原政策执行：不设待遇等待期。",
-                         "special_groups", result=0, group=group.value),
-                 (f"{former_rules_zh()}“按原政策执行”，本产品按没有待遇等待期计算，断保降低封顶线仍照常计算。",))
+    return Ruled(
+        0,
+        step(
+            "waiting.special_group",
+            f"{group.label}参保待遇等待期按原政策执行：不设待遇等待期。",
+            "special_groups",
+            result=0,
+            group=group.value,
+        ),
+        (f"{former_rules_zh()}“按原政策执行”，本产品按没有待遇等待期计算，断保降低封顶线仍照常计算。",),
+    )
 
 
 def newborn(tl: Timeline, broken: tuple[int, ...], exempt: str | None) -> Ruled[int | None]:
@@ -141,11 +165,27 @@ def newborn(tl: Timeline, broken: tuple[int, ...], exempt: str | None) -> Ruled[
     if born is None:
         return Ruled(None)
     if exempt == "newborn":
-        return Ruled(0, step("waiting.newborn", f"新生儿出生后未满{age}周岁首次参保缴费：不设待遇等待期。", "newborn",
-                             result=0, born=born.isoformat()))
+        return Ruled(
+            0,
+            step(
+                "waiting.newborn",
+                f"新生儿出生后未满{age}周岁首次参保缴费：不设待遇等待期。",
+                "newborn",
+                result=0,
+                born=born.isoformat(),
+            ),
+        )
     if tl.newborn is Newborn.over_age:
-        return Ruled(None, step("waiting.newborn", f"年满{age}周岁后首次参保：设待遇等待期，从出生当年（{born.year}年）"
-                                "计算断保年限。", "newborn", result=len(broken), born=born.isoformat()))
+        return Ruled(
+            None,
+            step(
+                "waiting.newborn",
+                f"年满{age}周岁后首次参保：设待遇等待期，从出生当年（{born.year}年）计算断保年限。",
+                "newborn",
+                result=len(broken),
+                born=born.isoformat(),
+            ),
+        )
     return Ruled(None)
 
 
@@ -166,24 +206,35 @@ def after_repair(broken: int, remaining: int, year: int) -> int:
 def fixed_waiting(tl: Timeline, paid: Paid, broken: tuple[int, ...]) -> Ruled[int]:
     """42号 三: "对未在居民医保集中缴费期参保缴费或未连续参保缴费的人员，设置参保缴费后固定待遇等待期3个月"."""
     if not broken and paid is not Paid.outside:
-        return Ruled(0, step("waiting.total", "连续参保且在集中参保期内缴费：没有待遇等待期。", "fixed_waiting",
-                             result=0))
+        return Ruled(
+            0, step("waiting.total", "连续参保且在集中参保期内缴费：没有待遇等待期。", "fixed_waiting", result=0)
+        )
     fixed = int(p.value("fixed_waiting_months", tl.target))
     if broken:
-        return Ruled(fixed, step("waiting.fixed", f"未连续参保：固定待遇等待期{fixed}个月。", "fixed_waiting",
-                                 result=fixed))
-    return Ruled(fixed, step("waiting.fixed", f"没有在集中参保期内缴费：固定待遇等待期{fixed}个月。", "fixed_waiting",
-                             result=fixed),
-                 (f"连续参保但不在集中参保期内缴费的，本产品按{fixed}个月固定待遇等待期、从缴费次日起计算。",))
+        return Ruled(
+            fixed, step("waiting.fixed", f"未连续参保：固定待遇等待期{fixed}个月。", "fixed_waiting", result=fixed)
+        )
+    return Ruled(
+        fixed,
+        step("waiting.fixed", f"没有在集中参保期内缴费：固定待遇等待期{fixed}个月。", "fixed_waiting", result=fixed),
+        (f"连续参保但不在集中参保期内缴费的，本产品按{fixed}个月固定待遇等待期、从缴费次日起计算。",),
+    )
 
 
 def variable_waiting(tl: Timeline, broken: tuple[int, ...]) -> Ruled[int]:
     """42号 三: "未连续参保缴费的，每多断保1年，在固定待遇等待期基础上增加1个月待遇等待期"."""
     per_year = int(p.value("variable_months_per_broken_year", tl.target))
     variable = variable_months(len(broken), tl.target)
-    return Ruled(variable, step("waiting.variable", f"断保{len(broken)}年，第1年以外每多断保1年加{per_year}个月："
-                                f"变动待遇等待期{variable}个月。", "broken_examples", result=variable,
-                                broken_years=len(broken)))
+    return Ruled(
+        variable,
+        step(
+            "waiting.variable",
+            f"断保{len(broken)}年，第1年以外每多断保1年加{per_year}个月：变动待遇等待期{variable}个月。",
+            "broken_examples",
+            result=variable,
+            broken_years=len(broken),
+        ),
+    )
 
 
 def repair(tl: Timeline, variable: int) -> Ruled[int]:
@@ -193,8 +244,16 @@ def repair(tl: Timeline, variable: int) -> Ruled[int]:
     requested = min(backpaid * per_year, variable)
     if not backpaid:
         return Ruled(requested)
-    return Ruled(requested, step("waiting.repair", f"补缴{backpaid}年，每补缴1年减少{per_year}个月变动等待期："
-                                 f"可减少{requested}个月。", "repair", result=requested, backpaid=backpaid))
+    return Ruled(
+        requested,
+        step(
+            "waiting.repair",
+            f"补缴{backpaid}年，每补缴1年减少{per_year}个月变动等待期：可减少{requested}个月。",
+            "repair",
+            result=requested,
+            backpaid=backpaid,
+        ),
+    )
 
 
 def long_break_floor(tl: Timeline, broken: tuple[int, ...], fixed: int, variable: int, requested: int) -> Ruled[int]:
@@ -208,8 +267,10 @@ def long_break_floor(tl: Timeline, broken: tuple[int, ...], fixed: int, variable
     if after_repair(len(broken), remaining, tl.target) == remaining:
         return Ruled(remaining)
     months = fixed + floor
-    text = (f"连续断缴{len(broken)}年（{years}年及以上）：修复后变动等待期不少于{floor}个月，"
-            f"实际减少{variable - floor}个月，总等待期不少于{months}个月。")
+    text = (
+        f"连续断缴{len(broken)}年（{years}年及以上）：修复后变动等待期不少于{floor}个月，"
+        f"实际减少{variable - floor}个月，总等待期不少于{months}个月。"
+    )
     return Ruled(floor, step("waiting.floor", text, "long_break", result=months))
 
 
@@ -248,9 +309,16 @@ def waiting(tl: Timeline, paid: Paid) -> tuple[WaitingFigures, list[Ruled[object
     requested = _add(said, repair(tl, variable))
     remaining = _add(said, long_break_floor(tl, broken, fixed, variable, requested))
     _add(said, total(fixed, variable, variable - remaining))
-    return WaitingFigures(True, reason, fixed=fixed, variable=variable, repaired=variable - remaining,
-                          requested_repair=requested, floor_applied=remaining > variable - requested,
-                          broken=broken), said
+    return WaitingFigures(
+        True,
+        reason,
+        fixed=fixed,
+        variable=variable,
+        repaired=variable - remaining,
+        requested_repair=requested,
+        floor_applied=remaining > variable - requested,
+        broken=broken,
+    ), said
 
 
 def _add(said: list[Ruled[object]], ruled: Ruled[T]) -> T:

@@ -1,6 +1,7 @@
 """The suite's one split: `-m e2e` for the tests that start processes (the command line, servers, a
 browser, Redis), `-m "not e2e"` for the fast rest. A test module that starts a process anywhere is
 marked as a whole, found from its own source, so the marker cannot be forgotten."""
+
 from __future__ import annotations
 
 import functools
@@ -8,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-STARTS_A_PROCESS = ("subprocess", "Popen", "sys.executable", "chromium", "redis-server", "RedisServer",
-                    "multiprocessing", "os.fork")
+STARTS_A_PROCESS = (
+    "subprocess",
+    "Popen",
+    "sys.executable",
+    "chromium",
+    "redis-server",
+    "RedisServer",
+    "multiprocessing",
+    "os.fork",
+)
 
 
 @functools.cache

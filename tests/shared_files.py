@@ -1,4 +1,5 @@
 """../shared (the policy sources and the development sets), found beside this checkout."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,5 +14,6 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(
             f"the tests need the shared folder beside this checkout: {path} is missing "
-            f"(clone the project so that ../shared sits next to {REPO.name}/)")
+            f"(clone the project so that ../shared sits next to {REPO.name}/)"
+        )
     return path

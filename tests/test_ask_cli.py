@@ -1,4 +1,5 @@
 """`yibao ask` as a person or a script runs it."""
+
 import datetime as dt
 import json
 import subprocess
@@ -12,8 +13,9 @@ from bot.conversation.router import split_comparison, split_questions
 
 def ask(*argv, stdin=None):
     code = "import sys; from bot.cli.main import main; sys.exit(main())"
-    return subprocess.run([sys.executable, "-c", code, "ask", *argv], input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code, "ask", *argv], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_faq_question_answers_with_the_fact_and_a_cited_excerpt():
@@ -55,8 +57,11 @@ def test_human_output_shows_the_answer_and_the_source():
 
 
 def test_a_question_near_the_subject_the_sources_do_not_answer_is_refused_with_the_hotline():
-    p = ask("--json", stdin="医保卡里的余额在哪里查询\n异地就医住院前怎么备案\n医保局周末上不上班\n"
-                        "退休工资明年会不会涨\n我妈的退休费每月发多少\n")
+    p = ask(
+        "--json",
+        stdin="医保卡里的余额在哪里查询\n异地就医住院前怎么备案\n医保局周末上不上班\n"
+        "退休工资明年会不会涨\n我妈的退休费每月发多少\n",
+    )
     for line in p.stdout.splitlines():
         r = json.loads(line)
         assert r["intent"] is None and "12393" in r["answer"]
@@ -143,7 +148,7 @@ def test_a_payment_month_after_the_collection_period_decides_the_waiting_months(
 
     answer = ask("我2025年交了的，2026年的医保4月份才补上，要等好久才能报", dt.date(2026, 12, 1))["answer"]
     assert "3个月" in answer
-    assert "告诉我哪天缴的费" in answer      # the day, not the month, gives the date benefits start
+    assert "告诉我哪天缴的费" in answer  # the day, not the month, gives the date benefits start
 
 
 def test_a_year_paid_after_remembering_is_the_year_asked_about():

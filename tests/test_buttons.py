@@ -1,4 +1,5 @@
 """The option values a tap sends back: made, ticked, confirmed and read by one module."""
+
 from bot import buttons
 from bot.conversation.fill import said_value
 

@@ -12,6 +12,7 @@
 
 Every import counts, also one inside a function and importlib.import_module("...").
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,31 +24,30 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("rules", "intents", "faq", "bot")
 FACES = ("bot.cli", "bot.telegram", "bot.http")
 
-FORBIDDEN = {          # importer prefix -> the prefixes it must not import
+FORBIDDEN = {  # importer prefix -> the prefixes it must not import
     "rules": ("intents", "faq", "bot"),
     "intents": ("faq", "bot"),
     "faq": ("bot",),
 }
 
 SERVICE = "bot.service"
-SHARED = (             # what every face receives or shares, and knows nothing of any face
-    "bot.models",      # Reply, Option, Source
-    "bot.errors",      # InputError: one line and exit code 2
-    "bot.buttons",     # the option-value format the faces tick and confirm
-    "bot.workers",     # binding one socket and supervising worker processes
+SHARED = (  # what every face receives or shares, and knows nothing of any face
+    "bot.models",  # Reply, Option, Source
+    "bot.errors",  # InputError: one line and exit code 2
+    "bot.buttons",  # the option-value format the faces tick and confirm
+    "bot.workers",  # binding one socket and supervising worker processes
 )
 
-LAUNCHERS = {          # `yibao serve` and `yibao telegram` start a face: its entry modules only
+LAUNCHERS = {  # `yibao serve` and `yibao telegram` start a face: its entry modules only
     "bot.cli.serve": ("bot.http.server",),
     "bot.cli.telegram": ("bot.telegram.face", "bot.telegram.config", "bot.telegram.webhook"),
 }
 
-BENCH_COMMANDS = {     # `yibao bench` and `yibao eval` run the measuring instruments of bot/bench
+BENCH_COMMANDS = {  # `yibao bench` and `yibao eval` run the measuring instruments of bot/bench
     "bot.cli.bench": ("bot.bench",),
     "bot.cli.eval": ("bot.bench",),
     "bot.cli.eval_blind": ("bot.bench",),
 }
-
 
 
 def module_of(path: Path) -> str:
@@ -114,43 +114,72 @@ def breaches() -> list[tuple[str, str]]:
 
 def test_the_packages_are_where_the_rule_expects_them():
     modules = sources()
-    assert {"rules", "intents", "faq", "bot", "bot.cli", "bot.telegram", "bot.http", "bot.bench",
-            SERVICE, *SHARED} <= set(modules)
+    assert {
+        "rules",
+        "intents",
+        "faq",
+        "bot",
+        "bot.cli",
+        "bot.telegram",
+        "bot.http",
+        "bot.bench",
+        SERVICE,
+        *SHARED,
+    } <= set(modules)
 
 
 def test_imports_run_one_way():
     assert breaches() == []
 
 
-@pytest.mark.parametrize(("module", "source", "expected"), [
-    ("rules.cap", "from bot.models import Reply\n", [("rules.cap", "bot.models")]),
-    ("intents.slots", "def f():\n    import faq\n", [("intents.slots", "faq")]),
-    ("faq.search", "from bot import errors\n", [("faq.search", "bot.errors")]),
-    ("bot.telegram.face", "from ..http import app\n", [("bot.telegram.face", "bot.http.app")]),
-    ("bot.http.app", "import importlib\nimportlib.import_module('bot.telegram.render')\n",
-     [("bot.http.app", "bot.telegram.render")]),
-    ("bot.bench.dialogue", "from bot.telegram import render\nfrom bot.cli import ask\n", []),
-    ("bot.cli.serve", "from bot.http.server import run\n", []),
-    ("intents.slots", "from rules import policy\n", []),
-    # a face reaches the conversation, the packages and bench only through bot.service
-    ("bot.telegram.face", "from bot.conversation.store import open_store\n",
-     [("bot.telegram.face", "bot.conversation.store")]),
-    ("bot.http.app", "def documents():\n    from faq import load\n", [("bot.http.app", "faq")]),
-    ("bot.cli.calc", "from rules.models import COVERAGE_ZH\nfrom intents.text import load_yaml\n",
-     [("bot.cli.calc", "intents.text"), ("bot.cli.calc", "rules.models")]),
-    ("bot.http.models", "from bot.answers import render\n", [("bot.http.models", "bot.answers")]),
-    ("bot.cli.ask", "from bot.bench import load\n", [("bot.cli.ask", "bot.bench")]),
-    ("bot.cli.chat", "import bot\n", [("bot.cli.chat", "bot")]),
-    ("bot.cli.chat", "from bot import buttons, service\nfrom bot.models import Reply\n"
-                     "from bot.errors import InputError\nfrom bot.cli._args import add_today\n", []),
-    ("bot.http.server", "from bot.service import open_store\nfrom bot.workers import bind\n"
-                        "from .app import create_app\n", []),
-    ("bot.cli.eval", "from bot.bench.evaluation import report\n", []),
-    ("bot.cli.telegram", "from bot.telegram.render import chunks\n", [("bot.cli.telegram", "bot.telegram.render")]),
-    # the service layer and the shared modules know no face
-    ("bot.service", "from bot.http.models import AskResponse\n", [("bot.service", "bot.http.models")]),
-    ("bot.models", "from bot.telegram import render\n", [("bot.models", "bot.telegram.render")]),
-])
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("rules.cap", "from bot.models import Reply\n", [("rules.cap", "bot.models")]),
+        ("intents.slots", "def f():\n    import faq\n", [("intents.slots", "faq")]),
+        ("faq.search", "from bot import errors\n", [("faq.search", "bot.errors")]),
+        ("bot.telegram.face", "from ..http import app\n", [("bot.telegram.face", "bot.http.app")]),
+        (
+            "bot.http.app",
+            "import importlib\nimportlib.import_module('bot.telegram.render')\n",
+            [("bot.http.app", "bot.telegram.render")],
+        ),
+        ("bot.bench.dialogue", "from bot.telegram import render\nfrom bot.cli import ask\n", []),
+        ("bot.cli.serve", "from bot.http.server import run\n", []),
+        ("intents.slots", "from rules import policy\n", []),
+        # a face reaches the conversation, the packages and bench only through bot.service
+        (
+            "bot.telegram.face",
+            "from bot.conversation.store import open_store\n",
+            [("bot.telegram.face", "bot.conversation.store")],
+        ),
+        ("bot.http.app", "def documents():\n    from faq import load\n", [("bot.http.app", "faq")]),
+        (
+            "bot.cli.calc",
+            "from rules.models import COVERAGE_ZH\nfrom intents.text import load_yaml\n",
+            [("bot.cli.calc", "intents.text"), ("bot.cli.calc", "rules.models")],
+        ),
+        ("bot.http.models", "from bot.answers import render\n", [("bot.http.models", "bot.answers")]),
+        ("bot.cli.ask", "from bot.bench import load\n", [("bot.cli.ask", "bot.bench")]),
+        ("bot.cli.chat", "import bot\n", [("bot.cli.chat", "bot")]),
+        (
+            "bot.cli.chat",
+            "from bot import buttons, service\nfrom bot.models import Reply\n"
+            "from bot.errors import InputError\nfrom bot.cli._args import add_today\n",
+            [],
+        ),
+        (
+            "bot.http.server",
+            "from bot.service import open_store\nfrom bot.workers import bind\nfrom .app import create_app\n",
+            [],
+        ),
+        ("bot.cli.eval", "from bot.bench.evaluation import report\n", []),
+        ("bot.cli.telegram", "from bot.telegram.render import chunks\n", [("bot.cli.telegram", "bot.telegram.render")]),
+        # the service layer and the shared modules know no face
+        ("bot.service", "from bot.http.models import AskResponse\n", [("bot.service", "bot.http.models")]),
+        ("bot.models", "from bot.telegram import render\n", [("bot.models", "bot.telegram.render")]),
+    ],
+)
 def test_a_wrong_import_is_caught(tmp_path, monkeypatch, module, source, expected):
     """The checker itself: a module written to a copy of the tree breaks the rule or keeps it."""
     root = tmp_path / "tree"
@@ -161,8 +190,15 @@ def test_a_wrong_import_is_caught(tmp_path, monkeypatch, module, source, expecte
     for face in (*FACES, "bot.bench"):
         (root / Path(*face.split("."))).mkdir(parents=True, exist_ok=True)
         (root / Path(*face.split(".")) / "__init__.py").write_text("")
-    for name in ("bot/models.py", "bot/errors.py", "bot/service.py", "bot/buttons.py", "bot/workers.py",
-                 "bot/http/app.py", "bot/telegram/render.py"):
+    for name in (
+        "bot/models.py",
+        "bot/errors.py",
+        "bot/service.py",
+        "bot/buttons.py",
+        "bot/workers.py",
+        "bot/http/app.py",
+        "bot/telegram/render.py",
+    ):
         (root / name).write_text("")
     path.write_text(source)
     monkeypatch.setitem(globals(), "ROOT", root)

@@ -15,6 +15,7 @@ Exceptions, each named here and nowhere else:
 - a number that is no policy value though it equals one, in ALLOWED with its file: the scoring
   weights of the matcher (0.2), the HTTP server's connection limit (4000) and the HTTP status 400.
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,23 +32,31 @@ CODE = [Path(bot.__file__).parent, Path(intents.__file__).parent]
 SKIPPED = [Path(bot.__file__).parent / "bench"]
 DOCUMENT = re.compile(r"〔20\d\d〕\d+号")
 FIRST = policy.first_year()
-TIER_AMOUNTS = {yuan for year in policy.contribution_years()
-                for yuan in (policy.contribution_tiers(year) or {}).values()}
+TIER_AMOUNTS = {
+    yuan for year in policy.contribution_years() for yuan in (policy.contribution_tiers(year) or {}).values()
+}
 NUMBERS = {FIRST, policy.LAST_YEAR, 4000, 200000, 730} | TIER_AMOUNTS
 FRACTIONS = {0.2}
-COMPARED = {9, 90, 730}   # the September rule and the newborn window, as conditions
+COMPARED = {9, 90, 730}  # the September rule and the newborn window, as conditions
 GROUP_NAMES = {g.label for g in policy.Group if g is not policy.Group.newborn} | {
-    "低保等困难人员", "在押人员", "普通居民", "在校大学生"}   # labels and the names they replaced
-WORDS = re.compile(rf"(?<!\d){FIRST}年(?:以前|以来|及以后|之前|起)|早于{FIRST}|(?<![\d.])20\s*%|(?<!\d)[36]个月"
-                   r"|(?<!\d)(?:90|730)天|(?<!\d)4,?000元|20(?:万|0,?000)元"
-                   + "".join(rf"|(?<!\d){yuan}元" for yuan in sorted(TIER_AMOUNTS))
-                   + "|" + "|".join(sorted(GROUP_NAMES)))
+    "低保等困难人员",
+    "在押人员",
+    "普通居民",
+    "在校大学生",
+}  # labels and the names they replaced
+WORDS = re.compile(
+    rf"(?<!\d){FIRST}年(?:以前|以来|及以后|之前|起)|早于{FIRST}|(?<![\d.])20\s*%|(?<!\d)[36]个月"
+    r"|(?<!\d)(?:90|730)天|(?<!\d)4,?000元|20(?:万|0,?000)元"
+    + "".join(rf"|(?<!\d){yuan}元" for yuan in sorted(TIER_AMOUNTS))
+    + "|"
+    + "|".join(sorted(GROUP_NAMES))
+)
 # (file, literal): numbers that equal a policy value and mean something else
 ALLOWED = {
-    ("bot/conversation/reading.py", 0.2),   # LIKELY_TASK, a matching score
-    ("intents/match.py", 0.2),              # FOREIGN and the weights of negative words, matching scores
-    ("bot/http/settings.py", 4000),         # limit_concurrency, open connections
-    ("bot/http/app.py", 400),               # the HTTP status Bad Request, not the first tier's contribution
+    ("bot/conversation/reading.py", 0.2),  # LIKELY_TASK, a matching score
+    ("intents/match.py", 0.2),  # FOREIGN and the weights of negative words, matching scores
+    ("bot/http/settings.py", 4000),  # limit_concurrency, open connections
+    ("bot/http/app.py", 400),  # the HTTP status Bad Request, not the first tier's contribution
     ("bot/http/guard.py", 400),
     ("bot/telegram/webhook.py", 400),
 }
@@ -82,14 +91,17 @@ def test_bot_and_intents_write_no_policy_value_as_a_literal():
 
 
 def test_the_check_finds_a_policy_value_typed_again(tmp_path):
-    (tmp_path / "typed.py").write_text('"""2025年以前 in a docstring is fine."""\n'
-                                       'FIRST = 2025\n'
-                                       'def paid_for(y, m):\n'
-                                       '    return y + 1 if m >= 9 else y  # from September: 9\n'
-                                       'NAME = "在押人员"\n'
-                                       'RATE = 0.2\n'
-                                       'TEXT = "不少于6个月"\n'
-                                       'TIER = 775\n'
-                                       'SAID = "一档400元"\n', "utf-8")
+    (tmp_path / "typed.py").write_text(
+        '"""2025年以前 in a docstring is fine."""\n'
+        "FIRST = 2025\n"
+        "def paid_for(y, m):\n"
+        "    return y + 1 if m >= 9 else y  # from September: 9\n"
+        'NAME = "在押人员"\n'
+        "RATE = 0.2\n"
+        'TEXT = "不少于6个月"\n'
+        "TIER = 775\n"
+        'SAID = "一档400元"\n',
+        "utf-8",
+    )
     found = [value for _, value in literals([tmp_path])]
     assert sorted(map(str, found)) == sorted(map(str, [FIRST, 9, "在押人员", 0.2, "不少于6个月", 775, "一档400元"]))

@@ -2,6 +2,7 @@
 the rules give for that number (rules.counts), worded to open a policy answer, and the note for a
 personal question whose count reaches before the first year the rules count (37号 四.2).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def figures(kinds: tuple[str, ...], count: BreakCount) -> str:
 
 
 def opening(intent: str, count: BreakCount | None) -> str:
-    """"按断保N年算：…" before the answer of an entry the count makes concrete; "" otherwise."""
+    """ "按断保N年算：…" before the answer of an entry the count makes concrete; "" otherwise."""
     kinds = ENTRY_FIGURES.get(intent)
     if count is None or not kinds or count.broken < 1:
         return ""
@@ -68,8 +69,9 @@ def before_first_year(count: BreakCount, target: int, task: str | None) -> Reply
     if ruled.step is None:
         return None
     cite = ruled.step.citation
-    text = (f"您说断保{count.broken}年。{cite.document} {cite.article}规定：“{cite.quote}”。{ruled.step.text}"
-            + (f"下面按断保{ruled.value}年计算。" if ruled.value else "下面不按断保计算。"))
+    text = f"您说断保{count.broken}年。{cite.document} {cite.article}规定：“{cite.quote}”。{ruled.step.text}" + (
+        f"下面按断保{ruled.value}年计算。" if ruled.value else "下面不按断保计算。"
+    )
     kinds = TASK_FIGURES.get(task or "", ("cap", "waiting"))
     text += f"\n如果断保{count.broken}年都算，按规定：{figures(kinds, count)}"
     return Reply(text=text, intent=COUNT_NOTE)

@@ -3,6 +3,7 @@ with "按2026年度的标准，5人都选一档：5×400元=2000元。", "二档
 from the tiers of rules.policy (渝医保发〔2025〕42号 一). A question naming only years the sources
 give no standard for is told so, with the 12393 hotline, instead of another year's amounts.
 """
+
 from __future__ import annotations
 
 from bot.answers.replies import HOTLINE
@@ -12,9 +13,11 @@ from rules import policy
 
 # The FAQ entries that state the contribution tiers (the general one and the students' one).
 TIER_ENTRIES = ("fees_2026", "student_fees")
-OTHER_YEAR_TEXT = ("现有文件只给出了{known}年度的居民医保个人缴费标准，没有{asked}年度的缴费标准，"
-                   "我不能用{known}年度的数额回答。{asked}年度的标准以当年发布的文件为准，"
-                   f"可以拨打医保服务热线 {HOTLINE} 咨询。")
+OTHER_YEAR_TEXT = (
+    "现有文件只给出了{known}年度的居民医保个人缴费标准，没有{asked}年度的缴费标准，"
+    "我不能用{known}年度的数额回答。{asked}年度的标准以当年发布的文件为准，"
+    f"可以拨打医保服务热线 {HOTLINE} 咨询。"
+)
 
 
 def _yuan(amount: int) -> str:
@@ -22,7 +25,7 @@ def _yuan(amount: int) -> str:
 
 
 def _total(payers: list[Payers], tiers: dict[str, int]) -> str:
-    """"5人都选一档：5×400元=2000元。" / "2人选一档、1人选二档：2×400元+1×775元=1575元。"; people
+    """ "5人都选一档：5×400元=2000元。" / "2人选一档、1人选二档：2×400元+1×775元=1575元。"; people
     whose tier is not said: what each tier would cost them."""
     said = [p for p in payers if p.tier in tiers]
     unsaid = sum(p.people for p in payers if p.tier not in tiers)
@@ -42,7 +45,7 @@ def _total(payers: list[Payers], tiers: dict[str, int]) -> str:
 
 
 def _difference(payers: list[Payers], tiers: dict[str, int]) -> str:
-    """"二档比一档每人多交775元−400元=375元" and, for several people, the household's difference."""
+    """ "二档比一档每人多交775元−400元=375元" and, for several people, the household's difference."""
     (low, low_yuan), (high, high_yuan) = min(tiers.items(), key=lambda t: t[1]), max(tiers.items(), key=lambda t: t[1])
     each = high_yuan - low_yuan
     text = f"{high}比{low}每人每年多交：{_yuan(high_yuan)}−{_yuan(low_yuan)}={_yuan(each)}"
@@ -75,8 +78,10 @@ def other_year(slots: Slots) -> Reply | None:
     known = policy.contribution_years()
     if not slots.written_years or any(y in known for y in slots.written_years):
         return None
-    return Reply(text=OTHER_YEAR_TEXT.format(known="、".join(map(str, known)),
-                                             asked="、".join(map(str, slots.written_years))), intent=None)
+    return Reply(
+        text=OTHER_YEAR_TEXT.format(known="、".join(map(str, known)), asked="、".join(map(str, slots.written_years))),
+        intent=None,
+    )
 
 
 def contributions(reply: Reply, slots: Slots) -> Reply:

@@ -4,6 +4,7 @@ a year-by-year view of the cap, one or two cited excerpts, the caveat, and a nex
 Every figure shown comes from the engine's Result, whose trace states it; the explanation is
 the trace's own sentences, so nothing here computes or invents a figure.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -150,8 +151,11 @@ def answer(state: State, result: Result, today: dt.date, baseline: Result | None
     if is_cap:
         head = cap_sentence(result)
         if what_if is not None and baseline is not None:
-            head = (f"如果{result.target_year}年继续参保，" + head +
-                    f"（{baseline.target_year}年是{baseline.cap.effective:,}元）")
+            head = (
+                f"如果{result.target_year}年继续参保，"
+                + head
+                + f"（{baseline.target_year}年是{baseline.cap.effective:,}元）"
+            )
         else:
             head += cap_why(result)
         steps = _steps(result, CAP_RULES)
@@ -161,14 +165,13 @@ def answer(state: State, result: Result, today: dt.date, baseline: Result | None
         head = waiting_sentence(result)
         start = start_sentence(result)
         if hist.day_unsaid(state.facts, result.target_year) and result.waiting.applies:
-            start = DAY_UNSAID   # the month told the waiting months; the day is still unsaid
+            start = DAY_UNSAID  # the month told the waiting months; the day is still unsaid
         if task == "my_benefit_start":
             head = start + head
         elif result.benefits_from is not None:
             head += start
         if what_if is not None and baseline is not None:
-            head = (f"如果补缴{what_if.backpay}年，" + head +
-                    f"（不补缴是{baseline.waiting.months}个月）")
+            head = f"如果补缴{what_if.backpay}年，" + head + f"（不补缴是{baseline.waiting.months}个月）"
         steps = _steps(result, WAIT_RULES)
         table = ""
         kind = "waiting"
@@ -179,8 +182,7 @@ def answer(state: State, result: Result, today: dt.date, baseline: Result | None
     if table:
         details.append(table)
     topic = ("封顶线",) if is_cap else ("等待期", "待遇", "缴费日期")
-    details.extend([str(c) for c in result.caveats
-                    if "经办" not in str(c) and any(t in str(c) for t in topic)][:1])
+    details.extend([str(c) for c in result.caveats if "经办" not in str(c) and any(t in str(c) for t in topic)][:1])
     figures: dict[str, int | str | None] = {"target_year": result.target_year}
     if is_cap:
         figures["cap"] = result.cap.effective
@@ -190,5 +192,13 @@ def answer(state: State, result: Result, today: dt.date, baseline: Result | None
     options = _next_options(state, result, kind)
     if details:
         options.insert(0, Option(label="依据", value="details"))
-    return [Reply(text=head + "\n" + CAVEAT + HOTLINE, sources=_sources(steps), intent=task or "answer",
-                  figures=figures, options=options, details="\n".join(details))]
+    return [
+        Reply(
+            text=head + "\n" + CAVEAT + HOTLINE,
+            sources=_sources(steps),
+            intent=task or "answer",
+            figures=figures,
+            options=options,
+            details="\n".join(details),
+        )
+    ]

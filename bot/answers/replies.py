@@ -1,6 +1,7 @@
 """The replies that do not need a member's history: FAQ answers, "您是想问", out of scope,
 and the conversation intents (greeting, thanks, help ...). Each is a bot.models.Reply.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,22 +17,24 @@ from rules.policy import Group
 HOTLINE = "12393"
 MAX_SOURCES = 2
 
-SCOPE = ("我能回答重庆城乡居民医保的这些问题：连续参保激励和基金零报销激励（大病保险封顶线怎么提高）、"
-         "断保后的待遇等待期和补缴修复、2026年度的缴费标准和集中参保期、什么时候开始享受待遇、"
-         f"{Group.newborn.label}和{Group.student.label}参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
-         "（依据2025年重庆市出台的相关文件）。")
+SCOPE = (
+    "我能回答重庆城乡居民医保的这些问题：连续参保激励和基金零报销激励（大病保险封顶线怎么提高）、"
+    "断保后的待遇等待期和补缴修复、2026年度的缴费标准和集中参保期、什么时候开始享受待遇、"
+    f"{Group.newborn.label}和{Group.student.label}参保、特殊群体，以及职工医保门诊共济、个人账户家庭共济等规定"
+    "（依据2025年重庆市出台的相关文件）。"
+)
 
 ALSO_ASKED = "您可能还想问："
-OUT_OF_SCOPE_TEXT = ("抱歉，这个问题不在我能回答的范围内。" + SCOPE
-                     + f"其他医保问题请拨打医保服务热线 {HOTLINE} 咨询。")
+OUT_OF_SCOPE_TEXT = "抱歉，这个问题不在我能回答的范围内。" + SCOPE + f"其他医保问题请拨打医保服务热线 {HOTLINE} 咨询。"
 
 CONVERSATION_TEXT = {
-    "greeting": "您好！我是渝医保问答助手。" + SCOPE
-                + "也可以帮您算个人的大病保险封顶线、等待期和开始报销的日期，比如问“我断保了两年要等多久”。",
+    "greeting": "您好！我是渝医保问答助手。"
+    + SCOPE
+    + "也可以帮您算个人的大病保险封顶线、等待期和开始报销的日期，比如问“我断保了两年要等多久”。",
     "thanks": "不客气！还有其他医保问题随时问我。",
     "help": SCOPE + "个人情况可以直接说，比如“我2025年和2026年都交了，2026年的封顶线是多少？”"
-            "或“我断了两年，要等多久才能报销？”。"
-            f"我答不了的问题，请拨打医保服务热线 {HOTLINE}。",
+    "或“我断了两年，要等多久才能报销？”。"
+    f"我答不了的问题，请拨打医保服务热线 {HOTLINE}。",
     "restart": "好的，我们重新开始。您想问什么？",
     "cancel": "好的，已取消。还有别的问题随时问我。",
     "yes": "好的。",
@@ -43,8 +46,7 @@ CONVERSATION_TEXT = {
 
 def faq_reply(entry) -> Reply:
     """A FAQ entry's plain answer, with its first one or two verbatim excerpts as sources."""
-    sources = [Source(document=ex.document, article=ex.article, excerpt=ex.text)
-               for ex in entry.excerpts[:MAX_SOURCES]]
+    sources = [Source(document=ex.document, article=ex.article, excerpt=ex.text) for ex in entry.excerpts[:MAX_SOURCES]]
     return Reply(text=entry.answer, sources=sources, intent=entry.id)
 
 
@@ -82,7 +84,7 @@ def _title(intent: str) -> str:
 
 
 def clarify_reply(candidates: Sequence) -> Reply:
-    """"您是想问：1. … 2. …" with the real question texts; each is an option (value pick:<id>)."""
+    """ "您是想问：1. … 2. …" with the real question texts; each is an option (value pick:<id>)."""
     options: list[Option] = []
     for match in candidates:
         intent = getattr(match, "intent", None) or str(match)

@@ -1,5 +1,6 @@
 """The one-sentence summary of what the person has said, confirmed with one tap before the
 figures are worked out ("我理解的是：…对吗？"), and shown above a result told whole."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,11 @@ def summary(state: State, today: dt.date) -> str:
         "my_benefit_start": f"{target}年从哪天开始享受待遇",
     }.get(task or "", "")
     if state.task == "what_if" and state.what_if:
-        question = (f"如果补缴{state.what_if.backpay}年，{target}年的等待期会怎样"
-                    if state.what_if.kind == "backpay" else f"如果{target}年继续参保，封顶线会怎样")
+        question = (
+            f"如果补缴{state.what_if.backpay}年，{target}年的等待期会怎样"
+            if state.what_if.kind == "backpay"
+            else f"如果{target}年继续参保，封顶线会怎样"
+        )
     group = hist.norm_group(facts.group)
     if group == "newborn" and facts.born:
         parts.append(f"孩子{facts.born.year}年{facts.born.month}月{facts.born.day}日出生")
@@ -38,8 +42,12 @@ def summary(state: State, today: dt.date) -> str:
         by_status.setdefault(facts.years.get(y, "?"), []).append(y)
     if years and state.what_if is None and facts.years.get(target, "insured") == "insured":
         by_status.setdefault("insured", []).append(target)  # the year asked about is counted insured
-    names = {"insured": "在重庆参加居民医保", "elsewhere": "在外地参加居民医保",
-             "employee": "参加职工医保", "uninsured": "没有参保"}
+    names = {
+        "insured": "在重庆参加居民医保",
+        "elsewhere": "在外地参加居民医保",
+        "employee": "参加职工医保",
+        "uninsured": "没有参保",
+    }
     for status in sorted((s for s in names if by_status.get(s)), key=lambda s: min(by_status[s])):
         parts.append(hist.years_text(by_status[status]) + names[status])
     if hist.cap_task(state):

@@ -7,6 +7,7 @@ answer must be a refusal naming the 12393 hotline, with no intent). The answer i
 `yibao ask` prints (bot.cli.ask.answer), so the figure here is the figure of the command line.
 Strings are compared after NFKC, with the thousands separators of figures removed (20,000).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,10 +96,14 @@ def score(name: str, cases: list[BlindCase], ask: Callable[[str], dict]) -> Blin
             ok = carries(result.get("answer") or "", case.facts)
             ins_ok += ok
         if not ok:
-            misses.append(BlindMiss(q=case.q, topic=case.topic, intent=result.get("intent"),
-                                    answer=(result.get("answer") or "")[:200]))
-    return BlindReport(name=name, in_scope=ins, in_scope_right=ins_ok, off_topic=oos,
-                       off_topic_refused=oos_ok, misses=misses)
+            misses.append(
+                BlindMiss(
+                    q=case.q, topic=case.topic, intent=result.get("intent"), answer=(result.get("answer") or "")[:200]
+                )
+            )
+    return BlindReport(
+        name=name, in_scope=ins, in_scope_right=ins_ok, off_topic=oos, off_topic_refused=oos_ok, misses=misses
+    )
 
 
 def ask_in_process(today: dt.date | None = None) -> Callable[[str], dict]:

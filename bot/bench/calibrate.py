@@ -10,6 +10,7 @@ weighted feature sum of the top candidate to the probability that it is the righ
 that probability is the 0..1 score a Hit carries. The threshold is set just above the best
 score any off-topic query reaches.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,9 @@ OFFTOPIC_TESTS = Path(__file__).resolve().parent / "data" / "offtopic.yaml"
 
 
 def _without(kb: KnowledgeBase, held: set[tuple[str, str]]) -> Index:
-    entries = [e.model_copy(update={"questions": [q for q in e.questions if (e.id, q) not in held]})
-               for e in kb.entries]
+    entries = [
+        e.model_copy(update={"questions": [q for q in e.questions if (e.id, q) not in held]}) for e in kb.entries
+    ]
     reduced = KnowledgeBase.model_construct(documents=kb.documents, entries=entries)
     reduced.model_post_init(None)
     return build_index(reduced)
@@ -103,9 +105,14 @@ def measure(data, negs, weights, top: int = 3) -> dict:
     found = 0
     for eid, feats, ids in data:
         found += any(ids[p] == eid and s >= raw_threshold for s, p in _top(feats, weights)[:top])
-    return {"weights": weights, "recall_top3": found / len(data), "a": a, "b": b,
-            "raw_threshold": raw_threshold,
-            "threshold": 1 / (1 + math.exp(-(a * raw_threshold + b)))}
+    return {
+        "weights": weights,
+        "recall_top3": found / len(data),
+        "a": a,
+        "b": b,
+        "raw_threshold": raw_threshold,
+        "threshold": 1 / (1 + math.exp(-(a * raw_threshold + b))),
+    }
 
 
 def main() -> None:
@@ -118,8 +125,9 @@ def main() -> None:
     print("shipped", measure(data, negs, WEIGHTS))
     if args.grid:
         steps = [0, 0.1, 0.2, 0.3]
-        results = [measure(data, negs, w) for w in itertools.product(steps, repeat=len(WEIGHTS))
-                   if abs(sum(w) - 1) < 1e-9]
+        results = [
+            measure(data, negs, w) for w in itertools.product(steps, repeat=len(WEIGHTS)) if abs(sum(w) - 1) < 1e-9
+        ]
         for r in sorted(results, key=lambda r: -r["recall_top3"])[:10]:
             print(r)
 

@@ -4,6 +4,7 @@ A few hundred scripted turns (whole conversations: collecting a history, a detou
 confirmation and the computed answer) run against a fresh SQLite file in a temporary
 directory, each turn loading, responding and saving as every face does.
 """
+
 from __future__ import annotations
 
 import datetime as dt

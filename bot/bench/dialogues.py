@@ -5,6 +5,7 @@ subprocess). The report: the share whose figures are right, wrong and missing, i
 shown to the person, median and p90 member turns to a figure, summaries the member corrected,
 the kinds of failure and a few failing transcripts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,24 +63,32 @@ def report(talks: list[Conversation], mode: Mode, seed: int, samples: int = SAMP
     failures = [c for c in talks if c.outcome != "right" or c.internal_error]
     seconds = [c for c in talks if c.second_kind is not None]
     return DialogueReport(
-        mode=mode, seed=seed, count=len(talks), right=len(right),
+        mode=mode,
+        seed=seed,
+        count=len(talks),
+        right=len(right),
         right_share=round(len(right) / len(talks), 4) if talks else 0.0,
-        wrong=sum(c.outcome == "wrong" for c in talks), no_figure=sum(c.outcome == "none" for c in talks),
+        wrong=sum(c.outcome == "wrong" for c in talks),
+        no_figure=sum(c.outcome == "none" for c in talks),
         internal_errors=sum(c.internal_error for c in talks),
-        median_turns=float(statistics.median(reached)) if reached else 0.0, p90_turns=percentile(reached, 0.9),
+        median_turns=float(statistics.median(reached)) if reached else 0.0,
+        p90_turns=percentile(reached, 0.9),
         summaries_corrected=sum(c.corrected for c in talks),
         wrong_summaries_confirmed=sum(c.confirmed_wrong for c in talks),
         kinds=dict(Counter(c.kind for c in talks).most_common()),
         summary_errors=dict(Counter(k for c in talks for k in c.summary_errors).most_common()),
-        wrong_after_summary_error=dict(Counter(k for c in talks if c.outcome == "wrong"
-                                               for k in c.summary_errors).most_common()),
+        wrong_after_summary_error=dict(
+            Counter(k for c in talks if c.outcome == "wrong" for k in c.summary_errors).most_common()
+        ),
         second_asked=len(seconds),
-        second_right_share=(round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4)
-                            if seconds else 0.0),
+        second_right_share=(
+            round(sum(c.second_outcome == "right" for c in seconds) / len(seconds), 4) if seconds else 0.0
+        ),
         second_kinds=dict(Counter(c.second_kind for c in seconds if c.second_kind).most_common()),
         by_task={t: round(sum(c.outcome == "right" for c in talks if c.task == t) / k, 4) for t, k in tasks.items()},
         by_style=_by_style(talks),
-        failures=failures[:samples])
+        failures=failures[:samples],
+    )
 
 
 def _by_style(talks: list[Conversation]) -> dict[str, float]:
@@ -98,15 +107,25 @@ def main(args: argparse.Namespace) -> int:
         print(json.dumps([r.model_dump(mode="json") for r in reports], ensure_ascii=False))
         return 0
     for r in reports:
-        print(f"模式 {r.mode}：{r.count} 次对话，数字正确 {r.right}（{r.right_share:.1%}），错误 {r.wrong}，"
-              f"没有给出数字 {r.no_figure}，显示内部错误 {r.internal_errors}")
-        print(f"  到数字的轮数：中位 {r.median_turns:g}，p90 {r.p90_turns:g}；纠正摘要 {r.summaries_corrected} 次，"
-              f"确认了错误摘要 {r.wrong_summaries_confirmed} 次")
+        print(
+            f"模式 {r.mode}：{r.count} 次对话，数字正确 {r.right}（{r.right_share:.1%}），错误 {r.wrong}，"
+            f"没有给出数字 {r.no_figure}，显示内部错误 {r.internal_errors}"
+        )
+        print(
+            f"  到数字的轮数：中位 {r.median_turns:g}，p90 {r.p90_turns:g}；纠正摘要 {r.summaries_corrected} 次，"
+            f"确认了错误摘要 {r.wrong_summaries_confirmed} 次"
+        )
         print("  结果类别：" + "，".join(f"{k} {v}" for k, v in r.kinds.items()))
-        print("  摘要里说错的事实（对话数）：" + "，".join(f"{k} {v}" for k, v in r.summary_errors.items())
-              + "；其中数字错了的：" + "，".join(f"{k} {v}" for k, v in r.wrong_after_summary_error.items()))
-        print(f"  同一对话里的第二个问题：{r.second_asked} 次，正确 {r.second_right_share:.1%}；"
-              + "，".join(f"{k} {v}" for k, v in r.second_kinds.items()))
+        print(
+            "  摘要里说错的事实（对话数）："
+            + "，".join(f"{k} {v}" for k, v in r.summary_errors.items())
+            + "；其中数字错了的："
+            + "，".join(f"{k} {v}" for k, v in r.wrong_after_summary_error.items())
+        )
+        print(
+            f"  同一对话里的第二个问题：{r.second_asked} 次，正确 {r.second_right_share:.1%}；"
+            + "，".join(f"{k} {v}" for k, v in r.second_kinds.items())
+        )
         print("  各问题正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_task.items()))
         print("  各说法正确率：" + "，".join(f"{k} {v:.1%}" for k, v in r.by_style.items()))
         for c in r.failures:

@@ -13,6 +13,7 @@ Baseline(catalogue) (Baseline.of_yibao(): on the router's catalogue): TF-IDF ove
 here), trained on exactly the examples the matcher indexes. A question is refused when no
 class's decision function reaches BASELINE_THRESHOLD (0: no one-vs-rest classifier claims it).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -85,11 +86,16 @@ def report(name: str, cases: Sequence[Case], predict: Callable[[str], str | None
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_intent.append(IntentScore(intent=label, precision=round(precision, 3),
-                                      recall=round(recall, 3), f1=round(f1, 3), support=tp + fn))
+        per_intent.append(
+            IntentScore(
+                intent=label, precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3), support=tp + fn
+            )
+        )
     confused = Counter((e, p) for e, p in pairs if e != p)
     return EvalReport(
-        name=name, cases=len(pairs), accuracy=round(right / max(len(pairs), 1), 4),
+        name=name,
+        cases=len(pairs),
+        accuracy=round(right / max(len(pairs), 1), 4),
         in_scope_accuracy=round(sum(e == p for e, p in ins) / max(len(ins), 1), 4),
         refusal_rate=round(sum(p == OOS for _, p in oos) / max(len(oos), 1), 4),
         per_intent=per_intent,

@@ -10,6 +10,7 @@ figures() measures
                     the entries' own wordings perturbed (a character dropped, two swapped,
                     filler added) plus off-topic queries
 """
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,18 @@ from faq import load, search
 from faq.knowledge import load_from
 from faq.search import build_index, index
 
-OFF_TOPIC = ["明天重庆天气怎么样", "公积金怎么提取", "社保卡坐公交能打折吗", "帮我写首诗", "重庆哪里好玩",
-             "荣昌猪肉多少钱", "柑橘采摘节", "微信小游戏", "玩具厂招工", "耕地保护"]
+OFF_TOPIC = [
+    "明天重庆天气怎么样",
+    "公积金怎么提取",
+    "社保卡坐公交能打折吗",
+    "帮我写首诗",
+    "重庆哪里好玩",
+    "荣昌猪肉多少钱",
+    "柑橘采摘节",
+    "微信小游戏",
+    "玩具厂招工",
+    "耕地保护",
+]
 
 
 def _perturb(text: str, rnd: random.Random) -> str:

@@ -22,6 +22,7 @@ for reading a request (10 s): `slow_dropped` is how many it closed meanwhile, `s
 the faq figures while the dropped ones reconnect, `deadline_log_lines` the lines its log holds
 about them (one per kind and minute, not one per connection), `log_lines` all it logged.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,13 +47,23 @@ REQUESTS = 400
 START_WAIT = 60.0
 STOP_WAIT = 15.0
 TODAY = "2026-03-01"
-QUESTIONS = ["断保两年要等多久", "新生儿怎么参保", "2026年居民医保交多少钱", "在外地参保的年份算不算连续参保",
-             "零报销激励是多少", "补缴可以缩短等待期吗", "大学生在哪里参保", "职工医保个人账户能给家人用吗"]
+QUESTIONS = [
+    "断保两年要等多久",
+    "新生儿怎么参保",
+    "2026年居民医保交多少钱",
+    "在外地参保的年份算不算连续参保",
+    "零报销激励是多少",
+    "补缴可以缩短等待期吗",
+    "大学生在哪里参保",
+    "职工医保个人账户能给家人用吗",
+]
 HISTORY = "我2025年和2026年都在重庆交了居民医保，2025年一次都没报销，2026年的封顶线是多少"
-CALCS = [{"target_year": 2026, "enrolled": [2025, 2026], "zero_claim": [2025]},
-         {"target_year": 2027, "enrolled": [2025, 2027], "paid_on": "2026-12-20"},
-         {"target_year": 2026, "enrolled": [2026], "group": "newborn", "born": "2026-02-03"},
-         {"target_year": 2028, "enrolled": [2025, 2028], "employee": [2026], "backpaid": 1}]
+CALCS = [
+    {"target_year": 2026, "enrolled": [2025, 2026], "zero_claim": [2025]},
+    {"target_year": 2027, "enrolled": [2025, 2027], "paid_on": "2026-12-20"},
+    {"target_year": 2026, "enrolled": [2026], "group": "newborn", "born": "2026-02-03"},
+    {"target_year": 2028, "enrolled": [2025, 2028], "employee": [2026], "backpaid": 1},
+]
 SLOW = 1000
 HOLD = 13.0
 UNLIMITED = ["--rate", "100000000", "--sessions-per-hour", "100000000"]
@@ -64,13 +75,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def request(url: str, payload: dict | None = None, method: str | None = None,
-            timeout: float = 30.0, headers: dict[str, str] | None = None) -> tuple[int, dict | str]:
+def request(
+    url: str,
+    payload: dict | None = None,
+    method: str | None = None,
+    timeout: float = 30.0,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict | str]:
     """(status, JSON body or text) of one request; HTTP errors are answers, not exceptions."""
     data = json.dumps(payload).encode() if payload is not None else None
     sent = {"Content-Type": "application/json"} if data else {}
-    req = urllib.request.Request(url, data=data, method=method or ("POST" if data else "GET"),
-                                 headers={**sent, **(headers or {})})
+    req = urllib.request.Request(
+        url, data=data, method=method or ("POST" if data else "GET"), headers={**sent, **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as response:
             status, raw = response.status, response.read()
@@ -86,8 +103,9 @@ def request(url: str, payload: dict | None = None, method: str | None = None,
 class Served:
     """`yibao serve` as a child process with its own store; a context manager."""
 
-    def __init__(self, directory: Path, port: int | None = None, args: list[str] | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, args: list[str] | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.port = port or free_port()
         self.args = list(args or [])
         self.base = f"http://127.0.0.1:{self.port}"
@@ -100,9 +118,12 @@ class Served:
         """Start and wait until /healthz answers; the seconds that took."""
         began = time.perf_counter()
         self._handle = open(self.log, "wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port), *self.args],
-                                        env=self.env,
-                                        stdout=self._handle, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(self.port), *self.args],
+            env=self.env,
+            stdout=self._handle,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + START_WAIT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -172,19 +193,23 @@ def _chat(base: str) -> list[int]:
     status, first = request(f"{base}/api/chat", {"message": HISTORY, "today": TODAY})
     if status != 200 or not isinstance(first, dict):
         return [status]
-    return [status, request(f"{base}/api/chat", {"session": first["session"], "message": "yes",
-                                                  "today": TODAY})[0]]
+    return [status, request(f"{base}/api/chat", {"session": first["session"], "message": "yes", "today": TODAY})[0]]
 
 
 def _rounds(base: str, requests: int) -> dict[str, list]:
     return {
-        "faq": [lambda i=i: [request(f"{base}/api/faq?q={quote(QUESTIONS[i % len(QUESTIONS)])}")[0]]
-                for i in range(requests)],
-        "calc": [lambda i=i: [request(f"{base}/api/calc", {**CALCS[i % len(CALCS)], "today": TODAY})[0]]
-                 for i in range(requests)],
-        "ask": [lambda i=i: [request(f"{base}/api/ask", {"question": QUESTIONS[i % len(QUESTIONS)],
-                                                         "today": TODAY})[0]]
-                for i in range(requests)],
+        "faq": [
+            lambda i=i: [request(f"{base}/api/faq?q={quote(QUESTIONS[i % len(QUESTIONS)])}")[0]]
+            for i in range(requests)
+        ],
+        "calc": [
+            lambda i=i: [request(f"{base}/api/calc", {**CALCS[i % len(CALCS)], "today": TODAY})[0]]
+            for i in range(requests)
+        ],
+        "ask": [
+            lambda i=i: [request(f"{base}/api/ask", {"question": QUESTIONS[i % len(QUESTIONS)], "today": TODAY})[0]]
+            for i in range(requests)
+        ],
         "chat": [lambda: _chat(base) for _ in range(max(1, requests // 2))],
     }
 

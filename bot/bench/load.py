@@ -19,6 +19,7 @@ Redis: $YIBAO_LOAD_REDIS, else redis://127.0.0.1:6379/15; the keys go under a pr
 run's own and are deleted at the end. The client runs on the same machine as the workers
 (the figures are for the machine as a whole: client, workers and Redis share its cores).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -79,8 +80,9 @@ def expected(start_empty: bool) -> tuple[list[str | None], list[list[int]]]:
         store = MemoryStore()
         if start_empty:
             store.save("k", State())
-        counts.append([sum(len(render_html(reply)) for reply in turn(store, "k", message, today))
-                       for message in script])
+        counts.append(
+            [sum(len(render_html(reply)) for reply in turn(store, "k", message, today)) for message in script]
+        )
         state = store.load("k")
         states.append(None if state is None else state.model_dump_json())
     return states, counts
@@ -93,6 +95,7 @@ class Tally:
     def failed(self, kind: str) -> None:
         self.errors += 1
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
+
     errors: int = 0
     kinds: dict[str, int] = field(default_factory=dict)  # errors by kind
     redelivered: int = 0  # webhook posts sent again after a refused or broken delivery
@@ -100,15 +103,23 @@ class Tally:
     done: list[tuple[int, str]] = field(default_factory=list)  # (script, key) of finished conversations
 
     def figures(self, seconds: float, conversations: int, wrong: int) -> dict:
-        return {"conversations": conversations, "requests": len(self.latencies),
-                "requests_per_s": round(len(self.latencies) / seconds, 1) if seconds else 0.0,
-                "p50_ms": round(_percentile(self.latencies, 0.5), 1),
-                "p99_ms": round(_percentile(self.latencies, 0.99), 1),
-                "errors": self.errors, "error_kinds": self.kinds, "redelivered": self.redelivered,
-                "finished": len(self.done), "wrong_states": wrong,
-                "seconds": round(seconds, 2), **self.cpu,
-                "requests_per_worker_cpu_s": round(len(self.latencies) / self.cpu["workers_cpu_s"], 1)
-                if self.cpu.get("workers_cpu_s") else None}
+        return {
+            "conversations": conversations,
+            "requests": len(self.latencies),
+            "requests_per_s": round(len(self.latencies) / seconds, 1) if seconds else 0.0,
+            "p50_ms": round(_percentile(self.latencies, 0.5), 1),
+            "p99_ms": round(_percentile(self.latencies, 0.99), 1),
+            "errors": self.errors,
+            "error_kinds": self.kinds,
+            "redelivered": self.redelivered,
+            "finished": len(self.done),
+            "wrong_states": wrong,
+            "seconds": round(seconds, 2),
+            **self.cpu,
+            "requests_per_worker_cpu_s": round(len(self.latencies) / self.cpu["workers_cpu_s"], 1)
+            if self.cpu.get("workers_cpu_s")
+            else None,
+        }
 
 
 def _cpu(pid: int) -> float:
@@ -167,7 +178,7 @@ def _clean(base: str, prefix: str) -> None:
     try:
         batch = list(client.scan_iter(match=f"{prefix}*", count=1000))
         for start in range(0, len(batch), 500):
-            client.delete(*batch[start:start + 500])
+            client.delete(*batch[start : start + 500])
     finally:
         client.close()
 
@@ -229,13 +240,14 @@ async def _http_conversations(base: str, conversations: int, tally: Tally, limit
         return await _all([talk(i, http) for i in range(conversations)], tally, limit)
 
 
-def http_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RUN_LIMIT,
-             base: str | None = None) -> dict:
+def http_run(
+    workers: int, conversations: int = CONVERSATIONS, limit: float = RUN_LIMIT, base: str | None = None
+) -> dict:
     """One run of `yibao serve --workers N` on Redis; the figures of Tally.figures."""
+
     def measure(store_url: str, tally: Tally) -> float:
         with tempfile.TemporaryDirectory() as tmp:
-            served = Served(Path(tmp), args=[*UNLIMITED, "--workers", str(workers)],
-                            env={"YIBAO_STORE": store_url})
+            served = Served(Path(tmp), args=[*UNLIMITED, "--workers", str(workers)], env={"YIBAO_STORE": store_url})
             with served:
                 _warm_http(served.base, workers)
                 assert served.process is not None  # started by `with served`
@@ -243,6 +255,7 @@ def http_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RU
                 seconds = asyncio.run(_http_conversations(served.base, conversations, tally, limit))
                 meter.stop()
                 return seconds
+
     return _run(workers, conversations, base, True, measure)
 
 
@@ -255,8 +268,9 @@ def _warm_http(base: str, workers: int) -> None:
 # ---------------------------------------------------------------- Telegram webhook
 
 
-async def _telegram_conversations(conversations: int, workers: int, store_url: str, tally: Tally,
-                                  limit: float) -> float:
+async def _telegram_conversations(
+    conversations: int, workers: int, store_url: str, tally: Tally, limit: float
+) -> float:
 
     counts = expected(start_empty=False)[1]
     sent: dict[int, int] = {}  # chat -> messages the bot sent into it
@@ -281,17 +295,39 @@ async def _telegram_conversations(conversations: int, workers: int, store_url: s
     port = free_port()
     hook = f"http://127.0.0.1:{port}/hook"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "YIBAO_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url, TELEGRAM_RATE_LIMIT="1000000",
-               TELEGRAM_WEBHOOK_SECRET=SECRET, YIBAO_STORE=store_url)
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        TELEGRAM_RATE_LIMIT="1000000",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        YIBAO_STORE=store_url,
+    )
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "telegram", "--webhook", hook, "--listen", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers), "--today", TODAY, env=env, stdin=asyncio.subprocess.DEVNULL,
-        stdout=log, stderr=log)
+        sys.executable,
+        "-m",
+        "bot",
+        "telegram",
+        "--webhook",
+        hook,
+        "--listen",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--today",
+        TODAY,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     try:
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conversations),
-                                         timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as http:
+        async with aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=conversations), timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+        ) as http:
             await _until_up(http, f"http://127.0.0.1:{port}/healthz", bot, log)
 
             async def post(chat: int, text: str, replies: int) -> float:
@@ -367,17 +403,21 @@ async def _until_up(http, url: str, bot, log, wait: float = 90.0) -> None:
     raise RuntimeError("yibao telegram --webhook did not come up")
 
 
-def telegram_run(workers: int, conversations: int = CONVERSATIONS, limit: float = RUN_LIMIT,
-                 base: str | None = None) -> dict:
+def telegram_run(
+    workers: int, conversations: int = CONVERSATIONS, limit: float = RUN_LIMIT, base: str | None = None
+) -> dict:
     """One run of `yibao telegram --webhook … --workers N` on Redis; the figures of Tally.figures."""
+
     def measure(store_url: str, tally: Tally) -> float:
         return asyncio.run(_telegram_conversations(conversations, workers, store_url, tally, limit))
+
     return _run(workers, conversations, base, False, measure)
 
 
 def figures(conversations: int = CONVERSATIONS, workers: tuple[int, ...] = WORKERS) -> dict:
     """Both faces against each number of workers: {"http": [...], "telegram": [...], "cores": n}."""
-    return {"cores": os.cpu_count(),
-            "http": [http_run(n, conversations) for n in workers],
-            "telegram": [telegram_run(n, conversations) for n in workers]}
-
+    return {
+        "cores": os.cpu_count(),
+        "http": [http_run(n, conversations) for n in workers],
+        "telegram": [telegram_run(n, conversations) for n in workers],
+    }

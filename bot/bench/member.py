@@ -15,6 +15,7 @@ first. At a summary the member either corrects what is wrong (mode `correct`) or
 (mode `confirm`). A conversation ends at the first figure for the question, or after
 MAX_TURNS messages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,12 @@ YEAR_STYLES: list[YearStyle] = ["arabic", "short", "chinese", "relative"]
 MAX_TURNS = 20
 FIRST_YEAR = 2025
 LAST_TARGET = 2032
-STATUS_OF = {Coverage.chongqing: "chongqing", Coverage.elsewhere: "elsewhere", Coverage.employee: "employee",
-             Coverage.none: "none"}
+STATUS_OF = {
+    Coverage.chongqing: "chongqing",
+    Coverage.elsewhere: "elsewhere",
+    Coverage.employee: "employee",
+    Coverage.none: "none",
+}
 
 
 class Truth(BaseModel):
@@ -119,6 +124,7 @@ class Member(BaseModel):
 
 
 # --- true histories ----------------------------------------------------------------------------
+
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
@@ -199,8 +205,7 @@ def _newborn(rng: random.Random) -> dict:
 
 def random_truth(rng: random.Random) -> Truth:
     task: Task = rng.choice(TASKS)
-    group = rng.choices(["general", "newborn", "student", "low_income", "poverty_alleviated"],
-                        [72, 12, 8, 4, 4])[0]
+    group = rng.choices(["general", "newborn", "student", "low_income", "poverty_alleviated"], [72, 12, 8, 4, 4])[0]
     plan: tuple[dt.date, dt.date] | None = None
     if group == "newborn":
         kw = _newborn(rng)
@@ -222,8 +227,13 @@ def random_truth(rng: random.Random) -> Truth:
             broken.append(y)
         backpaid = rng.randint(1, len(broken)) if broken and rng.random() < 0.4 else 0
         paid = _paid(rng, target, group)
-        if paid.year == target - 1 and paid.month >= 9 and rng.random() < 0.15 and paid > dt.date(target - 1, 9, 5) \
-                and group != "student":
+        if (
+            paid.year == target - 1
+            and paid.month >= 9
+            and rng.random() < 0.15
+            and paid > dt.date(target - 1, 9, 5)
+            and group != "student"
+        ):
             today = _day(rng, dt.date(target - 1, 9, 1), paid - dt.timedelta(days=1))
             plan = (today, dt.date(target - 1, 12, 31))  # asked before paying, paying by December
         else:
@@ -231,18 +241,29 @@ def random_truth(rng: random.Random) -> Truth:
         kw = {"target_year": target, "coverage": coverage, "group": group}
     history = History(today=today, zero_claim=zero, reward_used=used, backpaid=backpaid, paid_on=paid, **kw)
     result = evaluate(history)
-    return Truth(task=task, history=history, planned=plan is not None, plan_from=plan[0] if plan else None,
-                 plan_to=plan[1] if plan else None, cap=result.cap.effective,
-                 waiting_months=result.waiting.months, benefits_from=result.benefits_from)
+    return Truth(
+        task=task,
+        history=history,
+        planned=plan is not None,
+        plan_from=plan[0] if plan else None,
+        plan_to=plan[1] if plan else None,
+        cap=result.cap.effective,
+        waiting_months=result.waiting.months,
+        benefits_from=result.benefits_from,
+    )
 
 
 def random_member(seed: str, mode: Mode) -> Member:
     rng = random.Random(seed)
     truth = random_truth(rng)
     telling: Telling = rng.choices(TELLINGS, [35, 25, 40])[0]
-    voice = Voice(years=rng.choices(YEAR_STYLES, [45, 20, 15, 20])[0],
-                  dialect=rng.random() < 0.3, ranges=rng.random() < 0.6, short_chinese=rng.random() < 0.4,
-                  today=truth.today)
+    voice = Voice(
+        years=rng.choices(YEAR_STYLES, [45, 20, 15, 20])[0],
+        dialect=rng.random() < 0.3,
+        ranges=rng.random() < 0.6,
+        short_chinese=rng.random() < 0.4,
+        today=truth.today,
+    )
     # a person names no year only when they tell no years at first and mean the coming year
     says_target = telling != "piecemeal" or rng.random() < 0.7 or truth.target != coming_year(truth.today)
     slip = mode == "correct" and telling != "piecemeal" and bool(truth.before()) and rng.random() < 0.2
@@ -250,12 +271,21 @@ def random_member(seed: str, mode: Mode) -> Member:
     second: Task | None = later.choice([t for t in TASKS if t != truth.task]) if later.random() < 0.3 else None
     late = slip and later.random() < 0.4
     detour = later.random() < 0.15
-    persona = Persona(telling=telling, voice=voice, taps=rng.choice([0.0, 0.5, 0.9]), says_target=says_target,
-                      slip=slip, second=second, late=late, detour=detour)
+    persona = Persona(
+        telling=telling,
+        voice=voice,
+        taps=rng.choice([0.0, 0.5, 0.9]),
+        says_target=says_target,
+        slip=slip,
+        second=second,
+        late=late,
+        detour=detour,
+    )
     return Member(seed=seed, truth=truth, persona=persona)
 
 
 # --- the conversation --------------------------------------------------------------------------
+
 
 class Turn(BaseModel):
     who: Literal["member", "bot"]
@@ -349,8 +379,13 @@ class Agent:
             if child:
                 told = {y: s for y, s in told.items() if s != "none"} or told
             broken = t.broken_before_target()
-            by_count = not child and broken and set(told.values()) <= {"chongqing", "none"} and \
-                [y for y, s in told.items() if s == "none"] == broken and self.rng.random() < 0.25
+            by_count = (
+                not child
+                and broken
+                and set(told.values()) <= {"chongqing", "none"}
+                and [y for y, s in told.items() if s == "none"] == broken
+                and self.rng.random() < 0.25
+            )
             if by_count:  # "前面2年都交了，后来断了两年": counts, not years
                 return say.broken_count(len(years) - len(broken), len(broken), t.target)
             story = say.story(told) if self.rng.random() < 0.3 else None
@@ -430,8 +465,11 @@ class Agent:
             if self.repeated:
                 return self.say.reward(used)
             if not used:
-                return self.rng.choice(["没用过", "没有", "没有用到过", "莫得用过"] if self.m.persona.voice.dialect
-                                       else ["没用过", "没有", "没有用到过", "没用到"])
+                return self.rng.choice(
+                    ["没用过", "没有", "没有用到过", "莫得用过"]
+                    if self.m.persona.voice.dialect
+                    else ["没用过", "没有", "没有用到过", "没用到"]
+                )
             return self.rng.choice(["用到过", self.say.reward(used)])
         if kind == "reward_years":
             used = sorted(self.t.history.reward_used)
@@ -457,9 +495,14 @@ class Agent:
 
     def detour(self) -> str:
         self.detoured = True
-        return self.say.pick(["顺便问一下，集中参保期是哪几个月？", "对了，断保了补缴要去哪里交？",
-                              "先问一下，2026年居民医保一年交多少钱？"],
-                             ["先问哈，集中参保期是啥子时候？", "对了，居民医保一年要交好多钱？"])
+        return self.say.pick(
+            [
+                "顺便问一下，集中参保期是哪几个月？",
+                "对了，断保了补缴要去哪里交？",
+                "先问一下，2026年居民医保一年交多少钱？",
+            ],
+            ["先问哈，集中参保期是啥子时候？", "对了，居民医保一年要交好多钱？"],
+        )
 
     def follow_up(self, reply: Reply, task: Task) -> str:
         """The second question, after a figure: a tap on the offered next step, or a short follow-up."""
@@ -486,25 +529,35 @@ class Agent:
         kinds = set(statuses.values())
         if len(years) == 1:
             s = statuses[years[0]]
-            value = {"chongqing": "yes", "none": "no", "elsewhere": "status:elsewhere",
-                     "employee": "status:employee"}[s]
+            value = {"chongqing": "yes", "none": "no", "elsewhere": "status:elsewhere", "employee": "status:employee"}[
+                s
+            ]
             if self.tap(reply, value):
                 return value
             if self.rng.random() < 0.5:
                 return self.say.status(years, s)
-            return {"chongqing": self.say.pick(["交了", "交了的", "参保了"], ["交了的", "是交了的"]),
-                    "none": self.say.pick(["没交", "没有交", "没参保"], ["莫得交", "没得交"]),
-                    "elsewhere": "在外地交的居民医保", "employee": "交的职工医保"}[s]
+            return {
+                "chongqing": self.say.pick(["交了", "交了的", "参保了"], ["交了的", "是交了的"]),
+                "none": self.say.pick(["没交", "没有交", "没参保"], ["莫得交", "没得交"]),
+                "elsewhere": "在外地交的居民医保",
+                "employee": "交的职工医保",
+            }[s]
         if kinds == {"chongqing"}:
             if self.tap(reply, "years:all"):
                 return "years:all"
-            return self.say.pick(["都交了", "每年都交了", "都参保了"], ["都是交了的", "年年都交了"]) \
-                if self.rng.random() < 0.6 else self.say.statuses(statuses)
+            return (
+                self.say.pick(["都交了", "每年都交了", "都参保了"], ["都是交了的", "年年都交了"])
+                if self.rng.random() < 0.6
+                else self.say.statuses(statuses)
+            )
         if kinds == {"none"}:
             if self.tap(reply, "years:none"):
                 return "years:none"
-            return self.say.pick(["都没交", "一年都没交"], ["都莫得交", "一年都没得交"]) \
-                if self.rng.random() < 0.6 else self.say.statuses(statuses)
+            return (
+                self.say.pick(["都没交", "一年都没交"], ["都莫得交", "一年都没得交"])
+                if self.rng.random() < 0.6
+                else self.say.statuses(statuses)
+            )
         if kinds <= {"chongqing", "none"}:
             paid = [y for y in years if statuses[y] == "chongqing"]
             value = "years:" + ",".join(map(str, paid))
@@ -521,8 +574,11 @@ class Agent:
                 return value
             if self.rng.random() < 0.5:
                 return self.say.zero_claims(years, zero)
-            return self.say.pick(["没报销过", "一次都没报销过"], ["莫得报销过", "没得报过"]) if none_ else \
-                self.say.pick(["报销过", "有报销"], ["报过的", "报销过的"])
+            return (
+                self.say.pick(["没报销过", "一次都没报销过"], ["莫得报销过", "没得报过"])
+                if none_
+                else self.say.pick(["报销过", "有报销"], ["报过的", "报销过的"])
+            )
         if self.taps_now():
             if not none_:
                 return "years:none"
@@ -580,8 +636,14 @@ class Agent:
             asked = say.task(t.task, t.target, h.group.value == "newborn")
             parts.append(("task", asked if again else self.rng.choice(["我问的是", "我是想问"]) + asked))
         if s.target is not None and s.target != t.target and not (parts and again):
-            parts.append(("target", say.task(t.task, t.target, h.group.value == "newborn") if again
-                          else f"我问的是{say.year(t.target)}"))
+            parts.append(
+                (
+                    "target",
+                    say.task(t.task, t.target, h.group.value == "newborn")
+                    if again
+                    else f"我问的是{say.year(t.target)}",
+                )
+            )
         group = h.group.value
         said_group = s.group or ("newborn" if s.born else "general")
         if said_group != group and (group != "general" or said_group != "general"):
@@ -599,8 +661,9 @@ class Agent:
                 wrong_years[y] = truth
         if wrong_years:
             parts.append(("years", say.statuses(wrong_years)))
-        wrong_zero = sorted(y for y in s.zero if y not in h.zero_claim) + \
-            sorted(y for y in s.claimed if y in h.zero_claim)
+        wrong_zero = sorted(y for y in s.zero if y not in h.zero_claim) + sorted(
+            y for y in s.claimed if y in h.zero_claim
+        )
         if wrong_zero and t.task == "my_cap":
             parts.append(("zero_claim", say.zero_claims(wrong_zero, set(h.zero_claim), named=True)))
         if s.reward_used is not None and t.task == "my_cap" and s.reward_used != set(h.reward_used):
@@ -608,8 +671,9 @@ class Agent:
         if s.backpaid is not None and s.backpaid != h.backpaid and t.task != "my_cap":
             parts.append(("backpaid", say.backpaid(h.backpaid, len(t.broken_before_target()))))
         if t.task != "my_cap" and self.paid_wrong(s) and h.paid_on is not None:
-            parts.append(("paid_on", say.planned(t.target, h.born is not None) if t.planned
-                          else say.paid(t.target, h.paid_on)))
+            parts.append(
+                ("paid_on", say.planned(t.target, h.born is not None) if t.planned else say.paid(t.target, h.paid_on))
+            )
         return parts
 
     def fits_plan(self, day: dt.date) -> bool:
@@ -633,13 +697,12 @@ class Agent:
 
 
 def judge(truth: Truth, stated: Figures) -> str:
-    """"right", or why not: every figure the question needs is stated and right, no stated one wrong."""
+    """ "right", or why not: every figure the question needs is stated and right, no stated one wrong."""
     if stated.year is not None and stated.year != truth.target:
         return "wrong_year"
     if stated.disagree:
         return "text_disagrees_" + stated.disagree[0]  # the words say one figure, the structured field another
-    needs = {"my_cap": ("cap",), "my_waiting": ("waiting_months",),
-             "my_benefit_start": ("benefits_from",)}[truth.task]
+    needs = {"my_cap": ("cap",), "my_waiting": ("waiting_months",), "my_benefit_start": ("benefits_from",)}[truth.task]
     for name in ("cap", "waiting_months", "benefits_from"):
         said = getattr(stated, name)
         real = getattr(truth, name)
@@ -697,14 +760,32 @@ def converse(member: Member, mode: Mode, max_turns: int = MAX_TURNS) -> Conversa
     second = (legs[1][0] if len(legs) > 1 else "turn_limit") if len(tasks) > 1 and kind != "turn_limit" else None
     t = member.truth
     p_ = member.persona
-    style = f"{p_.telling}/{p_.voice.years}" + ("/dialect" if p_.voice.dialect else "") + \
-        ("/late" if p_.late else "/slip" if p_.slip else "") + ("/detour" if p_.detour else "") + f"/taps{p_.taps}"
+    style = (
+        f"{p_.telling}/{p_.voice.years}"
+        + ("/dialect" if p_.voice.dialect else "")
+        + ("/late" if p_.late else "/slip" if p_.slip else "")
+        + ("/detour" if p_.detour else "")
+        + f"/taps{p_.taps}"
+    )
     return Conversation(
-        seed=member.seed, mode=mode, task=t.task, style=style, outcome=outcome_of(kind), kind=kind,
-        internal_error=error, turns=first_turns, corrected=agent.corrected, confirmed_wrong=agent.confirmed_wrong,
-        summary_errors=sorted(agent.summary_errors), second_task=p_.second if second else None, second_kind=second,
+        seed=member.seed,
+        mode=mode,
+        task=t.task,
+        style=style,
+        outcome=outcome_of(kind),
+        kind=kind,
+        internal_error=error,
+        turns=first_turns,
+        corrected=agent.corrected,
+        confirmed_wrong=agent.confirmed_wrong,
+        summary_errors=sorted(agent.summary_errors),
+        second_task=p_.second if second else None,
+        second_kind=second,
         second_outcome=outcome_of(second) if second else None,
-        truth=truth_of(t), stated=stated.model_dump(mode="json"), transcript=transcript)
+        truth=truth_of(t),
+        stated=stated.model_dump(mode="json"),
+        transcript=transcript,
+    )
 
 
 def outcome_of(kind: str) -> Literal["right", "wrong", "none"]:
@@ -716,9 +797,18 @@ def outcome_of(kind: str) -> Literal["right", "wrong", "none"]:
 def truth_of(t: Truth) -> dict:
     """The true history and figures, as shown beside a failing transcript."""
     h = t.history
-    return {"target": t.target, "today": t.today.isoformat(), "group": h.group.value,
-            "coverage": {y: t.status(y) for y in t.before()}, "zero_claim": sorted(h.zero_claim),
-            "reward_used": sorted(h.reward_used), "backpaid": h.backpaid,
-            "paid_on": h.paid_on.isoformat() if h.paid_on else None, "planned": t.planned,
-            "born": h.born.isoformat() if h.born else None, "cap": t.cap, "waiting_months": t.waiting_months,
-            "benefits_from": t.benefits_from.isoformat() if t.benefits_from else None}
+    return {
+        "target": t.target,
+        "today": t.today.isoformat(),
+        "group": h.group.value,
+        "coverage": {y: t.status(y) for y in t.before()},
+        "zero_claim": sorted(h.zero_claim),
+        "reward_used": sorted(h.reward_used),
+        "backpaid": h.backpaid,
+        "paid_on": h.paid_on.isoformat() if h.paid_on else None,
+        "planned": t.planned,
+        "born": h.born.isoformat() if h.born else None,
+        "cap": t.cap,
+        "waiting_months": t.waiting_months,
+        "benefits_from": t.benefits_from.isoformat() if t.benefits_from else None,
+    }

@@ -2,6 +2,7 @@
 figures it states. Only the reply text and its offered options are read, as a person reads them
 (structured `figures` are a fallback when the text carries none).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,11 +13,25 @@ from pydantic import BaseModel
 
 from bot.models import Reply
 
-Asked = Literal["confirm", "amend", "resume", "task", "born", "paid_on", "backpaid", "reward_years",
-                "reward_used", "zero_claim", "years", "none"]
+Asked = Literal[
+    "confirm",
+    "amend",
+    "resume",
+    "task",
+    "born",
+    "paid_on",
+    "backpaid",
+    "reward_years",
+    "reward_used",
+    "zero_claim",
+    "years",
+    "none",
+]
 
-INTERNAL = re.compile(r"validation error|Traceback|\bError\b|Exception|pydantic|input_value|value_error|"
-                      r"NoneType|KeyError|TypeError|ValueError")
+INTERNAL = re.compile(
+    r"validation error|Traceback|\bError\b|Exception|pydantic|input_value|value_error|"
+    r"NoneType|KeyError|TypeError|ValueError"
+)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _RANGE = re.compile(r"(?<!\d)(20\d\d)\s*(?:至|到|-|—|–|~)\s*(20\d\d)(?!\d)")
 _DATE = re.compile(r"(20\d\d)年(\d{1,2})月(\d{1,2})[日号]")
@@ -24,11 +39,15 @@ _MONTH = re.compile(r"(20\d\d)年(\d{1,2})月(?!\d{1,2}[日号])")
 _CAP = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d{1,3}(?:,\d{3})+|\d{5,7})\s*元")
 _CAP_WAN = re.compile(r"(?:最高支付限额|封顶线)[^。\n\d]{0,12}?(\d+(?:\.\d+)?)\s*万")
 _WAIT = re.compile(r"等待期(?:是|为|共|一共|：|:)?\s*(\d+)\s*个月")
-_NO_WAIT = re.compile(r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期|"
-                      r"等待期(?:是|为|：|:)?\s*0\s*个月")
+_NO_WAIT = re.compile(
+    r"没有(?:待遇)?等待期|不设(?:新的)?(?:待遇)?等待期|无(?:待遇)?等待期|"
+    r"等待期(?:是|为|：|:)?\s*0\s*个月"
+)
 _START = re.compile(r"(20\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:起|开始)(?!算)[^。\n\d]{0,8}?(?:享受|报销|生效)")
-_START_AFTER = re.compile(r"(?:享受待遇|待遇开始|开始享受)(?:的日期|日期)?(?:是|为|：|:)\s*"
-                          r"(20\d\d)年(\d{1,2})月(\d{1,2})日")
+_START_AFTER = re.compile(
+    r"(?:享受待遇|待遇开始|开始享受)(?:的日期|日期)?(?:是|为|：|:)\s*"
+    r"(20\d\d)年(\d{1,2})月(\d{1,2})日"
+)
 
 
 def internal_error(reply: Reply) -> bool:
@@ -72,11 +91,15 @@ def asked(reply: Reply) -> Asked:
         return "reward_years"
     if "额度" in text and ("有没有" in text or "用到" in text or "用过" in text) and "？" in text:
         return "reward_used"
-    if "报销" in text and ("有没有" in text or "哪几年" in text or "选出" in text or "报销过" in text) \
-            and ("？" in text or "选" in text):
+    if (
+        "报销" in text
+        and ("有没有" in text or "哪几年" in text or "选出" in text or "报销过" in text)
+        and ("？" in text or "选" in text)
+    ):
         return "zero_claim"
-    if ("交了" in text or "参加了" in text or "参保" in text or "交了吗" in text) and \
-            ("？" in text or "吗" in text or "选出" in text):
+    if ("交了" in text or "参加了" in text or "参保" in text or "交了吗" in text) and (
+        "？" in text or "吗" in text or "选出" in text
+    ):
         return "years"
     return "none"
 
@@ -88,6 +111,7 @@ def asked_years(reply: Reply) -> list[int]:
 
 
 # --- the figures -------------------------------------------------------------------------------
+
 
 class Figures(BaseModel):
     cap: int | None = None
@@ -110,7 +134,7 @@ def figures(reply: Reply) -> Figures:
     m = _CAP.search(text)
     if m:
         out.cap = int(m.group(1).replace(",", ""))
-    elif (m := _CAP_WAN.search(text)):
+    elif m := _CAP_WAN.search(text):
         out.cap = round(float(m.group(1)) * 10000)
     m = _WAIT.search(text)
     if m:
@@ -125,19 +149,27 @@ def figures(reply: Reply) -> Figures:
     carried = _structured(reply.figures)
     if not out.any():  # a face that words figures differently: the structured fields
         return carried.model_copy(update={"year": out.year})
-    out.disagree = [name for name in ("cap", "waiting_months", "benefits_from")
-                    if getattr(out, name) is not None and getattr(carried, name) is not None
-                    and getattr(out, name) != getattr(carried, name)]
+    out.disagree = [
+        name
+        for name in ("cap", "waiting_months", "benefits_from")
+        if getattr(out, name) is not None
+        and getattr(carried, name) is not None
+        and getattr(out, name) != getattr(carried, name)
+    ]
     return out
 
 
 def _structured(f: dict) -> Figures:
     start = f.get("benefits_from")
-    return Figures(cap=f.get("cap"), waiting_months=f.get("waiting_months"),
-                   benefits_from=dt.date.fromisoformat(start) if isinstance(start, str) else start)
+    return Figures(
+        cap=f.get("cap"),
+        waiting_months=f.get("waiting_months"),
+        benefits_from=dt.date.fromisoformat(start) if isinstance(start, str) else start,
+    )
 
 
 # --- the summary -------------------------------------------------------------------------------
+
 
 class Summary(BaseModel):
     """What a "我理解的是…对吗？" sentence says; None / empty where it says nothing."""
@@ -156,9 +188,17 @@ class Summary(BaseModel):
     group: str | None = None
 
 
-GROUP_WORDS = (("新生儿", "newborn"), ("大学生", "student"), ("学生", "student"), ("低保", "low_income"),
-               ("低收入", "low_income"), ("困难", "low_income"), ("脱贫", "poverty_alleviated"),
-               ("服刑", "inmate"), ("在押", "inmate"))
+GROUP_WORDS = (
+    ("新生儿", "newborn"),
+    ("大学生", "student"),
+    ("学生", "student"),
+    ("低保", "low_income"),
+    ("低收入", "low_income"),
+    ("困难", "low_income"),
+    ("脱贫", "poverty_alleviated"),
+    ("服刑", "inmate"),
+    ("在押", "inmate"),
+)
 _NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 
@@ -168,9 +208,11 @@ def read_summary(text: str) -> Summary:
     if m:
         s.target = int(m.group(1))
     asked_part = text.split("；", 1)[0] if "；" in text else ""
-    for words, task in (("最高支付限额|封顶线", "my_cap"),
-                        ("哪天开始|开始享受|待遇开始|什么时候开始", "my_benefit_start"),
-                        ("等待期|等多久", "my_waiting")):
+    for words, task in (
+        ("最高支付限额|封顶线", "my_cap"),
+        ("哪天开始|开始享受|待遇开始|什么时候开始", "my_benefit_start"),
+        ("等待期|等多久", "my_waiting"),
+    ):
         if re.search(words, asked_part):
             s.task = task
             break
@@ -194,7 +236,7 @@ def _clause(s: Summary, clause: str) -> None:
         m = _DATE.search(clause)
         if m:
             s.paid_on = dt.date(*map(int, m.groups()))
-        elif (m := _MONTH.search(clause)):
+        elif m := _MONTH.search(clause):
             s.paid_month = (int(m.group(1)), int(m.group(2)))
         elif "集中参保期" in clause:
             s.paid_in_period = True

@@ -21,6 +21,7 @@ Direction (`premise()`): for every FAQ entry whose answer states a span, a numbe
 amount, a wrong figure of that kind is put in front of the canonical question ("听说是5年，…");
 the intent must still hold and faq.premises.correction() must name the answer's figure.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -98,15 +99,15 @@ def typo(text: str) -> str | None:
     tok = tokenizer()
     tok.check_initialized()
     homophones = _common_homophones()
-    for term in repairer().terms:    # longest first
+    for term in repairer().terms:  # longest first
         at = text.find(term)
         if at < 0:
             continue
         for p in range(len(term) - 1, -1, -1):
             swap = homophones.get(term[p])
-            slip = term[:p] + (swap or "") + term[p + 1:]
+            slip = term[:p] + (swap or "") + term[p + 1 :]
             if swap and tok.FREQ.get(slip, 0) == 0:
-                return text[:at] + slip + text[at + len(term):]
+                return text[:at] + slip + text[at + len(term) :]
     return None
 
 
@@ -139,8 +140,14 @@ def polite(text: str) -> str:
 
 def perturb(intent: str, question: str, n: int = 0) -> list[Perturbed]:
     """Every applicable perturbation of one canonical question."""
-    made = {"dialect": dialect(question), "typo": typo(question), "traditional": traditional(question),
-            "keywords": keywords(question), "story": story(question, n), "polite": polite(question)}
+    made = {
+        "dialect": dialect(question),
+        "typo": typo(question),
+        "traditional": traditional(question),
+        "keywords": keywords(question),
+        "story": story(question, n),
+        "polite": polite(question),
+    }
     return [Perturbed(intent=intent, kind=k, original=question, text=t) for k, t in made.items() if t]
 
 
@@ -152,6 +159,7 @@ def canonical_questions() -> list[tuple[str, str]]:
 def invariance(understand: Callable[[str], str | None] | None = None) -> list[KindRate]:
     """Per kind: how many perturbed questions keep their canonical question's intent."""
     if understand is None:
+
         def understand(q: str) -> str | None:
             d = decide(q)
             return d.intent if d.kind == "match" else None
@@ -159,12 +167,19 @@ def invariance(understand: Callable[[str], str | None] | None = None) -> list[Ki
     cases: dict[str, list[tuple[Perturbed, bool]]] = {k: [] for k in KINDS}
     for n, (intent, question) in enumerate(canonical_questions()):
         if understand(question) != intent:
-            continue   # the canonical wording itself is the held-out tests' business
+            continue  # the canonical wording itself is the held-out tests' business
         for p in perturb(intent, question, n):
             cases[p.kind].append((p, understand(p.text) == intent))
-    return [KindRate(kind=k, cases=len(v), invariant=sum(ok for _, ok in v),
-                     rate=round(sum(ok for _, ok in v) / max(len(v), 1), 4),
-                     moved=[p for p, ok in v if not ok]) for k, v in cases.items()]
+    return [
+        KindRate(
+            kind=k,
+            cases=len(v),
+            invariant=sum(ok for _, ok in v),
+            rate=round(sum(ok for _, ok in v) / max(len(v), 1), 4),
+            moved=[p for p, ok in v if not ok],
+        )
+        for k, v in cases.items()
+    ]
 
 
 def _wrong(answer: str):
@@ -187,6 +202,7 @@ def _wrong(answer: str):
 def premise(understand: Callable[[str], str | None] | None = None) -> KindRate:
     """Direction: a wrong figure before the question keeps the intent and brings the correction."""
     if understand is None:
+
         def understand(q: str) -> str | None:
             d = decide(q)
             return d.intent if d.kind == "match" else None
@@ -201,6 +217,10 @@ def premise(understand: Callable[[str], str | None] | None = None) -> KindRate:
         fixed = correction(text, entry.answer)
         ok = understand(text) == entry.id and fixed is not None
         cases.append((Perturbed(intent=entry.id, kind="premise", original=entry.question, text=text), ok))
-    return KindRate(kind="premise", cases=len(cases), invariant=sum(ok for _, ok in cases),
-                    rate=round(sum(ok for _, ok in cases) / max(len(cases), 1), 4),
-                    moved=[p for p, ok in cases if not ok])
+    return KindRate(
+        kind="premise",
+        cases=len(cases),
+        invariant=sum(ok for _, ok in cases),
+        rate=round(sum(ok for _, ok in cases) / max(len(cases), 1), 4),
+        moved=[p for p, ok in cases if not ok],
+    )

@@ -19,6 +19,7 @@ deployment default) a round would take chats / 30 seconds whatever the bot does.
 
 aiohttp runs the fake server; without it, figures() says so instead.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,14 @@ from bot.bench.telegram_fake import FakeBotAPI, FakeServer
 
 TOKEN = "123456:BENCHbenchBENCHbenchBENCHbench_-"
 CHATS = 200
-FIRST = ["我的大病保险封顶线是多少", "新生儿怎么参保", "断缴两年要等多久才能报销", "2026年居民医保交多少钱",
-         "我想算一下我的大病保险封顶线", "在外地参保的年份算不算连续参保"]
+FIRST = [
+    "我的大病保险封顶线是多少",
+    "新生儿怎么参保",
+    "断缴两年要等多久才能报销",
+    "2026年居民医保交多少钱",
+    "我想算一下我的大病保险封顶线",
+    "在外地参保的年份算不算连续参保",
+]
 SECOND = ["2024年到2026年都交了", "2025年没交", "好的", "对", "2026年1月10日", "没有报销过"]
 
 
@@ -51,8 +58,7 @@ async def _round(api, messages: dict[int, str], timeout: float = 120.0) -> tuple
     before = {chat: len(api.sent_to(chat)) for chat in messages}
     first_call = len(api.calls)
     ids = {chat: api.text(chat, chat, text) for chat, text in messages.items()}
-    await api.wait_for(lambda a: all(len(a.sent_to(c)) > before[c] for c in messages), timeout,
-                       "a reply in every chat")
+    await api.wait_for(lambda a: all(len(a.sent_to(c)) > before[c] for c in messages), timeout, "a reply in every chat")
     replies: dict[int, float] = {}
     for call in api.calls[first_call:]:
         if call.method == "sendMessage":
@@ -71,7 +77,9 @@ async def _alone(api, count: int = 20, first_chat: int = 2 * 10**6) -> list[floa
         update_id = api.text(chat, chat, FIRST[chat % len(FIRST)])
         calls = await api.wait_for(
             lambda a, chat=chat: [c for c in a.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == chat],
-            30.0, "a reply to an update on its own")
+            30.0,
+            "a reply to an update on its own",
+        )
         latencies.append((calls[0].at - api.delivered_at[update_id]) * 1000)
     return latencies
 
@@ -100,12 +108,21 @@ async def _measure(store_path: str, chats: int, core: int | None) -> dict:
     api = FakeBotAPI(max_poll=1.0)  # a short long-poll lets the bot stop quickly at the end
     server = await FakeServer(api, token=TOKEN).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "YIBAO_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url,
-               TELEGRAM_RATE_LIMIT="1000000", YIBAO_STORE=store_path)
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        TELEGRAM_RATE_LIMIT="1000000",
+        YIBAO_STORE=store_path,
+    )
     pin = (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
-    bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram"], env=env, preexec_fn=pin,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "telegram"],
+        env=env,
+        preexec_fn=pin,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         await api.wait_for(lambda a: a.calls_of("getUpdates"), 60.0, "the bot to start polling")
         await _round(api, {10**6: FIRST[0]})  # warm up: the first turn loads the knowledge

@@ -13,6 +13,7 @@ Two ways to reach it:
 - `OfflineRequest` is a `telegram.request.BaseRequest` that answers from the same object in
   process, for fast tests that feed updates straight into an Application.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,11 +28,24 @@ from aiohttp import web
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
-BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "渝医保问答", "username": "yibao_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
-_JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "scope", "link_preview_options",
-                "reply_parameters", "entities"}
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "渝医保问答",
+    "username": "yibao_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+_JSON_PARAMS = {
+    "reply_markup",
+    "commands",
+    "allowed_updates",
+    "scope",
+    "link_preview_options",
+    "reply_parameters",
+    "entities",
+}
 
 
 @dataclass
@@ -88,13 +102,20 @@ class FakeBotAPI:
         self._notify()
         return update_id
 
-    def message(self, chat_id: int, user_id: int, text: str | None = None, *, chat_type: str = "private",
-                **extra: Any) -> dict:
+    def message(
+        self, chat_id: int, user_id: int, text: str | None = None, *, chat_type: str = "private", **extra: Any
+    ) -> dict:
         """A Message object as Telegram would deliver it from a person."""
-        body = {"message_id": next(self._message_ids), "date": self._base_time,
-                "chat": {"id": chat_id, "type": chat_type,
-                         **({"title": "群"} if chat_type != "private" else {"first_name": "测试"})},
-                "from": {"id": user_id, "is_bot": False, "first_name": "测试"}}
+        body = {
+            "message_id": next(self._message_ids),
+            "date": self._base_time,
+            "chat": {
+                "id": chat_id,
+                "type": chat_type,
+                **({"title": "群"} if chat_type != "private" else {"first_name": "测试"}),
+            },
+            "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+        }
         if text is not None:
             body["text"] = text
             if text.startswith("/"):
@@ -109,10 +130,17 @@ class FakeBotAPI:
 
     def tap(self, message: dict, user_id: int, data: str) -> int:
         """A person taps the button with callback data `data` under a message the bot sent."""
-        return self.push({"callback_query": {
-            "id": str(next(self._message_ids)), "chat_instance": "ci",
-            "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
-            "message": message, "data": data}})
+        return self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._message_ids)),
+                    "chat_instance": "ci",
+                    "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
 
     def sent_to(self, chat_id: int) -> list[dict]:
         """The messages the bot sent into a chat, oldest first, as they stand now (after edits)."""
@@ -140,8 +168,10 @@ class FakeBotAPI:
     async def wait_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[dict]:
         """Wait until the bot has sent `count` messages into the chat; return all of them."""
         return await self.wait_for(
-            lambda api: len(api.sent_to(chat_id)) >= count and api.sent_to(chat_id), timeout,
-            f"{count} messages to chat {chat_id}")
+            lambda api: len(api.sent_to(chat_id)) >= count and api.sent_to(chat_id),
+            timeout,
+            f"{count} messages to chat {chat_id}",
+        )
 
     # ---- what the bot does: Bot API methods
 
@@ -152,11 +182,17 @@ class FakeBotAPI:
         self._notify()
         if method in self.fail_once:
             retry_after = self.fail_once.pop(method)
-            return 429, {"ok": False, "error_code": 429,
-                         "description": f"Too Many Requests: retry after {retry_after}",
-                         "parameters": {"retry_after": retry_after}}
-        if method == "sendMessage" and self.stall_sends_after is not None and \
-                len(self.calls_of("sendMessage")) > self.stall_sends_after:
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after},
+            }
+        if (
+            method == "sendMessage"
+            and self.stall_sends_after is not None
+            and len(self.calls_of("sendMessage")) > self.stall_sends_after
+        ):
             await self._released.wait()
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         if method == "getUpdates":
@@ -208,8 +244,11 @@ class FakeBotAPI:
     def _sendMessage(self, params: dict) -> dict:
         chat_id = int(params["chat_id"])
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}, "from": self.bot_user}
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": self.bot_user,
+        }
         _set_text(message, params)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
@@ -266,9 +305,18 @@ def _set_text(message: dict, params: dict) -> None:
         message.pop("entities", None)
 
 
-_ENTITY_OF_TAG = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-                  "s": "strikethrough", "code": "code", "pre": "pre", "blockquote": "blockquote",
-                  "tg-spoiler": "spoiler"}
+_ENTITY_OF_TAG = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "s": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-spoiler": "spoiler",
+}
 
 
 class _Parser(HTMLParser):
@@ -283,16 +331,15 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag not in _ENTITY_OF_TAG:
-            raise LookupError(f"can't parse entities: unsupported start tag \"{tag}\"")
+            raise LookupError(f'can\'t parse entities: unsupported start tag "{tag}"')
         self.open.append((tag, self._units()))
 
     def handle_endtag(self, tag: str) -> None:
         if not self.open or self.open[-1][0] != tag:
-            raise LookupError(f"can't parse entities: unexpected end tag \"{tag}\"")
+            raise LookupError(f'can\'t parse entities: unexpected end tag "{tag}"')
         _, start = self.open.pop()
         if self._units() > start:
-            self.entities.append({"type": _ENTITY_OF_TAG[tag], "offset": start,
-                                  "length": self._units() - start})
+            self.entities.append({"type": _ENTITY_OF_TAG[tag], "offset": start, "length": self._units() - start})
 
     def handle_data(self, data: str) -> None:
         self.text += data
@@ -335,9 +382,16 @@ class OfflineRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=None, write_timeout=None, connect_timeout=None,
-                         pool_timeout=None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout=None,
+        write_timeout=None,
+        connect_timeout=None,
+        pool_timeout=None,
+    ) -> tuple[int, bytes]:
         params = dict(request_data.json_parameters) if request_data else {}
         method_name = url.rsplit("/", 1)[-1]
         if method_name in self.api.network_error_once:
@@ -367,15 +421,13 @@ class FakeServer:
             if request.transport is not None:
                 self.peers.add(request.transport.get_extra_info("peername"))
             if self.token is not None and token != self.token:
-                return web.json_response({"ok": False, "error_code": 401,
-                                          "description": "Unauthorized"}, status=401)
+                return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
             params: dict[str, Any] = dict(request.query)
             if request.can_read_body:
                 if request.content_type == "application/json":
                     params.update(await request.json())
                 else:
-                    params.update({k: v for k, v in (await request.post()).items()
-                                   if isinstance(v, str)})
+                    params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
             status, body = await self.api.handle(method, params)
             return web.json_response(body, status=status)
 

@@ -1,4 +1,5 @@
 """Argument types shared by the sub-commands; a bad value is one line and exit code 2."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,7 @@ def today_date(text: str) -> dt.date:
 
 
 def add_today(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--today", type=today_date, default=None,
-                        help="把这一天当作今天（YYYY-MM-DD），默认取系统日期")
+    parser.add_argument("--today", type=today_date, default=None, help="把这一天当作今天（YYYY-MM-DD），默认取系统日期")
 
 
 def today_of(args: argparse.Namespace) -> dt.date:

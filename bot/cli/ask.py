@@ -13,6 +13,7 @@ otherwise the reply says what is still needed. A figure the question wrongly ass
 corrected first, and several questions in one message are answered part by part, in the
 conversation's router too.
 """
+
 from __future__ import annotations
 
 import argparse

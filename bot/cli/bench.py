@@ -9,6 +9,7 @@ bot.bench.http_bench (requests per second through `yibao serve` over real HTTP).
 `yibao bench --load` instead: 1,000 conversations at once through 1, 2 and 4 worker processes
 on Redis, HTTP and the Telegram webhook (bot.bench.load).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,14 +29,14 @@ PARTS = {
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="一行 JSON 输出")
-    p.add_argument("--only", choices=sorted(PARTS), action="append",
-                   help="只测这一部分（可重复）")
-    p.add_argument("--load", action="store_true",
-                   help="负载测试：多个工作进程共用 Redis，HTTP 接口和 Telegram webhook 各跑一遍（bot.bench.load）")
-    p.add_argument("--conversations", type=int, default=None, metavar="N",
-                   help="负载测试同时进行的对话数（默认 1000）")
-    p.add_argument("--workers", default="1,2,4", metavar="N,N",
-                   help="负载测试依次使用的工作进程数（默认 1,2,4）")
+    p.add_argument("--only", choices=sorted(PARTS), action="append", help="只测这一部分（可重复）")
+    p.add_argument(
+        "--load",
+        action="store_true",
+        help="负载测试：多个工作进程共用 Redis，HTTP 接口和 Telegram webhook 各跑一遍（bot.bench.load）",
+    )
+    p.add_argument("--conversations", type=int, default=None, metavar="N", help="负载测试同时进行的对话数（默认 1000）")
+    p.add_argument("--workers", default="1,2,4", metavar="N,N", help="负载测试依次使用的工作进程数（默认 1,2,4）")
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -59,9 +60,18 @@ def _load(args: argparse.Namespace) -> int:
         table.add_column(column, justify="right")
     for face in ("http", "telegram"):
         for run in results[face]:
-            table.add_row(face, str(run["workers"]), str(run["conversations"]), str(run["requests"]),
-                          f"{run['requests_per_s']:.1f}", f"{run['p50_ms']:.0f}", f"{run['p99_ms']:.0f}",
-                          str(run["errors"]), str(run["wrong_states"]), f"{run['seconds']:.1f}")
+            table.add_row(
+                face,
+                str(run["workers"]),
+                str(run["conversations"]),
+                str(run["requests"]),
+                f"{run['requests_per_s']:.1f}",
+                f"{run['p50_ms']:.0f}",
+                f"{run['p99_ms']:.0f}",
+                str(run["errors"]),
+                str(run["wrong_states"]),
+                f"{run['seconds']:.1f}",
+            )
     Console().print(table)
     return 0
 

@@ -6,6 +6,7 @@
 Year lists take commas (also full-width ，and 、) and ranges (2025-2027). Contradictory or
 impossible input ends in one line on standard error and exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,21 +49,37 @@ def configure(p: argparse.ArgumentParser) -> None:
 def calculate(args: argparse.Namespace) -> Result:
     """The figures the arguments describe (bot.service.calc); every contradiction becomes an
     InputError, an early year naming the flag it was given in."""
-    named = {"--enrolled": args.enrolled, "--elsewhere": args.elsewhere, "--employee": args.employee,
-             "--zero-claim": args.zero_claim, "--reward-used": args.reward_used}
+    named = {
+        "--enrolled": args.enrolled,
+        "--elsewhere": args.elsewhere,
+        "--employee": args.employee,
+        "--zero-claim": args.zero_claim,
+        "--reward-used": args.reward_used,
+    }
     first = service.first_year()
     for flag, years in named.items():
         early = [y for y in years if y < first]
         if early:
-            raise InputError(f"{flag} 中的 {early[0]} 早于{first}年：{first}年以前的年度不计连续参保和断保年限"
-                             "（渝医保发〔2025〕37号 四.2）")
+            raise InputError(
+                f"{flag} 中的 {early[0]} 早于{first}年：{first}年以前的年度不计连续参保和断保年限"
+                "（渝医保发〔2025〕37号 四.2）"
+            )
     if args.backpaid < 0:
         raise InputError(f"--backpaid 不能是负数: {args.backpaid}")
     try:
         return service.calc(
-            args.year, enrolled=args.enrolled, elsewhere=args.elsewhere, employee=args.employee,
-            zero_claim=args.zero_claim, reward_used=args.reward_used, backpaid=args.backpaid,
-            group=Group(args.group.replace("-", "_")), born=args.born, paid_on=args.paid_on, today=args.today)
+            args.year,
+            enrolled=args.enrolled,
+            elsewhere=args.elsewhere,
+            employee=args.employee,
+            zero_claim=args.zero_claim,
+            reward_used=args.reward_used,
+            backpaid=args.backpaid,
+            group=Group(args.group.replace("-", "_")),
+            born=args.born,
+            paid_on=args.paid_on,
+            today=args.today,
+        )
     except service.CalcRefused as exc:
         raise InputError(str(exc)) from None
 
@@ -83,8 +100,10 @@ def show(result: Result) -> None:
 
     console = Console(highlight=False)
     cap, wait = result.cap, result.waiting
-    console.print(f"[bold]{result.target_year}年度 大病保险最高支付限额：{cap.effective:,}元[/bold]"
-                  f"（基础{cap.base:,} + 激励{cap.incentives_capped:,} − 断保降低{cap.reduction:,}）")
+    console.print(
+        f"[bold]{result.target_year}年度 大病保险最高支付限额：{cap.effective:,}元[/bold]"
+        f"（基础{cap.base:,} + 激励{cap.incentives_capped:,} − 断保降低{cap.reduction:,}）"
+    )
     console.print(f"待遇等待期：{wait.months}个月" + (f"（{wait.reason}）" if wait.reason else ""))
     if result.benefits_from:
         console.print(f"待遇开始日期：{result.benefits_from.isoformat()}")
@@ -97,8 +116,14 @@ def show(result: Result) -> None:
     for name in ("年度", "参保", "连续参保激励", "零报销激励", "断保降低", "封顶线"):
         table.add_column(name, justify="right" if name not in ("参保",) else "left")
     for row in result.cap_by_year:
-        table.add_row(str(row.year), COVERAGE_ZH[row.coverage], f"{row.continuous:,}", f"{row.zero_claim:,}",
-                      f"{row.reduction:,}", f"{row.effective:,}" if row.effective is not None else "—")
+        table.add_row(
+            str(row.year),
+            COVERAGE_ZH[row.coverage],
+            f"{row.continuous:,}",
+            f"{row.zero_claim:,}",
+            f"{row.reduction:,}",
+            f"{row.effective:,}" if row.effective is not None else "—",
+        )
     console.print(table)
 
     console.print("[bold]计算过程[/bold]")

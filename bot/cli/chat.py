@@ -8,6 +8,7 @@ and one sentence of why; its steps, year table and excerpts follow on its 依据
 "依据"), or at once with `--explain`. Each run is a new conversation unless
 `--session NAME` names one to continue; the state is saved after every turn.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="每条回复输出一行 JSON")
     p.add_argument("--explain", action="store_true", help="个人测算结果直接展开计算过程、逐年封顶线和政策原文")
     p.add_argument("--session", metavar="NAME", help="继续名为 NAME 的对话（默认每次新开一个）")
-    p.add_argument("--store", metavar="PATH",
-                   help="会话存储文件（默认 $YIBAO_STORE 或 ~/.local/share/yibao/sessions.db；memory 表示只在内存）")
+    p.add_argument(
+        "--store",
+        metavar="PATH",
+        help="会话存储文件（默认 $YIBAO_STORE 或 ~/.local/share/yibao/sessions.db；memory 表示只在内存）",
+    )
     add_today(p)
 
 
@@ -125,8 +129,7 @@ def _render(console, reply, explain: bool = False) -> None:
     if explain and reply.details:
         console.print(f"[dim]{escape(reply.details)}[/]")
     for source in reply.sources if explain or not folded(reply) else []:
-        console.print(f"  [dim]〔{escape(source.document)} {escape(source.article)}〕"
-                      f"{escape(source.excerpt)}[/]")
+        console.print(f"  [dim]〔{escape(source.document)} {escape(source.article)}〕{escape(source.excerpt)}[/]")
     if reply.options:
         shown = "  ".join(f"[bold yellow]{i}[/] {escape(o.label)}" for i, o in enumerate(reply.options, 1))
         hint = "（可输入多个编号，如 1 2）" if reply.multi_select else ""
@@ -139,8 +142,9 @@ def _interactive(store, key: str, today, explain: bool = False) -> int:
     from rich.console import Console  # noqa: PLC0415 - the coloured replies only (see top)
 
     console = Console()
-    console.print("[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。"
-                  "[dim]输入问题后回车；输入 q 退出。[/]")
+    console.print(
+        "[bold]渝医保问答[/]：重庆城乡居民医保的封顶线、等待期、什么时候能报销。[dim]输入问题后回车；输入 q 退出。[/]"
+    )
     session: PromptSession[str] = PromptSession(history=InMemoryHistory())  # in memory only: nothing typed is kept
     state = store.load(key)
     options, multi = (list(state.options), False) if state else ([], False)

@@ -16,6 +16,7 @@ the right facts, off-topic questions refused with 12393 (bot/bench/blind.py).
 traditional characters, keywords only, a personal story, polite padding) of every intent's
 canonical question (bot/bench/robustness.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--blind", action="store_true", help="盲测集：按事实评分（范围内答对、范围外拒答）")
     p.add_argument("--robustness", action="store_true", help="稳健性：各类改写下意图不变的比例")
     p.add_argument("--dialogues", type=int, metavar="N", help="模拟参保人对话 N 次（见 bot/bench/member.py）")
-    p.add_argument("--mode", choices=("correct", "confirm", "both"), default="both",
-                   help="模拟参保人遇到错误摘要时：纠正（correct）或总是回答“对”（confirm）")
+    p.add_argument(
+        "--mode",
+        choices=("correct", "confirm", "both"),
+        default="both",
+        help="模拟参保人遇到错误摘要时：纠正（correct）或总是回答“对”（confirm）",
+    )
     p.add_argument("--seed", type=int, default=0, help="模拟对话的随机种子")
 
 
@@ -64,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         import sklearn  # noqa: F401, PLC0415 - scikit-learn: an optional extra
     except ImportError:  # yibao's own figures still; the baseline needs the extra
-        sys.stderr.write("yibao: 对照基线（TF-IDF + LinearSVC）需要 scikit-learn："
-                         "pip install 'yibao[test]'；这次只评测 yibao 本身\n")
+        sys.stderr.write(
+            "yibao: 对照基线（TF-IDF + LinearSVC）需要 scikit-learn：pip install 'yibao[test]'；这次只评测 yibao 本身\n"
+        )
     else:
         baseline = Baseline.of_yibao()
         results.append(report("baseline (tf-idf char 1-3 + LinearSVC)", cases, baseline.predict))

@@ -1,4 +1,5 @@
 """`yibao eval --blind` and `yibao eval --robustness`: blind sets by facts, invariance per kind."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,16 +17,24 @@ def run_blind_and_robustness(args: argparse.Namespace) -> int:
     console = Console()
     if args.blind:
         reports = [score_file(path) for path in blind_sets()]
-        out["blind"] = [{**r.model_dump(exclude={"misses"} if not args.misses else set()),
-                         "in_scope_rate": round(r.in_scope_rate, 4),
-                         "refusal_rate": round(r.refusal_rate, 4)} for r in reports]
+        out["blind"] = [
+            {
+                **r.model_dump(exclude={"misses"} if not args.misses else set()),
+                "in_scope_rate": round(r.in_scope_rate, 4),
+                "refusal_rate": round(r.refusal_rate, 4),
+            }
+            for r in reports
+        ]
         if not args.json:
             table = Table(title="盲测集（按事实评分，与 yibao ask 同一路径）")
             for col in ("集", "范围内答对", "范围外拒答"):
                 table.add_column(col, justify="left" if col == "集" else "right")
             for r in reports:
-                table.add_row(r.name, f"{r.in_scope_right}/{r.in_scope} = {r.in_scope_rate:.1%}",
-                              f"{r.off_topic_refused}/{r.off_topic} = {r.refusal_rate:.1%}")
+                table.add_row(
+                    r.name,
+                    f"{r.in_scope_right}/{r.in_scope} = {r.in_scope_rate:.1%}",
+                    f"{r.off_topic_refused}/{r.off_topic} = {r.refusal_rate:.1%}",
+                )
             console.print(table)
             for r in reports if args.misses else ():
                 for m in r.misses:

@@ -5,6 +5,7 @@ number and article), the words that matched highlighted; `--json` prints them as
 array. Without QUERY: one query per line on standard input, one JSON array per line (an empty
 array when nothing matches, and for an empty line), for scripts and score.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,9 @@ def render(query: str, hits, console) -> None:
         body.highlight_words(hit.matched, style="bold yellow")
         title = Text(f"{n}. {hit.question}")
         title.highlight_words(hit.matched, style="bold yellow")
-        console.print(Panel(body, title=title, title_align="left",
-                            subtitle=f"相关度 {hit.score:.2f}", subtitle_align="right"))
+        console.print(
+            Panel(body, title=title, title_align="left", subtitle=f"相关度 {hit.score:.2f}", subtitle_align="right")
+        )
 
 
 def run(args: argparse.Namespace) -> int:

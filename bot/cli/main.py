@@ -4,6 +4,7 @@ Each command module defines `configure(parser)` (cheap: arguments only) and `run
 (imports what it needs, so that `yibao ask` does not pay for Telegram). Bad input ends in one
 line on standard error and exit code 2, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,13 @@ _CHINESE = [
     (r"ambiguous option: (\S+) could match (.*)", r"选项 \1 有歧义，可能是：\2"),
     (r"expected one argument", r"需要一个值"),
 ]
-_HELP_WORDS = [("usage:", "用法："), ("positional arguments:", "位置参数："), ("options:", "选项："),
-               ("show this help message and exit", "显示本帮助并退出"),
-               ("show program's version number and exit", "显示版本号并退出")]
+_HELP_WORDS = [
+    ("usage:", "用法："),
+    ("positional arguments:", "位置参数："),
+    ("options:", "选项："),
+    ("show this help message and exit", "显示本帮助并退出"),
+    ("show program's version number and exit", "显示版本号并退出"),
+]
 
 
 def chinese(message: str) -> str:

@@ -5,6 +5,7 @@ Telegram posts to URL (its secret-token header checked); with --workers N as wel
 share that port (bot.telegram.webhook). Configuration comes from the environment (see
 bot.telegram.config): TELEGRAM_BOT_TOKEN is required.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,14 +25,26 @@ def _port(text: str) -> int:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--webhook", metavar="URL", default=None,
-                   help="用 webhook 接收更新：Telegram 推送到的公网网址（https://…）；默认长轮询")
-    p.add_argument("--listen", metavar="HOST", default="127.0.0.1",
-                   help="webhook 模式监听的地址（默认 127.0.0.1，放在反向代理后面）")
-    p.add_argument("--port", metavar="N", type=_port, default=8443,
-                   help="webhook 模式监听的端口（默认 8443）")
-    p.add_argument("--workers", metavar="N", type=_workers, default=None,
-                   help="webhook 模式的工作进程数（共用一个端口；会话存储应为 Redis：YIBAO_STORE=redis://…）")
+    p.add_argument(
+        "--webhook",
+        metavar="URL",
+        default=None,
+        help="用 webhook 接收更新：Telegram 推送到的公网网址（https://…）；默认长轮询",
+    )
+    p.add_argument(
+        "--listen",
+        metavar="HOST",
+        default="127.0.0.1",
+        help="webhook 模式监听的地址（默认 127.0.0.1，放在反向代理后面）",
+    )
+    p.add_argument("--port", metavar="N", type=_port, default=8443, help="webhook 模式监听的端口（默认 8443）")
+    p.add_argument(
+        "--workers",
+        metavar="N",
+        type=_workers,
+        default=None,
+        help="webhook 模式的工作进程数（共用一个端口；会话存储应为 Redis：YIBAO_STORE=redis://…）",
+    )
     add_today(p)
 
 

@@ -1,6 +1,7 @@
 """Standard input as the commands read it: UTF-8, one message a line, bytes that are not UTF-8
 kept as lone surrogates (never an exception) so that bot.conversation.inbound can answer them
 politely and the next line is still read."""
+
 from __future__ import annotations
 
 import io

@@ -13,6 +13,7 @@ to clarify, goes straight to the result with the summary shown above it. `respon
 is the same router for `yibao ask`: one message, defaults said aloud, or what is still needed.
 All wording is in bot.answers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,8 +67,10 @@ from rules import RulesError, evaluate, policy
 MAX_CHARS = 500
 
 _CONTINUE = re.compile(r"^(?:好的?|嗯|行)?[，,]?(?:继续|接着)(?:吧|来|算|计算|算吧)?[。！!.]?$")
-_DETAILS = re.compile(r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
-                      r"展开|更多)[？?。！!]?$")
+_DETAILS = re.compile(
+    r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
+    r"展开|更多)[？?。！!]?$"
+)
 _NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
 # "集中参保期是什么时候": a policy term asked about, not one's own figure
 _TERM_ASKED = re.compile(r"([\u4e00-\u9fff]{2,})(?:是|在)(?:什么时候|哪几个月|哪个月|几月|多少|多久|什么)")
@@ -98,6 +101,7 @@ class Message:
 
 
 # --- entry point ------------------------------------------------------------------------------
+
 
 def respond(state: State | None, message: str, today: dt.date, once: bool = False) -> tuple[list[Reply], State]:
     """One turn: the replies to send and the state to keep. Never raises on any message.
@@ -137,9 +141,12 @@ def _turn(st: State, message: str, today: dt.date, once: bool = False) -> list[R
     far = [y for y in invalid if y >= first]
     for template, years in ((w.EARLY_YEAR_TEXT, [y for y in invalid if y < first]), (w.FAR_YEAR_TEXT, far)):
         if years:
-            notes.append(Reply(text=template.format(years="、".join(f"{y}年" for y in years),
-                                                    first=first, last=today.year + 1),
-                               intent="invalid_year"))
+            notes.append(
+                Reply(
+                    text=template.format(years="、".join(f"{y}年" for y in years), first=first, last=today.year + 1),
+                    intent="invalid_year",
+                )
+            )
     if far and not slots.years:
         return notes + _reminder(st, today)  # "3025年交了": the year is the answer's whole subject
     msg = _message(text, slots, decision)
@@ -165,8 +172,7 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
     intent = task_by_words(text, decision, intent)
     intent = _contributions_asked(slots, decision, intent)
-    return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said,
-                   asks=asks(text))
+    return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said, asks=asks(text))
 
 
 def _contributions_asked(slots: Slots, decision: Decision, intent: str | None) -> str | None:
@@ -187,6 +193,7 @@ def _personal(text: str) -> bool:
 
 
 # --- the interruption rules, in order -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -212,7 +219,7 @@ def _answers_pending(st: State, msg: Message, today: dt.date) -> bool:
 
 
 def _answers_despite_asking(st: State, msg: Message) -> bool:
-    """"今天刚交的" to "哪天交的？" reads as a question word (哪/几) only by accident."""
+    """ "今天刚交的" to "哪天交的？" reads as a question word (哪/几) only by accident."""
     return st.pending in ("paid_on", "born") and msg.slots.dates != [] and not tasks_named(msg.text)
 
 
@@ -228,7 +235,7 @@ _RELEVANT = {
 
 
 def _correcting(text: str, slots: Slots) -> bool:
-    """"不对，2026年也交了" / "不对，是2027年度的": facts said as a correction."""
+    """ "不对，2026年也交了" / "不对，是2027年度的": facts said as a correction."""
     return bool(slots.facts or slots.target_year) and bool(_CORRECTION.search(text))
 
 
@@ -248,7 +255,7 @@ def _is_faq_question(msg: Message) -> bool:
 
 
 def _own_figure_follow_up(st: State, msg: Message, today: dt.date) -> bool:
-    """"那要等好久嘛？" after a cap, "要等好久才能报销哦" in a newborn's conversation: one's own
+    """ "那要等好久嘛？" after a cap, "要等好久才能报销哦" in a newborn's conversation: one's own
     figure, with the history already told."""
     if not (st.facts.known() or st.last_task) or msg.intent in CONVERSATION:
         return False
@@ -304,8 +311,7 @@ def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | No
         return _compute(st, today)
     if yes is False or _is_amend(msg.text):
         st.pending = "amend"
-        return [Reply(text=w.AMEND_TEXT, intent="amend",
-                      options=list(w.AMEND_OPTIONS))]
+        return [Reply(text=w.AMEND_TEXT, intent="amend", options=list(w.AMEND_OPTIONS))]
     return None
 
 
@@ -381,8 +387,12 @@ def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
         hist.apply_slots(st.facts, msg.slots, today)
         return _faq(st, msg.intent or "", today, msg.text, msg.decision.close, _general_count(msg.slots, today))
     named = tasks_named(msg.text) if msg.asks else []
-    guess = _fresh_topic(st) or (named[0] if len(named) == 1 else None) or likely_task(msg.decision) \
+    guess = (
+        _fresh_topic(st)
+        or (named[0] if len(named) == 1 else None)
+        or likely_task(msg.decision)
         or (menu_task(msg.text) if msg.asks else None)
+    )
     if guess:
         return _start_task(st, guess, msg.slots, msg.text, today)
     conflicts = hist.apply_slots(st.facts, msg.slots, today)
@@ -406,7 +416,7 @@ def _handle_faq(st: State, msg: Message, today: dt.date) -> list[Reply]:
 
 
 def _general_count(slots: Slots, today: dt.date) -> BreakCount | None:
-    """"断保两年再交" with no calendar year of one's own: the count the rules are applied to, with the
+    """ "断保两年再交" with no calendar year of one's own: the count the rules are applied to, with the
     parameters of the coming insured year; None when no count is said or years are named."""
     if not slots.broken_count or slots.years or slots.dates or slots.months or slots.facts:
         return None
@@ -432,8 +442,10 @@ def _handle_several(st: State, msg: Message, today: dt.date) -> list[Reply] | No
         return None  # the two sides read as different subjects: the comparison is not ours
     asked = parts if len(intents) == len(parts) else [msg.text] * len(intents)
     count = _general_count(msg.slots, today)
-    replies = [_faq_answer(p, i, msg.slots if p == msg.text else _extract(p, today), count)
-               for p, i in zip(asked, intents, strict=True)]
+    replies = [
+        _faq_answer(p, i, msg.slots if p == msg.text else _extract(p, today), count)
+        for p, i in zip(asked, intents, strict=True)
+    ]
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
@@ -461,26 +473,35 @@ def _handle_clarify(st: State, msg: Message, today: dt.date) -> list[Reply]:
 
 RULES: tuple[Rule, ...] = (
     Rule("forget", lambda st, m, t: m.intent == "forget_me", lambda st, m, t: _forget(st)),
-    Rule("restart", lambda st, m, t: m.intent == "restart" and not m.facts_said,
-         lambda st, m, t: _restart(st)),
+    Rule("restart", lambda st, m, t: m.intent == "restart" and not m.facts_said, lambda st, m, t: _restart(st)),
     Rule("cancel", lambda st, m, t: m.intent == "cancel" and not m.facts_said, lambda st, m, t: _cancel(st)),
     Rule("details", lambda st, m, t: bool(_DETAILS.match(m.text)) and bool(st.last_details), _handle_details),
     Rule("menu choice", lambda st, m, t: st.pending == "task" and not st.task, _handle_menu),
     Rule("pick", lambda st, m, t: st.pending == "pick", _handle_pick),
     Rule("answer to the pending question", _answers_pending, _handle_pending),
-    Rule("confirmation", lambda st, m, t: st.task is not None and st.pending in ("confirm", "amend"),
-         _handle_confirm),
-    Rule("continue", lambda st, m, t: bool(st.task) and not m.facts_said and bool(_CONTINUE.match(m.text)),
-         _handle_continue),
+    Rule("confirmation", lambda st, m, t: st.task is not None and st.pending in ("confirm", "amend"), _handle_confirm),
+    Rule(
+        "continue",
+        lambda st, m, t: bool(st.task) and not m.facts_said and bool(_CONTINUE.match(m.text)),
+        _handle_continue,
+    ),
     Rule("after a detour", lambda st, m, t: st.paused, _handle_paused),
     Rule("correction", _is_correction, _handle_correction),
-    Rule("own figure, history known", _own_figure_follow_up,
-         lambda st, m, t: _start_task(st, _own_task_named(m) or "my_cap", m.slots, m.text, t)),
-    Rule("policy question with one's history",
-         lambda st, m, t: is_faq(m.intent) and not st.task and m.facts_said and of_oneself(m.text, m.slots),
-         _handle_own_history_question),
-    Rule("several policy questions", lambda st, m, t: st.pending is None and m.asks and m.intent not in TASKS,
-         _handle_several),
+    Rule(
+        "own figure, history known",
+        _own_figure_follow_up,
+        lambda st, m, t: _start_task(st, _own_task_named(m) or "my_cap", m.slots, m.text, t),
+    ),
+    Rule(
+        "policy question with one's history",
+        lambda st, m, t: is_faq(m.intent) and not st.task and m.facts_said and of_oneself(m.text, m.slots),
+        _handle_own_history_question,
+    ),
+    Rule(
+        "several policy questions",
+        lambda st, m, t: st.pending is None and m.asks and m.intent not in TASKS,
+        _handle_several,
+    ),
     Rule("FAQ detour", lambda st, m, t: is_faq(m.intent) and m.asks, _handle_faq_detour),
     Rule("task", lambda st, m, t: m.intent in TASKS or (bool(st.task) and m.facts_said), _handle_task),
     Rule("facts without a task", lambda st, m, t: m.facts_said and not st.task, _handle_facts_alone),
@@ -512,8 +533,10 @@ ONCE_RULES: tuple[Rule, ...] = (
 
 # --- forms: collect, confirm, compute -------------------------------------------------------
 
-def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
-                correcting: bool = False) -> list[Reply]:
+
+def _start_task(
+    st: State, intent: str, slots: Slots, text: str, today: dt.date, correcting: bool = False
+) -> list[Reply]:
     if intent in ("my_waiting", "my_benefit_start") and _HYPOTHETICAL.search(text) and slots.backpaid:
         intent = "what_if"  # "如果补缴一年，要等多久": a hypothesis, not a back-payment made
     fresh = not st.facts.known() and not correcting  # the whole history in this one message
@@ -534,7 +557,7 @@ def _start_task(st: State, intent: str, slots: Slots, text: str, today: dt.date,
 
 
 def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
-    """"断了7年" filed as the years before the year asked about: when the count reaches before the
+    """ "断了7年" filed as the years before the year asked about: when the count reaches before the
     first year the rules count (四.2), said aloud with what counts and what the rule gives for N years."""
     n, target = slots.broken_count, hist.target_of(st.facts, today)
     if not n or any(f.year < target and f.status in hist.INSURANCE for f in slots.facts):
@@ -544,7 +567,7 @@ def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
 
 
 def _second_task(text: str, first: str) -> str | None:
-    """"要等多久才能报？明年封顶线又是多少？": the other personal figure a message asks for, in a
+    """ "要等多久才能报？明年封顶线又是多少？": the other personal figure a message asks for, in a
     question of its own, answered from the same facts once the first is worked out."""
     named = [tasks_named(part) for part in split_questions(text)]
     others = [n[0] for n in named if len(n) == 1 and n[0] != first]
@@ -565,10 +588,13 @@ def _file(st: State, slots: Slots, text: str, today: dt.date, correcting: bool =
 
 
 def _follow_target(st: State, slots: Slots, target: int, today: dt.date, correcting: bool) -> None:
-    """"25、26两年其实没交，27年才交" asked about 2026: the year asked about is the later year
+    """ "25、26两年其实没交，27年才交" asked about 2026: the year asked about is the later year
     the person says was paid (said in a correction, or when no year was asked about)."""
-    later = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")
-             and target < f.year <= today.year + 1]
+    later = [
+        f.year
+        for f in slots.facts
+        if f.status in ("insured", "elsewhere", "employee") and target < f.year <= today.year + 1
+    ]
     explicit = st.facts.target_year is not None and not st.facts.target_inferred
     if later and not slots.target_year and (correcting or not explicit):
         st.facts.target_year, st.facts.target_inferred = max(later), True
@@ -583,7 +609,7 @@ def _drop_after_target(facts: Facts, today: dt.date) -> None:
 
 
 def _all_or_none(st: State, slots: Slots, today: dt.date) -> None:
-    """"一直都交了" / "都没交" said with the question: every year it needs that is not known yet."""
+    """ "一直都交了" / "都没交" said with the question: every year it needs that is not known yet."""
     if not slots.all_insured and not slots.none_insured:
         return
     target = hist.target_of(st.facts, today)
@@ -623,7 +649,7 @@ def _statuses_fill(st: State, slots: Slots, today: dt.date) -> bool:
 
 
 def _what_if(slots: Slots, text: str) -> WhatIf:
-    """"如果我补缴一年" -> back-pay 1 year; "如果明年继续交" -> keep enrolling next year."""
+    """ "如果我补缴一年" -> back-pay 1 year; "如果明年继续交" -> keep enrolling next year."""
     n = slots.backpaid
     if n is None and "补" in text:
         n = slots.broken_count or 1
@@ -661,8 +687,9 @@ def _before_birth(st: State) -> list[Reply]:
 
 def _straight(st: State, replies: list[Reply], today: dt.date) -> list[Reply]:
     """A history told whole in one message: the summary as said, then the result."""
-    said = [r.model_copy(update={"text": _as_said(r.text), "options": []}) if r.intent == "confirm" else r
-            for r in replies]
+    said = [
+        r.model_copy(update={"text": _as_said(r.text), "options": []}) if r.intent == "confirm" else r for r in replies
+    ]
     return said + _compute(st, today)
 
 
@@ -699,8 +726,7 @@ def _conflict(st: State, years: list[int]) -> list[Reply]:
     shown = "、".join(f"{y}年" for y in years)
     st.pending = "years"
     st.pending_years = years
-    return [Reply(text=w.CONFLICT_TEXT.format(years=shown), intent="conflict",
-                  options=list(w.CONFLICT_OPTIONS))]
+    return [Reply(text=w.CONFLICT_TEXT.format(years=shown), intent="conflict", options=list(w.CONFLICT_OPTIONS))]
 
 
 def _compute(st: State, today: dt.date) -> list[Reply]:
@@ -710,8 +736,9 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
         baseline = _baseline(st, today, evaluate) if st.what_if is not None else None
     except (RulesError, ValidationError, ValueError) as exc:
         st.pending = "amend"
-        return [Reply(text=w.CONFLICTING_FACTS.format(why=_why(exc)), intent="conflict",
-                      options=list(w.RESTART_OPTIONS))]
+        return [
+            Reply(text=w.CONFLICTING_FACTS.format(why=_why(exc)), intent="conflict", options=list(w.RESTART_OPTIONS))
+        ]
     replies = answer(st, result, today, baseline)
     st.last_details = replies[-1].details if replies else ""
     st.last_sources = list(replies[-1].sources) if replies else []
@@ -769,8 +796,10 @@ def _details(st: State) -> list[Reply]:
 
 # --- values sent back by option buttons ----------------------------------------------------
 
-_VALUE = re.compile(r"^(yes|no|continue|restart|cancel|forget|details|pick:[\w.-]+|task:\w+|status:\w+|"
-                    r"backpaid:\d+|paid:\w+|whatif:\w+|years?:[\w,:]*)$")
+_VALUE = re.compile(
+    r"^(yes|no|continue|restart|cancel|forget|details|pick:[\w.-]+|task:\w+|status:\w+|"
+    r"backpaid:\d+|paid:\w+|whatif:\w+|years?:[\w,:]*)$"
+)
 
 
 def _is_value(text: str) -> bool:
@@ -807,8 +836,7 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
             return _compute(st, today)
         if kind == "no":
             st.pending = "amend"
-            return [Reply(text=w.AMEND_TEXT, intent="amend",
-                          options=list(w.AMEND_OPTIONS))]
+            return [Reply(text=w.AMEND_TEXT, intent="amend", options=list(w.AMEND_OPTIONS))]
     if st.pending in FILL:
         return _answer(st, said_value(value), today)
     return advance(st, today)
@@ -816,8 +844,9 @@ def _on_value(st: State, value: str, today: dt.date) -> list[Reply]:
 
 def _what_if_value(st: State, arg: str, today: dt.date) -> list[Reply]:
     st.task = "what_if"
-    st.what_if = (WhatIf(kind="continue") if arg == "continue"
-                  else WhatIf(kind="backpay", backpay=(st.facts.backpaid or 0) + 1))
+    st.what_if = (
+        WhatIf(kind="continue") if arg == "continue" else WhatIf(kind="backpay", backpay=(st.facts.backpaid or 0) + 1)
+    )
     if arg == "continue":
         target = hist.target_of(st.facts, today)
         st.facts.years[target] = "insured"
@@ -826,6 +855,7 @@ def _what_if_value(st: State, arg: str, today: dt.date) -> list[Reply]:
 
 
 # --- interruptions, conversation, FAQ -------------------------------------------------------
+
 
 def _reset(st: State) -> None:
     fresh = State(turns=st.turns)
@@ -861,8 +891,11 @@ def _reminder(st: State, today: dt.date) -> list[Reply]:
     if st.task is None or st.pending is None:
         return []
     st.paused = True
-    return [Reply(text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume",
-                  options=list(w.RESUME_OPTIONS))]
+    return [
+        Reply(
+            text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume", options=list(w.RESUME_OPTIONS)
+        )
+    ]
 
 
 def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
@@ -879,32 +912,56 @@ def _conversation(st: State, intent: str, today: dt.date) -> list[Reply]:
     return [reply] + _reminder(st, today)
 
 
-TOPIC_TASK = {"waiting": "my_waiting", "repair": "my_waiting", "continuity": "my_waiting",
-              "period": "my_benefit_start", "newborn": "my_benefit_start", "student": "my_benefit_start",
-              "zero_claim": "my_cap", "continuous": "my_cap", "ceiling": "my_cap", "critical": "my_cap",
-              "break_cap": "my_cap", "break_incentive": "my_cap"}
+TOPIC_TASK = {
+    "waiting": "my_waiting",
+    "repair": "my_waiting",
+    "continuity": "my_waiting",
+    "period": "my_benefit_start",
+    "newborn": "my_benefit_start",
+    "student": "my_benefit_start",
+    "zero_claim": "my_cap",
+    "continuous": "my_cap",
+    "ceiling": "my_cap",
+    "critical": "my_cap",
+    "break_cap": "my_cap",
+    "break_incentive": "my_cap",
+}
 TOPIC_OFFER = {"my_waiting": "算算我的等待期", "my_benefit_start": "算算我哪天能报销", "my_cap": "算算我的封顶线"}
 
 
-def _faq(st: State, intent: str, today: dt.date, question: str = "", close: Sequence[str] = (),
-         count: BreakCount | None = None) -> list[Reply]:
+def _faq(
+    st: State,
+    intent: str,
+    today: dt.date,
+    question: str = "",
+    close: Sequence[str] = (),
+    count: BreakCount | None = None,
+) -> list[Reply]:
     """A policy question: the FAQ answer (a wrong premise in the question corrected first);
     mid-calculation, the offer to continue; otherwise the offer to work out the person's own figure
     on the same topic. `close`: the other readings as near as this one, offered after the answer;
     `count`: a number of years of break the question states, whose figures open the answer."""
 
-    reply = _faq_answer(question, intent, _extract(question, today), count) if question \
+    reply = (
+        _faq_answer(question, intent, _extract(question, today), count)
+        if question
         else faq_answer(question, intent, count)
+    )
     if reply is None:
         return [_out_of_scope()] + _reminder(st, today)
     if reply.intent is not None and (st.task is None or st.pending is None):
         st.topic_task = TOPIC_TASK.get(topic_of(intent) or "")  # type: ignore[assignment]
         st.topic_turn = st.turns
         if st.topic_task:
-            reply = reply.model_copy(update={"options": [
-                Option(label=TOPIC_OFFER[st.topic_task], value=buttons.value(buttons.TASK, st.topic_task))]})
+            reply = reply.model_copy(
+                update={
+                    "options": [
+                        Option(label=TOPIC_OFFER[st.topic_task], value=buttons.value(buttons.TASK, st.topic_task))
+                    ]
+                }
+            )
     if close and (st.task is None or st.pending is None):
-        st.pending = "pick"   # "2" picks the second of the questions offered after the answer
+        st.pending = "pick"  # "2" picks the second of the questions offered after the answer
     return [with_neighbours(reply, close)] + _reminder(st, today)
 
 
@@ -993,8 +1050,12 @@ def _once(st: State, replies: list[Reply], message: str, today: dt.date) -> list
         assumed.append(w.ASSUMED[slot])
         replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")] + advance(st, today)
     if st.pending == "confirm":
-        said = [r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})
-                if r.intent == "confirm" else r for r in replies]
+        said = [
+            r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})
+            if r.intent == "confirm"
+            else r
+            for r in replies
+        ]
         return said + _compute(st, today)
     if assumed and replies and replies[0].text.startswith(w.AS_SAID):
         replies = [replies[0].model_copy(update={"text": replies[0].text + "".join(assumed)})] + replies[1:]
@@ -1011,7 +1072,7 @@ def _once(st: State, replies: list[Reply], message: str, today: dt.date) -> list
 
 
 def _asks_own_figure(message: str) -> bool:
-    """"要等多久" / "封顶线有好多" / "我的封顶线": asks for a figure, not whether a rule applies."""
+    """ "要等多久" / "封顶线有好多" / "我的封顶线": asks for a figure, not whether a rule applies."""
     return bool(OWN_FIGURE.search(message)) or (bool(FIRST_PERSON.search(message)) and bool(tasks_named(message)))
 
 
@@ -1027,6 +1088,10 @@ def _rule_reply(message: str, task: str) -> Reply | None:
 
 
 def _unknown(facts: Facts, fact: str) -> bool:
-    return {"zero_claim": not facts.zero_claim, "reward_used": facts.reward_used is None,
-            "backpaid": facts.backpaid is None, "paid_on": facts.paid_on is None and not facts.paid_month,
-            "years": not facts.years}.get(fact, False)
+    return {
+        "zero_claim": not facts.zero_claim,
+        "reward_used": facts.reward_used is None,
+        "backpaid": facts.backpaid is None,
+        "paid_on": facts.paid_on is None and not facts.paid_month,
+        "years": not facts.years,
+    }.get(fact, False)

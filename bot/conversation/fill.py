@@ -9,6 +9,7 @@ a list of years, a number), whatever the matcher makes of it. A handler returns
 - a list of replies: the answer needs one more question (how many years back-paid, which year);
 - `None`: the message does not answer the question (a detour, a new question).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,16 +98,20 @@ _REWARD_POSITIVE = re.compile(r"用(?:到|过|了)|^有(?:的|过|用)?$|^用$|�
 _ALL = re.compile(r"都|每年|全部|全都|年年|一直")
 _ONLY = re.compile(r"只有|只是|就只|仅|除了")
 _BACKPAID_YES = re.compile(r"^(?!.*(?:没|不|未))(?:有|已经|已)?补(?:缴|交)?(?:了|过)")
-_NOT_PAID = re.compile(r"^(?:还|暂时)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|打算交|还没去|"
-                       r"还没有?缴费|过几天|下个月交|月底交|年底交", re.MULTILINE)
+_NOT_PAID = re.compile(
+    r"^(?:还|暂时)?没(?:有)?(?:交|缴)?(?:呢|的)?$|还没(?:有)?(?:交|缴)|没交呢|准备交|打算交|还没去|"
+    r"还没有?缴费|过几天|下个月交|月底交|年底交",
+    re.MULTILINE,
+)
 _BY_YEAR_END = re.compile(r"年底|年前|12月底|12月31|十二月底|月底前")
 _PAYING_NOW = re.compile(r"现在|马上|这就|今天|刚刚|刚才|刚(?:交|缴)")
 
 
 # --- the handlers ---------------------------------------------------------------------------
 
+
 def fill_years(st: State, said: Said, today: dt.date) -> list[Reply] | None:
-    """"哪几年交了？": the years picked or named are insured, the others asked are not."""
+    """ "哪几年交了？": the years picked or named are insured, the others asked are not."""
     asked = list(st.pending_years)
     if said.choice in hist.INSURANCE:
         for y in asked:
@@ -124,8 +129,11 @@ def fill_years(st: State, said: Said, today: dt.date) -> list[Reply] | None:
     elif said.yes is True and len(asked) == 1:
         chosen = set(asked)
     elif said.yes is True:
-        return [ask(hist.Need(slot="years", years=asked), st, today).model_copy(
-            update={"text": w.YEARS_AGAIN.format(years=hist.years_text(asked))})]
+        return [
+            ask(hist.Need(slot="years", years=asked), st, today).model_copy(
+                update={"text": w.YEARS_AGAIN.format(years=hist.years_text(asked))}
+            )
+        ]
     told = {f.year: f.status for f in said.slots.facts if f.status in hist.INSURANCE and f.year in asked}
     if chosen is None and told and _ONLY.search(said.words):  # "只有2026年没交": the others the other way
         other = "insured" if set(told.values()) == {"uninsured"} else "uninsured"
@@ -146,7 +154,7 @@ def fill_years(st: State, said: Said, today: dt.date) -> list[Reply] | None:
 
 
 def fill_zero_claim(st: State, said: Said, today: dt.date) -> list[Reply] | None:
-    """"哪几年一次都没报销过？" (several years) / "有没有报销过？" (one year)."""
+    """ "哪几年一次都没报销过？" (several years) / "有没有报销过？" (one year)."""
     asked = list(st.pending_years)
     statuses = said.slots.statuses
     named = {f.year for f in said.slots.facts if f.status == "zero_claim"}
@@ -179,8 +187,11 @@ def fill_zero_claim(st: State, said: Said, today: dt.date) -> list[Reply] | None
     elif said.yes is False:
         chosen = set()  # "哪几年一次都没报销？" - "没有": every year had one
     elif said.yes is True:
-        return [ask(hist.Need(slot="zero_claim", years=asked), st, today).model_copy(
-            update={"text": w.ZERO_CLAIM_AGAIN.format(years=hist.years_text(asked))})]
+        return [
+            ask(hist.Need(slot="zero_claim", years=asked), st, today).model_copy(
+                update={"text": w.ZERO_CLAIM_AGAIN.format(years=hist.years_text(asked))}
+            )
+        ]
     if chosen is None:
         return None
     for y in asked:
@@ -189,15 +200,18 @@ def fill_zero_claim(st: State, said: Said, today: dt.date) -> list[Reply] | None
 
 
 def fill_reward_used(st: State, said: Said, today: dt.date) -> list[Reply] | None:
-    """"大病保险有没有用到过激励增加的额度？": 没用过 / 没有 / 用到过 / 28年用到过."""
+    """ "大病保险有没有用到过激励增加的额度？": 没用过 / 没有 / 用到过 / 28年用到过."""
     asked = list(st.pending_years)
     if any(f.status == "reward_used" for f in said.slots.facts):
         return FILLED  # filed with the facts
     if said.slots.facts and not any(f.status == "reward_unused" for f in said.slots.facts):
         return None  # "2026年报销过": about reimbursements, not the incentive amount
-    negative = said.yes is False or "reward_unused" in said.slots.statuses \
-        or any(f.status == "reward_unused" for f in said.slots.facts) \
+    negative = (
+        said.yes is False
+        or "reward_unused" in said.slots.statuses
+        or any(f.status == "reward_unused" for f in said.slots.facts)
         or (said.yes is None and bool(_NEGATIVE.search(said.words)) and not said.bare_years())
+    )
     if negative:
         st.facts.reward_used = []
         return FILLED
@@ -205,10 +219,15 @@ def fill_reward_used(st: State, said: Said, today: dt.date) -> list[Reply] | Non
     if years:
         st.facts.reward_used = years
         return FILLED
-    if said.yes is True and not _REWARD_POSITIVE.search(said.words) and said.choice is None \
-            and said.text not in ("yes",):
-        return [ask(hist.Need(slot="reward_used", years=asked), st, today).model_copy(
-            update={"text": w.REWARD_AGAIN})]  # a bare 对 to "有没有…": which one?
+    if (
+        said.yes is True
+        and not _REWARD_POSITIVE.search(said.words)
+        and said.choice is None
+        and said.text not in ("yes",)
+    ):
+        return [
+            ask(hist.Need(slot="reward_used", years=asked), st, today).model_copy(update={"text": w.REWARD_AGAIN})
+        ]  # a bare 对 to "有没有…": which one?
     if said.yes is True or _REWARD_POSITIVE.search(said.words):
         if len(asked) == 1:
             st.facts.reward_used = asked
@@ -230,7 +249,7 @@ def fill_reward_years(st: State, said: Said, today: dt.date) -> list[Reply] | No
 
 
 def fill_backpaid(st: State, said: Said, today: dt.date) -> list[Reply] | None:
-    """"补缴了几年？": a number, 没有, 补了, 都补了 (every broken year)."""
+    """ "补缴了几年？": a number, 没有, 补了, 都补了 (every broken year)."""
     broken = list(st.pending_years)
     n = said.count()
     if n is not None:
@@ -248,19 +267,21 @@ def fill_backpaid(st: State, said: Said, today: dt.date) -> list[Reply] | None:
             st.facts.backpaid = 1
             return FILLED
         reply = ask(hist.Need(slot="backpaid", years=broken), st, today)
-        return [Reply(text=w.BACKPAID_HOW_MANY.format(n=len(broken)), intent="ask:backpaid",
-                      options=reply.options[:-1])]
+        return [
+            Reply(text=w.BACKPAID_HOW_MANY.format(n=len(broken)), intent="ask:backpaid", options=reply.options[:-1])
+        ]
     return None
 
 
 def fill_paid_on(st: State, said: Said, today: dt.date) -> list[Reply] | None:
-    """"哪天交的？": a date (read against the year asked about), 今天/现在交, 还没交."""
+    """ "哪天交的？": a date (read against the year asked about), 今天/现在交, 还没交."""
     target = hist.target_of(st.facts, today)
     if said.choice == "collection":
         st.facts.paid_on, st.facts.paid_month = dt.date(target - 1, 12, 31), None
         return FILLED
-    if said.choice == "today" or (said.date() is None and _PAYING_NOW.search(said.words)
-                                  and not _NOT_PAID.search(said.words)):
+    if said.choice == "today" or (
+        said.date() is None and _PAYING_NOW.search(said.words) and not _NOT_PAID.search(said.words)
+    ):
         st.facts.paid_on, st.facts.paid_month = today, None
         return _payment_for(st, today, today)
     day = said.date()
@@ -280,11 +301,15 @@ def fill_paid_on(st: State, said: Said, today: dt.date) -> list[Reply] | None:
             st.facts.paid_on, st.facts.paid_month = max(end, today), None
             return FILLED
         st.plan_asked = True
-        return [Reply(text=w.PAID_ON_PLAN.format(target=target), intent="ask:paid_on",
-                      options=paid_options(st, today))]
+        return [Reply(text=w.PAID_ON_PLAN.format(target=target), intent="ask:paid_on", options=paid_options(st, today))]
     if said.yes is True:
-        return [Reply(text=w.PAID_ON_AGAIN.format(target=target, example=w.date_text(_example_day(st, today))),
-                      intent="ask:paid_on", options=paid_options(st, today))]
+        return [
+            Reply(
+                text=w.PAID_ON_AGAIN.format(target=target, example=w.date_text(_example_day(st, today))),
+                intent="ask:paid_on",
+                options=paid_options(st, today),
+            )
+        ]
     return None
 
 
@@ -316,9 +341,13 @@ def _payment_for(st: State, day: dt.date, today: dt.date) -> list[Reply] | None:
     if dt.date(target - 1, 9, 1) <= day <= dt.date(target, 12, 31):
         return FILLED
     facts.paid_on = None
-    return [Reply(text=w.PAID_OTHER_YEAR.format(day=w.date_text(day), year=insured_year_of(day, facts.group),
-                                                 target=target),
-                  intent="ask:paid_on", options=paid_options(st, today))]
+    return [
+        Reply(
+            text=w.PAID_OTHER_YEAR.format(day=w.date_text(day), year=insured_year_of(day, facts.group), target=target),
+            intent="ask:paid_on",
+            options=paid_options(st, today),
+        )
+    ]
 
 
 def fill_born(st: State, said: Said, today: dt.date) -> list[Reply] | None:

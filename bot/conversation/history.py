@@ -18,6 +18,7 @@ What each question needs (渝医保发〔2025〕37号):
 Each personal question is a form (`FORMS`): the facts it needs in the order they are asked,
 each fact a check (`FACT_CHECKS`) that names what is missing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -116,8 +117,7 @@ def incentive_years(facts: Facts, target: int) -> list[int]:
     first_zero = min((y for y, z in facts.zero_claim.items() if z and y < target), default=None)
     if first_zero is None:
         return []
-    return [y for y in range(first_zero + 1, target)
-            if facts.years.get(y) in RESIDENT and not facts.zero_claim.get(y)]
+    return [y for y in range(first_zero + 1, target) if facts.years.get(y) in RESIDENT and not facts.zero_claim.get(y)]
 
 
 def cap_task(state: State) -> bool:
@@ -151,7 +151,8 @@ def _need_child_paid_on(a: _Asked) -> Need | None:
         return None
     window = policy.newborn_window(a.target)
     turns_two = window.under_age(facts.born, dt.date(a.target, 1, 1)) and not window.under_age(
-        facts.born, dt.date(a.target, 12, 31))
+        facts.born, dt.date(a.target, 12, 31)
+    )
     return Need(slot="paid_on") if turns_two else None
 
 
@@ -198,9 +199,14 @@ def _need_waiting_paid_on(a: _Asked) -> Need | None:
 
 
 FACT_CHECKS: dict[str, Callable[[_Asked], Need | None]] = {
-    "born": _need_born, "child_paid_on": _need_child_paid_on, "years": _need_years,
-    "zero_claim": _need_zero_claim, "reward_used": _need_reward_used, "backpaid": _need_backpaid,
-    "start_paid_on": _need_start_paid_on, "waiting_paid_on": _need_waiting_paid_on,
+    "born": _need_born,
+    "child_paid_on": _need_child_paid_on,
+    "years": _need_years,
+    "zero_claim": _need_zero_claim,
+    "reward_used": _need_reward_used,
+    "backpaid": _need_backpaid,
+    "start_paid_on": _need_start_paid_on,
+    "waiting_paid_on": _need_waiting_paid_on,
 }
 # The forms: for each personal question, the facts it needs, in the order they are asked.
 FORMS: dict[str, tuple[str, ...]] = {
@@ -268,6 +274,7 @@ def _month_decides_window(paid: tuple[int, int], target: int, facts: Facts) -> b
 
 
 # --- filling facts from the intents extractor's slots -------------------------------------
+
 
 def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Iterable[int] = ()) -> list[int]:
     """File every fact found in one message; returns the years said both ways (contradictions).
@@ -359,28 +366,29 @@ def _month_text(month: Any) -> str | None:
 
 
 def apply_count(facts: Facts, slots: Slots, today: dt.date, task: str | None) -> None:
-    """"断了两年" with no years named: the two years right before the year asked about;
+    """ "断了两年" with no years named: the two years right before the year asked about;
     "在外地交了两年" likewise: those years insured elsewhere (or in Chongqing, or as employee)."""
     n = slots.broken_count
     target = target_of(facts, today)
     if any(int(f.year) < target and f.status in INSURANCE for f in slots.facts):
         return  # the years are named: the count says nothing more
-    kinds: list[str] = [k for k in slots.statuses if k in ("elsewhere", "employee")] \
-        or [k for k in slots.statuses if k == "insured"]
+    kinds: list[str] = [k for k in slots.statuses if k in ("elsewhere", "employee")] or [
+        k for k in slots.statuses if k == "insured"
+    ]
     counted = slots.insured_count
     if counted and not n and len(kinds) == 1:
-        for y in span(facts, target, task)[-int(counted):]:
+        for y in span(facts, target, task)[-int(counted) :]:
             facts.years.setdefault(y, kinds[0])  # type: ignore[arg-type]
         return
     if not n:
         return
     if counted and int(counted) + int(n) <= len(span(facts, target, task)):
-        for y in span(facts, target, task)[:int(counted)]:  # "前面四年都交了，后来断了3年"
+        for y in span(facts, target, task)[: int(counted)]:  # "前面四年都交了，后来断了3年"
             facts.years.setdefault(y, "insured")
-    years = [y for y in span(facts, target, task)][-int(n):] if int(n) > 0 else []
+    years = [y for y in span(facts, target, task)][-int(n) :] if int(n) > 0 else []
     for y in years:
         facts.years[y] = "uninsured"
-    before = span(facts, target, task)[:-int(n)] if int(n) < len(span(facts, target, task)) else []
+    before = span(facts, target, task)[: -int(n)] if int(n) < len(span(facts, target, task)) else []
     if before and before[-1] not in facts.years:
         facts.years[before[-1]] = "insured"  # a break of n years ends an insured stretch
 
@@ -388,13 +396,20 @@ def apply_count(facts: Facts, slots: Slots, today: dt.date, task: str | None) ->
 def has_history_facts(slots: Slots) -> bool:
     """Whether a message states anything about the member's history."""
     return bool(
-        slots.facts or slots.all_insured or slots.none_insured
-        or slots.backpaid is not None or slots.paid_on or slots.paid_month
-        or slots.born or slots.group or slots.broken_count
+        slots.facts
+        or slots.all_insured
+        or slots.none_insured
+        or slots.backpaid is not None
+        or slots.paid_on
+        or slots.paid_month
+        or slots.born
+        or slots.group
+        or slots.broken_count
     )
 
 
 # --- the rules engine's input ------------------------------------------------------------
+
 
 def _years_text(years: list[int]) -> str:
     """2025、2026、2027 -> "2025至2027"; 2025、2027 -> "2025、2027"."""
@@ -424,8 +439,7 @@ def to_history(state: State, today: dt.date):
         backpaid = min(state.what_if.backpay, len(broken))
     kw: dict[str, Any] = dict(
         today=today,
-        zero_claim=sorted(y for y in years if facts.zero_claim.get(y) and y in statuses
-                          and statuses[y] in RESIDENT),
+        zero_claim=sorted(y for y in years if facts.zero_claim.get(y) and y in statuses and statuses[y] in RESIDENT),
         reward_used=sorted(y for y in (facts.reward_used or []) if y <= target),
         backpaid=backpaid,
         group=(norm_group(facts.group) or "general"),

@@ -5,6 +5,7 @@ Standard input and arguments are decoded with "surrogateescape" (bot.cli.text_io
 that is not UTF-8 arrives as a lone surrogate (U+DC80-U+DCFF); a JSON update can carry lone
 surrogates too. Nothing downstream (OpenCC, jieba, a store) can take them.
 """
+
 from __future__ import annotations
 
 import re

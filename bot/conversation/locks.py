@@ -1,5 +1,6 @@
 """One lock per conversation within a process, for every face: two messages of one conversation
 never interleave a turn here (across processes the store's version check and leases do that)."""
+
 from __future__ import annotations
 
 import threading

@@ -8,21 +8,25 @@ intents.slots (the one place that reads digits); a name only where it is said to
 "我叫张三", "姓名：李四", "我是王五" (a common surname and one or two more characters, ending
 the sentence: "我是学生", "我是2025年参保的" are not names).
 """
+
 from __future__ import annotations
 
 import re
 
 from intents.slots import find_pii, pii_spans
 
-NOTICE = ("提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。"
-          "只要告诉我哪几年参保、有没有报销这类情况就够了。")
+NOTICE = "提醒：我不需要您的身份证号、手机号或姓名，也不会保存它们。只要告诉我哪几年参保、有没有报销这类情况就够了。"
 
-_NAME = re.compile(r"(?:我叫|我的名字(?:是|叫)|本人姓名|姓名(?:是|叫|[:：])?|名字(?:是|叫)[:：]?)\s*"
-                   r"[\u4e00-\u9fff·]{2,4}")
+_NAME = re.compile(
+    r"(?:我叫|我的名字(?:是|叫)|本人姓名|姓名(?:是|叫|[:：])?|名字(?:是|叫)[:：]?)\s*"
+    r"[\u4e00-\u9fff·]{2,4}"
+)
 # the most common surnames (about 85% of people); "我是" + one of them + a given name
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏"
-             "苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵"
-             "万覃武钱戴严莫孔向常汤康易乔赖文")
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马胡朱郭何罗高林郑梁谢唐许冯宋韩邓彭曹曾田萧潘袁蔡蒋余于杜叶程魏"
+    "苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵"
+    "万覃武钱戴严莫孔向常汤康易乔赖文"
+)
 # a word after 我是 that names a role, not a person (学生, 农民, 居民, 家长 ...)
 _ROLE_END = "生民员户人工者长属师妈爸儿女子家主"
 _I_AM = re.compile(rf"我是\s*([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=$|[\s，,。.！!？?；;、])")
@@ -33,7 +37,7 @@ def _i_am_name(text: str) -> bool:
 
 
 def has_name(text: str) -> bool:
-    """"我叫张三", "姓名：李四", "我是王五" ... (a name said as such; a bare name cannot be told from words)."""
+    """ "我叫张三", "姓名：李四", "我是王五" ... (a name said as such; a bare name cannot be told from words)."""
     text = text or ""
     return bool(_NAME.search(text)) or _i_am_name(text)
 

@@ -1,6 +1,7 @@
 """How a message reads as a question: which personal question (task) it names, whether it asks
 for one's own figure, whether it is phrased as a question, whether its facts are one's own.
 Pure functions of the text and the matcher's decision; the dialogue's rules use them."""
+
 from __future__ import annotations
 
 import re
@@ -20,14 +21,18 @@ def is_faq(intent: str | None) -> bool:
     return intent is not None and intent not in TASKS and intent not in CONVERSATION
 
 
+_MENU_WORDS = {
+    "task:my_cap": ("封顶", "限额", "大病"),
+    "task:my_waiting": ("等待", "等多久", "多久"),
+    "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销"),
+}
 
-_MENU_WORDS = {"task:my_cap": ("封顶", "限额", "大病"), "task:my_waiting": ("等待", "等多久", "多久"),
-               "task:my_benefit_start": ("什么时候", "哪天", "开始", "报销")}
 
-
-TASK_WORDS = {"my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
-              "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
-              "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效")}
+TASK_WORDS = {
+    "my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
+    "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
+    "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效"),
+}
 
 
 def tasks_named(text: str) -> list[str]:
@@ -38,8 +43,10 @@ def tasks_named(text: str) -> list[str]:
     return [task for task, words in TASK_WORDS.items() if words.search(said)]
 
 
-OWN_FIGURE = re.compile(r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
-                        r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是|等待期不|等待期没")
+OWN_FIGURE = re.compile(
+    r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
+    r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是|等待期不|等待期没"
+)
 CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
 
 
@@ -56,8 +63,13 @@ def task_by_words(text: str, decision: Decision, intent: str | None) -> str | No
         return said[0]  # two personal questions: the one the message names
     if intent == "what_if" and said[0] != "my_cap" and "补" not in text:
         return said[0]
-    if is_faq(intent) and said[0] in scores and FIRST_PERSON.search(text) \
-            and OWN_FIGURE.search(text) and scores[said[0]] >= max(scores.values()) - CLOSE:
+    if (
+        is_faq(intent)
+        and said[0] in scores
+        and FIRST_PERSON.search(text)
+        and OWN_FIGURE.search(text)
+        and scores[said[0]] >= max(scores.values()) - CLOSE
+    ):
         return said[0]
     return intent
 
@@ -87,9 +99,11 @@ def of_oneself(text: str, slots: Slots) -> bool:
     year a policy question names ("2026年度个人缴费标准是多少")."""
     if slots.born or slots.paid_on or slots.paid_month or slots.group:
         return True  # a child's birth date, the day one paid, a group: always one's own history
-    return bool(FIRST_PERSON.search(text)) or len({f.year for f in slots.facts}) > 1 \
-        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used", "reward_unused")
-               for f in slots.facts)
+    return (
+        bool(FIRST_PERSON.search(text))
+        or len({f.year for f in slots.facts}) > 1
+        or any(f.status in ("uninsured", "zero_claim", "claimed", "reward_used", "reward_unused") for f in slots.facts)
+    )
 
 
 def likely_task(decision: Decision) -> str | None:

@@ -28,6 +28,7 @@ Every Redis failure (refused, reset, timed out, still loading after a restart) i
 with one Chinese line: the face says "请稍后再试" and nothing is acknowledged. Written for one
 Redis (with its replicas / Sentinel), not Redis Cluster: a commit touches keys of several slots.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -203,8 +204,16 @@ return {removed, #keys}
 class RedisStore(_Unconditional):
     """The session store and the inbox in one Redis database (see the module docstring)."""
 
-    def __init__(self, url: str, clock=time.time, max_age: dt.timedelta | None = None, *,
-                 prefix: str | None = None, lock_ms: int | None = None, wait_ms: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        clock=time.time,
+        max_age: dt.timedelta | None = None,
+        *,
+        prefix: str | None = None,
+        lock_ms: int | None = None,
+        wait_ms: int | None = None,
+    ) -> None:
         parts = urlsplit(url)
         ours = {"prefix", "lock_ms", "wait_ms"}
         query = parse_qsl(parts.query, keep_blank_values=True)
@@ -224,9 +233,14 @@ class RedisStore(_Unconditional):
         self._held = threading.local()
         plain = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k not in ours])))
         try:
-            self._r = redis.Redis.from_url(plain, decode_responses=True, socket_timeout=3,
-                                           socket_connect_timeout=2, retry=Retry(NoBackoff(), 1),
-                                           health_check_interval=15)
+            self._r = redis.Redis.from_url(
+                plain,
+                decode_responses=True,
+                socket_timeout=3,
+                socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 1),
+                health_check_interval=15,
+            )
             self._r.ping()
         except (redis.exceptions.RedisError, ValueError, OSError) as exc:
             raise StoreError(f"无法打开会话存储 {self.where}：{_why(exc)}") from None
@@ -272,8 +286,12 @@ class RedisStore(_Unconditional):
         deadline = time.monotonic() + self.wait_ms / 1000
         pause = 0.001
         while True:
-            row = self._run("读取", self._acquire, [self._k("lock", key), self._k("fence", key), self._k("s", key)],
-                            [self.lock_ms, self._ttl_ms + self.lock_ms])
+            row = self._run(
+                "读取",
+                self._acquire,
+                [self._k("lock", key), self._k("fence", key), self._k("s", key)],
+                [self.lock_ms, self._ttl_ms + self.lock_ms],
+            )
             if row[0]:
                 break
             if time.monotonic() >= deadline:
@@ -297,10 +315,22 @@ class RedisStore(_Unconditional):
     def commit(self, key: str, state: State | None, expected: int, receipt: Receipt | None = None) -> int:
         token = self._leases().pop(key, "")
         now = self._clock()
-        keys = [self._k("lock", key), self._k("s", key), self._k("keep", "all"),
-                self._k("in", receipt.update_id if receipt else "-"), self._k("pending", "all")]
-        args = [token, expected, "" if state is None else state.model_dump_json(), repr(now),
-                repr(now + self._max_age), self._ttl_ms, key]
+        keys = [
+            self._k("lock", key),
+            self._k("s", key),
+            self._k("keep", "all"),
+            self._k("in", receipt.update_id if receipt else "-"),
+            self._k("pending", "all"),
+        ]
+        args = [
+            token,
+            expected,
+            "" if state is None else state.model_dump_json(),
+            repr(now),
+            repr(now + self._max_age),
+            self._ttl_ms,
+            key,
+        ]
         args += [receipt.update_id, receipt.chat, receipt.outbox] if receipt else ["", "", ""]
         args.append(self.prefix)
         result = int(self._run("写入", self._commit, keys, args))
@@ -319,8 +349,9 @@ class RedisStore(_Unconditional):
         cutoff = now - (max_age.total_seconds() if max_age is not None else self._max_age)
         removed = 0
         while True:
-            gone, looked = self._run("清理", self._expire, [self._k("keep", "all")],
-                                     [self.prefix, repr(now), repr(cutoff), SWEEP_BATCH])
+            gone, looked = self._run(
+                "清理", self._expire, [self._k("keep", "all")], [self.prefix, repr(now), repr(cutoff), SWEEP_BATCH]
+            )
             removed += int(gone)
             if int(looked) < SWEEP_BATCH or int(gone) == 0:
                 return removed
@@ -332,14 +363,19 @@ class RedisStore(_Unconditional):
 
     def inbox_add(self, update_id: int, chat: int, payload: str) -> bool:
         keys = [self._k("in", update_id), self._k("pending", "all"), self._k("unturned", chat)]
-        added = self._run("写入", self._inbox_add, keys,
-                          [update_id, chat, payload, repr(self._clock()), self._ttl_ms])
+        added = self._run("写入", self._inbox_add, keys, [update_id, chat, payload, repr(self._clock()), self._ttl_ms])
         return int(added) == 1
 
     @staticmethod
     def _item(update_id: int, row: dict) -> InboxItem:
-        return InboxItem(update_id, int(row.get("chat") or 0), row.get("payload"), row.get("outbox"),
-                         row.get("done") == "1", int(row.get("sent") or 0))
+        return InboxItem(
+            update_id,
+            int(row.get("chat") or 0),
+            row.get("payload"),
+            row.get("outbox"),
+            row.get("done") == "1",
+            int(row.get("sent") or 0),
+        )
 
     def inbox_get(self, update_id: int) -> InboxItem | None:
         row = self._run("读取", self._r.hgetall, self._k("in", update_id))
@@ -356,17 +392,21 @@ class RedisStore(_Unconditional):
             if lost:  # expired with the session age: nothing left to answer
                 self._r.zrem(self._k("pending", "all"), *lost)
             return [self._item(i, row) for i, row in zip(ids, rows, strict=False) if row and row.get("done") != "1"]
+
         return self._run("读取", go)
 
     def inbox_done(self, update_id: int, chat: int = 0) -> None:
-        self._run("写入", self._inbox_done, [self._k("in", update_id), self._k("pending", "all")],
-                  [update_id, chat, repr(self._clock()), int(DONE_KEPT * 1000), self.prefix])
+        self._run(
+            "写入",
+            self._inbox_done,
+            [self._k("in", update_id), self._k("pending", "all")],
+            [update_id, chat, repr(self._clock()), int(DONE_KEPT * 1000), self.prefix],
+        )
 
     def earlier_unturned(self, chat: int, update_id: int) -> bool:
         """Whether an update of this chat older than `update_id` is kept but its turn not taken yet
         (bot.telegram.webhook waits for it, so that a chat's updates are applied in their order)."""
-        earlier = self._run("读取", self._r.zrangebyscore, self._k("unturned", chat), "-inf", f"({update_id}",
-                            0, 1)
+        earlier = self._run("读取", self._r.zrangebyscore, self._k("unturned", chat), "-inf", f"({update_id}", 0, 1)
         return bool(earlier)
 
     def inbox_sent(self, update_id: int, count: int) -> None:

@@ -6,6 +6,7 @@ one FAQ intent per knowledge-base entry (its id, its first wording as the title 
 intents/data/intents.yaml. The matcher is built once per process and cached on disk
 (keyed by a hash of the catalogue), so a cold `yibao ask` does not re-cut every example.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,17 @@ from intents.match import Decision, Match, Matcher, asks_for_figure, asks_someth
 from intents.places import elsewhere
 from intents.text import normalise, read_cached, write_cached
 
-__all__ = ["Decision", "Match", "catalogue", "matcher", "understand", "rank", "faq_specs", "split_questions",
-           "split_comparison"]
+__all__ = [
+    "Decision",
+    "Match",
+    "catalogue",
+    "matcher",
+    "understand",
+    "rank",
+    "faq_specs",
+    "split_questions",
+    "split_comparison",
+]
 
 _CACHE_VERSION = 1
 
@@ -31,8 +41,7 @@ _CACHE_VERSION = 1
 def faq_specs() -> list[IntentSpec]:
     """One intent per FAQ entry: id, first wording as title, every wording as an example."""
 
-    return [IntentSpec(id=e.id, kind="faq", title=e.questions[0], examples=list(e.questions))
-            for e in load().entries]
+    return [IntentSpec(id=e.id, kind="faq", title=e.questions[0], examples=list(e.questions)) for e in load().entries]
 
 
 def vocabulary() -> list[str]:
@@ -51,7 +60,6 @@ def catalogue() -> Catalogue:
 
 def _key(cat: Catalogue) -> str:
     """Catalogue + the pipeline's data files + the matching code: any change rebuilds."""
-
 
     digest = hashlib.sha1(cat.fingerprint().encode())
     root = Path(intents.__file__).parent
@@ -93,8 +101,10 @@ def split_questions(text: str) -> list[str]:
 
 
 _AND = r"(?:和|跟|与|同|还是|或者)"
-_DIFFERENCE = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?"
-                         r"(?:什么|啥子|啥|哪些|怎么)?(?:区别|不同|不一样|差别|差异|区分)")
+_DIFFERENCE = re.compile(
+    rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:之间)?(?:有|是)?"
+    r"(?:什么|啥子|啥|哪些|怎么)?(?:区别|不同|不一样|差别|差异|区分)"
+)
 _SAME = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)[，,]?[^，,]{{0,8}}?(?:是不是)?(?:一样|相同|一回事)")
 _WHICH = re.compile(rf"^(.{{2,}}?){_AND}(.{{2,}}?)(?:相比)?(?:选)?哪(?:个|种|样)(.+)$")
 
@@ -121,7 +131,7 @@ def understand(text: str) -> Decision:
     figure the sources do not give (门诊统筹一年最高报多少 is not answered by the policy basis
     of the outpatient reform)."""
     text = text if isinstance(text, str) else ""
-    if elsewhere(text):   # 成都的居民医保交多少: another place's insurance
+    if elsewhere(text):  # 成都的居民医保交多少: another place's insurance
         return Decision(kind="out_of_scope")
     m = matcher()
     ranked = m.rank(text)
@@ -143,10 +153,10 @@ def understand(text: str) -> Decision:
 # Reciprocal-rank fusion of the two readings of a policy question (Cormack et al. 2009): the
 # matcher's, which knows the wordings, and the FAQ search's, which also reads each entry's answer
 # and excerpts, so words no wording uses still count. Weights set on our own tuning questions.
-FUSION_K = 2.0           # rank offset: 1/(K + rank)
-FUSION_SEARCH = 1.5      # the search's vote against the matcher's 1.0
+FUSION_K = 2.0  # rank offset: 1/(K + rank)
+FUSION_SEARCH = 1.5  # the search's vote against the matcher's 1.0
 FUSION_DEPTH = 5
-FUSION_SURE = 0.05       # raw: a matcher this far ahead of its runner-up is not outvoted
+FUSION_SURE = 0.05  # raw: a matcher this far ahead of its runner-up is not outvoted
 
 
 def _fused(m: Matcher, text: str, ranked: list[Match], decision: Decision) -> Decision:
@@ -156,7 +166,7 @@ def _fused(m: Matcher, text: str, ranked: list[Match], decision: Decision) -> De
     the entry whose answer speaks of them."""
     faqs = [r for r in ranked if m.specs[r.intent].kind == "faq" and r.uncovered is None]
     if len(faqs) >= 2 and faqs[0].raw - faqs[1].raw > FUSION_SURE:
-        return decision   # the matcher is sure: "固定等待期多长" is not the variable one
+        return decision  # the matcher is sure: "固定等待期多长" is not the variable one
     mine = [r.intent for r in faqs][:FUSION_DEPTH]
     votes: dict[str, float] = {}
     for order, weight in ((mine, 1.0), ([h.entry_id for h in faq_search(text, k=FUSION_DEPTH)], FUSION_SEARCH)):
@@ -176,8 +186,13 @@ def _best_of_close(decision: Decision) -> Decision:
     the answer ("您可能还想问"): a person who asked gets an answer, most often the one meant, and the
     neighbours one tap away, rather than a question back."""
     top, *others = decision.candidates
-    return Decision(kind="match", intent=top.intent, score=top.score, candidates=decision.candidates,
-                    close=[c.intent for c in others])
+    return Decision(
+        kind="match",
+        intent=top.intent,
+        score=top.score,
+        candidates=decision.candidates,
+        close=[c.intent for c in others],
+    )
 
 
 def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:

@@ -7,6 +7,7 @@ same conversation in between, the turn is run again on the newer state, so no tu
 applied twice. A failing store raises StoreError; the face says STORE_DOWN and acknowledges
 nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,13 @@ STORE_DOWN = "抱歉，刚才没能保存这次对话，这句话没有记下。
 ATTEMPTS = 200  # commits tried before giving up (each conflict means another process made progress)
 
 
-def turn(store: Store, key: str, message: str, today: dt.date,
-         receipt: Callable[[list[Reply], State | None], Receipt] | None = None) -> list[Reply]:
+def turn(
+    store: Store,
+    key: str,
+    message: str,
+    today: dt.date,
+    receipt: Callable[[list[Reply], State | None], Receipt] | None = None,
+) -> list[Reply]:
     """The replies to `message`, after the conversation's new state is committed.
 
     `receipt(replies, new_state)` names the update answered and what is to be sent: it is

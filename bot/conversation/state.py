@@ -6,6 +6,7 @@ facts (the history the rules engine needs), the task being answered, the questio
 waiting on and the options it last offered. Raw messages are never kept: an ID-card number,
 a phone number or a name typed by a person cannot end up in a store.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,18 +21,18 @@ STATE_VERSION = 1
 YearStatus = Literal["insured", "elsewhere", "employee", "uninsured"]
 Task = Literal["my_cap", "my_waiting", "my_benefit_start", "what_if"]
 Pending = Literal[
-    "task",          # which personal question (cap / waiting / benefit start)
-    "years",         # which of `pending_years` were insured
-    "zero_claim",    # which of `pending_years` had no fund reimbursement at all
-    "reward_used",   # did critical-illness insurance pay out of the incentive amount
+    "task",  # which personal question (cap / waiting / benefit start)
+    "years",  # which of `pending_years` were insured
+    "zero_claim",  # which of `pending_years` had no fund reimbursement at all
+    "reward_used",  # did critical-illness insurance pay out of the incentive amount
     "reward_years",  # ... in which years
-    "backpaid",      # how many broken years were back-paid
-    "paid_on",       # when the target year's contribution was paid
-    "born",          # a child's birth date
-    "confirm",       # the one-sentence summary, waiting for 对 / 不对
-    "amend",         # the person said the summary is wrong: waiting for the correction
-    "resume",        # after an interruption: continue the calculation?
-    "pick",          # "您是想问…": waiting for a choice among the last options
+    "backpaid",  # how many broken years were back-paid
+    "paid_on",  # when the target year's contribution was paid
+    "born",  # a child's birth date
+    "confirm",  # the one-sentence summary, waiting for 对 / 不对
+    "amend",  # the person said the summary is wrong: waiting for the correction
+    "resume",  # after an interruption: continue the calculation?
+    "pick",  # "您是想问…": waiting for a choice among the last options
 ]
 
 
@@ -51,8 +52,17 @@ class Facts(BaseModel):
 
     def known(self) -> bool:
         return any(
-            (self.target_year, self.years, self.zero_claim, self.reward_used is not None,
-             self.backpaid is not None, self.group, self.born, self.paid_on, self.paid_month)
+            (
+                self.target_year,
+                self.years,
+                self.zero_claim,
+                self.reward_used is not None,
+                self.backpaid is not None,
+                self.group,
+                self.born,
+                self.paid_on,
+                self.paid_month,
+            )
         )
 
 
@@ -74,13 +84,13 @@ class State(BaseModel):
     pending_years: list[int] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)
     topic_task: Task | None = None  # the personal question closest to the last FAQ answer
-    topic_turn: int = 0             # ... given on this turn
+    topic_turn: int = 0  # ... given on this turn
     paused: bool = False  # a detour was answered; the bot offered to continue the calculation
     last_task: Task | None = None  # the form last computed: a correction after its result reopens it
     next_task: Task | None = None  # a second personal question asked with the first: answered after it
-    last_details: str = ""         # the steps, year table and caveats of the last result (依据)
+    last_details: str = ""  # the steps, year table and caveats of the last result (依据)
     last_sources: list[Source] = Field(default_factory=list)  # ... and its cited excerpts
     plan_asked: bool = False  # "还没交": asked once when it will be paid
-    whole: bool = False   # this turn's message told the whole history a form needed
+    whole: bool = False  # this turn's message told the whole history a form needed
     forget: bool = False  # set by "忘记我": the session layer deletes the stored record
     turns: int = 0

@@ -20,6 +20,7 @@ YIBAO_SESSION_DAYS): expiry deletes a row only when its own writer's time and th
 process's age have both passed, so no process deletes what another one is keeping.
 The SQLite file is created 0600 in a folder created 0700.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,21 @@ from bot.conversation.state import STATE_VERSION, State
 from bot.errors import InputError
 from bot.settings import DEFAULT_SESSION_DAYS, settings
 
-__all__ = ["DEFAULT_SESSION_DAYS", "AlreadyHandled", "Conflict", "InboxItem", "MemoryStore", "Receipt",
-           "SQLiteStore", "Snapshot", "Store", "StoreError", "default_path", "open_store", "session_max_age"]
+__all__ = [
+    "DEFAULT_SESSION_DAYS",
+    "AlreadyHandled",
+    "Conflict",
+    "InboxItem",
+    "MemoryStore",
+    "Receipt",
+    "SQLiteStore",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "default_path",
+    "open_store",
+    "session_max_age",
+]
 
 DONE_KEPT = 86400.0  # seconds a handled update's id is kept, so that a late duplicate is known
 
@@ -76,9 +90,9 @@ class InboxItem:
     update_id: int
     chat: int
     payload: str | None  # the update as received (None once handled)
-    outbox: str | None   # what the committed turn is to send (None before the turn)
+    outbox: str | None  # what the committed turn is to send (None before the turn)
     done: bool
-    sent: int = 0        # how many of the outbox's messages went out already
+    sent: int = 0  # how many of the outbox's messages went out already
 
 
 @runtime_checkable
@@ -176,8 +190,7 @@ class MemoryStore(_Unconditional):
                 item = self._inbox.get(receipt.update_id)
                 if item is not None and (item.outbox is not None or item.done):
                     raise AlreadyHandled(receipt.update_id)
-                self._inbox[receipt.update_id] = InboxItem(receipt.update_id, receipt.chat, None,
-                                                           receipt.outbox, False)
+                self._inbox[receipt.update_id] = InboxItem(receipt.update_id, receipt.chat, None, receipt.outbox, False)
             if state is None:
                 self._rows.pop(key, None)
                 return 0
@@ -220,17 +233,22 @@ class MemoryStore(_Unconditional):
         with self._lock:
             item = self._inbox.get(update_id)
             if item is not None:
-                self._inbox[update_id] = InboxItem(item.update_id, item.chat, item.payload, item.outbox,
-                                                   item.done, count)
+                self._inbox[update_id] = InboxItem(
+                    item.update_id, item.chat, item.payload, item.outbox, item.done, count
+                )
 
 
 SCHEMA = {
-    "sessions": ("CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL,"
-                 " updated REAL NOT NULL, keep_until REAL NOT NULL DEFAULT 0,"
-                 " version INTEGER NOT NULL DEFAULT 0)"),
-    "inbox": ("CREATE TABLE IF NOT EXISTS inbox (update_id INTEGER PRIMARY KEY, chat INTEGER NOT NULL,"
-              " payload TEXT, outbox TEXT, done INTEGER NOT NULL DEFAULT 0, received REAL NOT NULL,"
-              " sent INTEGER NOT NULL DEFAULT 0)"),
+    "sessions": (
+        "CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, state TEXT NOT NULL,"
+        " updated REAL NOT NULL, keep_until REAL NOT NULL DEFAULT 0,"
+        " version INTEGER NOT NULL DEFAULT 0)"
+    ),
+    "inbox": (
+        "CREATE TABLE IF NOT EXISTS inbox (update_id INTEGER PRIMARY KEY, chat INTEGER NOT NULL,"
+        " payload TEXT, outbox TEXT, done INTEGER NOT NULL DEFAULT 0, received REAL NOT NULL,"
+        " sent INTEGER NOT NULL DEFAULT 0)"
+    ),
 }
 _ADDED_COLUMNS = {"keep_until": "REAL NOT NULL DEFAULT 0", "version": "INTEGER NOT NULL DEFAULT 0"}
 
@@ -339,19 +357,23 @@ class SQLiteStore(_Unconditional):
     def read(self, key: str) -> Snapshot:
         """The version first, then the state: a state newer than its version only makes the
         commit meet a Conflict and run again, never overwrite a turn."""
+
         def go() -> int:
             with self._lock:
                 row = self._db.execute("SELECT version FROM sessions WHERE key = ?", (key,)).fetchone()
             return row[0] if row else 0
+
         version = self._run("读取", go)
         return Snapshot(self.load(key), version)
 
     def load(self, key: str) -> State | None:
         def go() -> State | None:
             with self._lock:
-                row = self._db.execute("SELECT state FROM sessions WHERE key = ? AND keep_until >= ?",
-                                       (key, self._clock())).fetchone()
+                row = self._db.execute(
+                    "SELECT state FROM sessions WHERE key = ? AND keep_until >= ?", (key, self._clock())
+                ).fetchone()
             return _decode(row[0]) if row else None
+
         return self._run("读取", go)
 
     def commit(self, key: str, state: State | None, expected: int, receipt: Receipt | None = None) -> int:
@@ -362,23 +384,29 @@ class SQLiteStore(_Unconditional):
                 if (row[0] if row else 0) != expected:
                     raise Conflict(key)
                 if receipt is not None:
-                    seen = db.execute("SELECT outbox IS NOT NULL OR done FROM inbox WHERE update_id = ?",
-                                      (receipt.update_id,)).fetchone()
+                    seen = db.execute(
+                        "SELECT outbox IS NOT NULL OR done FROM inbox WHERE update_id = ?", (receipt.update_id,)
+                    ).fetchone()
                     if seen and seen[0]:
                         raise AlreadyHandled(receipt.update_id)
-                    db.execute("INSERT INTO inbox(update_id, chat, payload, outbox, done, received)"
-                               " VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT(update_id) DO UPDATE SET"
-                               " payload = NULL, outbox = excluded.outbox",
-                               (receipt.update_id, receipt.chat, receipt.outbox, now))
+                    db.execute(
+                        "INSERT INTO inbox(update_id, chat, payload, outbox, done, received)"
+                        " VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT(update_id) DO UPDATE SET"
+                        " payload = NULL, outbox = excluded.outbox",
+                        (receipt.update_id, receipt.chat, receipt.outbox, now),
+                    )
                 if state is None:
                     db.execute("DELETE FROM sessions WHERE key = ?", (key,))
                     return 0
-                db.execute("INSERT INTO sessions(key, state, updated, keep_until, version)"
-                           " VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state,"
-                           " updated = excluded.updated, keep_until = excluded.keep_until,"
-                           " version = excluded.version",
-                           (key, state.model_dump_json(), now, now + self._max_age, expected + 1))
+                db.execute(
+                    "INSERT INTO sessions(key, state, updated, keep_until, version)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state,"
+                    " updated = excluded.updated, keep_until = excluded.keep_until,"
+                    " version = excluded.version",
+                    (key, state.model_dump_json(), now, now + self._max_age, expected + 1),
+                )
                 return expected + 1
+
         return self._run("写入", go)
 
     def expire(self, max_age: dt.timedelta | None = None) -> int:
@@ -390,6 +418,7 @@ class SQLiteStore(_Unconditional):
                 cur = db.execute("DELETE FROM sessions WHERE keep_until < ? AND updated < ?", (now, cutoff))
                 db.execute("DELETE FROM inbox WHERE done = 1 AND received < ?", (now - DONE_KEPT,))
             return cur.rowcount
+
         return self._run("清理", go)
 
     def raw(self, key: str) -> str | None:
@@ -400,9 +429,12 @@ class SQLiteStore(_Unconditional):
     def inbox_add(self, update_id: int, chat: int, payload: str) -> bool:
         def go() -> bool:
             with self._transaction() as db:
-                cur = db.execute("INSERT OR IGNORE INTO inbox(update_id, chat, payload, received)"
-                                 " VALUES (?, ?, ?, ?)", (update_id, chat, payload, self._clock()))
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO inbox(update_id, chat, payload, received) VALUES (?, ?, ?, ?)",
+                    (update_id, chat, payload, self._clock()),
+                )
             return cur.rowcount == 1
+
         return self._run("写入", go)
 
     def _item(self, row) -> InboxItem:
@@ -411,31 +443,40 @@ class SQLiteStore(_Unconditional):
     def inbox_get(self, update_id: int) -> InboxItem | None:
         def go() -> InboxItem | None:
             with self._lock:
-                row = self._db.execute("SELECT update_id, chat, payload, outbox, done, sent FROM inbox"
-                                       " WHERE update_id = ?", (update_id,)).fetchone()
+                row = self._db.execute(
+                    "SELECT update_id, chat, payload, outbox, done, sent FROM inbox WHERE update_id = ?", (update_id,)
+                ).fetchone()
             return self._item(row) if row else None
+
         return self._run("读取", go)
 
     def inbox_pending(self) -> list[InboxItem]:
         def go() -> list[InboxItem]:
             with self._lock:
-                rows = self._db.execute("SELECT update_id, chat, payload, outbox, done, sent FROM inbox"
-                                        " WHERE done = 0 ORDER BY update_id").fetchall()
+                rows = self._db.execute(
+                    "SELECT update_id, chat, payload, outbox, done, sent FROM inbox WHERE done = 0 ORDER BY update_id"
+                ).fetchall()
             return [self._item(row) for row in rows]
+
         return self._run("读取", go)
 
     def inbox_done(self, update_id: int, chat: int = 0) -> None:
         def go() -> None:
             with self._transaction() as db:
-                db.execute("INSERT INTO inbox(update_id, chat, payload, outbox, done, received)"
-                           " VALUES (?, ?, NULL, NULL, 1, ?) ON CONFLICT(update_id) DO UPDATE SET"
-                           " payload = NULL, outbox = NULL, done = 1", (update_id, chat, self._clock()))
+                db.execute(
+                    "INSERT INTO inbox(update_id, chat, payload, outbox, done, received)"
+                    " VALUES (?, ?, NULL, NULL, 1, ?) ON CONFLICT(update_id) DO UPDATE SET"
+                    " payload = NULL, outbox = NULL, done = 1",
+                    (update_id, chat, self._clock()),
+                )
+
         self._run("写入", go)
 
     def inbox_sent(self, update_id: int, count: int) -> None:
         def go() -> None:
             with self._transaction() as db:
                 db.execute("UPDATE inbox SET sent = ? WHERE update_id = ?", (count, update_id))
+
         self._run("写入", go)
 
     def close(self) -> None:

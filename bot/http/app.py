@@ -21,6 +21,7 @@ Like every face, this one computes no figure and matches no question: it calls b
 A rejected request gets 400, 401, 404, 413, 422 or 429 with {"detail": one line of Chinese};
 nothing a person typed is logged (bot.http.guard).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -69,18 +70,25 @@ from bot.service import COVERAGE_ZH, STORE_DOWN, Group, KeyLocks, Result, Store,
 
 KEY_PREFIX = "http:"
 EXPIRE_EVERY = 3600.0  # seconds between two sweeps of old conversations
-SESSION_BYTES = 16     # 128 bits
+SESSION_BYTES = 16  # 128 bits
 STATUS_ZH = {400: "请求体无法解析", 404: "没有这个地址", 405: "不支持这个请求方法", 413: "请求内容太大"}
 UNKNOWN_SESSION = "没有这个会话：会话编号由服务器发放，它可能已过期或已删除；不带会话编号发送即开始新的会话"
 SESSION_LIMIT = "本小时新开的会话已达上限（{limit}个），请{minutes}分钟后再试，或继续使用已有的会话"
 Responses = dict[int | str, dict[str, Any]]
-ERRORS: Responses = {400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
-          422: {"model": ErrorBody, "description": "输入格式不对"}}
-EVERYWHERE: Responses = {401: {"model": ErrorBody, "description": "缺少或不认识接口密钥（配置了密钥时）"},
-              413: {"model": ErrorBody, "description": "请求内容超过上限"},
-              429: {"model": ErrorBody, "description": "请求太频繁（按客户端和地址限速），见 Retry-After"}}
-CHAT_ERRORS: Responses = {**ERRORS, 404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
-               429: {"model": ErrorBody, "description": "请求太频繁，或本小时新开会话太多"}}
+ERRORS: Responses = {
+    400: {"model": ErrorBody, "description": "输入自相矛盾或无法计算"},
+    422: {"model": ErrorBody, "description": "输入格式不对"},
+}
+EVERYWHERE: Responses = {
+    401: {"model": ErrorBody, "description": "缺少或不认识接口密钥（配置了密钥时）"},
+    413: {"model": ErrorBody, "description": "请求内容超过上限"},
+    429: {"model": ErrorBody, "description": "请求太频繁（按客户端和地址限速），见 Retry-After"},
+}
+CHAT_ERRORS: Responses = {
+    **ERRORS,
+    404: {"model": ErrorBody, "description": "服务器没有发放过这个会话编号"},
+    429: {"model": ErrorBody, "description": "请求太频繁，或本小时新开会话太多"},
+}
 CLI_FLAG = re.compile(r"（--([a-z-]+)[^）]*）")
 
 
@@ -95,6 +103,7 @@ def chat_key(client: str, session: str) -> str:
 def in_console_words(message: str) -> str:
     """A rules message as the console and the API say it: a command-line flag named in it
     ("（--born YYYY-MM-DD）") becomes the field's Chinese name ("（出生日期）")."""
+
     def field(m: re.Match) -> str:
         name = m.group(1).replace("-", "_")
         return f"（请填写“{FIELD_ZH.get(name, name)}”）"
@@ -110,17 +119,22 @@ def _sha256(text: str) -> str:
 def console_page() -> tuple[str, str]:
     """bot/http/console.html with the calc form's choices (groups, coverage names) filled in, and
     its Content-Security-Policy: only this page's own script and style (by hash) may run."""
-    config = {"groups": [{"value": g.value, "label": g.label} for g in Group],
-              "coverage": {c.value: label for c, label in COVERAGE_ZH.items()},
-              "firstYear": service.first_year(), "lastYear": service.LAST_YEAR}
+    config = {
+        "groups": [{"value": g.value, "label": g.label} for g in Group],
+        "coverage": {c.value: label for c, label in COVERAGE_ZH.items()},
+        "firstYear": service.first_year(),
+        "lastYear": service.LAST_YEAR,
+    }
     # "<" escaped so that no data can close the script element
     data = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     page = resources.files("bot.http").joinpath("console.html").read_text(encoding="utf-8")
     page = page.replace("/*CONFIG*/null", data, 1)
     scripts = " ".join(_sha256(s) for s in re.findall(r"<script>(.*?)</script>", page, re.DOTALL))
     styles = " ".join(_sha256(s) for s in re.findall(r"<style>(.*?)</style>", page, re.DOTALL))
-    csp = (f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
-           "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    csp = (
+        f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
+        "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     return page, csp
 
 
@@ -147,10 +161,16 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         finally:
             task.cancel()
 
-    app = FastAPI(title="渝医保问答 HTTP 接口", version="0.2.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  responses=EVERYWHERE,
-                  description="重庆城乡居民医保参保激励与等待期：问答、对话、政策检索、个人测算。"
-                              "配置了接口密钥时，除 /healthz 和页面外的地址都要在请求头 X-API-Key 中带上密钥。")
+    app = FastAPI(
+        title="渝医保问答 HTTP 接口",
+        version="0.2.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        responses=EVERYWHERE,
+        description="重庆城乡居民医保参保激励与等待期：问答、对话、政策检索、个人测算。"
+        "配置了接口密钥时，除 /healthz 和页面外的地址都要在请求头 X-API-Key 中带上密钥。",
+    )
     app.state.store = store
     app.state.metrics = metrics
     # innermost of Starlette's error middleware: it sees every exception first
@@ -176,8 +196,11 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
-        return JSONResponse({"detail": detail or STATUS_ZH.get(exc.status_code, "请求无法处理")},
-                            status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"detail": detail or STATUS_ZH.get(exc.status_code, "请求无法处理")},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     def client_of(request: Request) -> str:
         return getattr(request.state, "client", None) or LOCAL_CLIENT
@@ -194,8 +217,9 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         if wait:
             metrics.errors.labels("session_limit").inc()
             minutes = max(1, round(wait / 60))
-            raise HTTPException(429, SESSION_LIMIT.format(limit=limit, minutes=minutes),
-                                headers={"Retry-After": retry_after(wait)})
+            raise HTTPException(
+                429, SESSION_LIMIT.format(limit=limit, minutes=minutes), headers={"Retry-After": retry_after(wait)}
+            )
         session = secrets.token_urlsafe(SESSION_BYTES)
         service.begin(store, chat_key(client, session))
         metrics.conversations.labels(client).inc()
@@ -210,8 +234,12 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
     def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get("/metrics", summary="运行指标（Prometheus 文本格式）", response_class=Response,
-             responses={200: {"content": {"text/plain": {}}, "description": "Prometheus 文本格式"}})
+    @app.get(
+        "/metrics",
+        summary="运行指标（Prometheus 文本格式）",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus 文本格式"}},
+    )
     def metrics_text() -> Response:
         return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
 
@@ -221,8 +249,12 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         metrics.answers.labels(answer.pop("kind")).inc()
         return AskResponse.model_validate(answer)
 
-    @app.post("/api/chat", response_model=ChatResponse, responses=CHAT_ERRORS,
-              summary="对话的一轮；不带会话编号即开始新的会话")
+    @app.post(
+        "/api/chat",
+        response_model=ChatResponse,
+        responses=CHAT_ERRORS,
+        summary="对话的一轮；不带会话编号即开始新的会话",
+    )
     def chat(body: ChatRequest, request: Request) -> ChatResponse:
         client = client_of(request)
         session = body.session or start_session(client)
@@ -235,8 +267,12 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         metrics.answers.labels(service.reply_kind(replies)).inc()
         return ChatResponse(session=session, replies=replies)
 
-    @app.delete("/api/chat/{session}", response_model=ForgetResponse, responses=CHAT_ERRORS,
-                summary="删除这个会话保存的全部内容（之后这个编号不再可用）")
+    @app.delete(
+        "/api/chat/{session}",
+        response_model=ForgetResponse,
+        responses=CHAT_ERRORS,
+        summary="删除这个会话保存的全部内容（之后这个编号不再可用）",
+    )
     def forget(session: Annotated[str, Path(pattern=SESSION_PATTERN)], request: Request) -> ForgetResponse:
         key = chat_key(client_of(request), session)
         with locks(key):
@@ -245,22 +281,36 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
         return ForgetResponse(session=session, forgotten=True)
 
     @app.get("/api/faq", response_model=FaqResponse, responses=ERRORS, summary="检索政策问答")
-    def faq(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY)],
-            k: Annotated[int, Query(ge=1, le=MAX_HITS)] = 5) -> FaqResponse:
+    def faq(
+        q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY)], k: Annotated[int, Query(ge=1, le=MAX_HITS)] = 5
+    ) -> FaqResponse:
         if not q.strip():
             raise RequestValidationError([{"type": "string_too_short", "loc": ("query", "q")}])
         hits = service.search(q, k=k)
         metrics.answers.labels(service.KIND_FAQ if hits else service.KIND_REFUSED).inc()
         return FaqResponse(query=q, hits=hits)
 
-    @app.post("/api/calc", response_model=Result, responses=ERRORS,
-              summary="个人大病保险封顶线、等待期和待遇开始日期（同 yibao calc --json）")
+    @app.post(
+        "/api/calc",
+        response_model=Result,
+        responses=ERRORS,
+        summary="个人大病保险封顶线、等待期和待遇开始日期（同 yibao calc --json）",
+    )
     def calc(body: CalcRequest) -> Result:
         try:
             result = service.calc(
-                body.target_year, enrolled=body.enrolled, elsewhere=body.elsewhere, employee=body.employee,
-                zero_claim=body.zero_claim, reward_used=body.reward_used, backpaid=body.backpaid,
-                group=body.group, born=body.born, paid_on=body.paid_on, today=body.today or dt.date.today())
+                body.target_year,
+                enrolled=body.enrolled,
+                elsewhere=body.elsewhere,
+                employee=body.employee,
+                zero_claim=body.zero_claim,
+                reward_used=body.reward_used,
+                backpaid=body.backpaid,
+                group=body.group,
+                born=body.born,
+                paid_on=body.paid_on,
+                today=body.today or dt.date.today(),
+            )
         except service.CalcRefused as exc:
             raise BadInput(in_console_words(str(exc))) from None
         metrics.answers.labels(service.KIND_CALCULATION).inc()
@@ -268,10 +318,18 @@ def create_app(store: Store | None = None, settings: HttpSettings | None = None)
 
     @app.get("/api/documents", response_model=list[DocumentOut], summary="政策来源文件及其条款")
     def documents() -> list[DocumentOut]:
-        return [DocumentOut(id=d.id, name=d.name, title=d.title, number=d.number, issuer=d.issuer,
-                            date=d.date, kind=d.kind,
-                            passages=[Passage(id=p.id, article=p.article, heading=p.heading, text=p.text)
-                                      for p in d.passages])
-                for d in service.documents()]
+        return [
+            DocumentOut(
+                id=d.id,
+                name=d.name,
+                title=d.title,
+                number=d.number,
+                issuer=d.issuer,
+                date=d.date,
+                kind=d.kind,
+                passages=[Passage(id=p.id, article=p.article, heading=p.heading, text=p.text) for p in d.passages],
+            )
+            for d in service.documents()
+        ]
 
     return app

@@ -7,6 +7,7 @@ pages and the Swagger start-up script are ours (bot/http/static/). /docs-assets/
 the files named in ASSETS, each read once. ReDoc's sidebar shows a logo from its makers' CDN:
 that one address is rewritten to our own icon (OFFLINE), so the page asks no other site.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -17,9 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from bot.http.guard import PUBLIC_PREFIX
 
-DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
-            "base-uri 'none'; form-action 'none'")
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
 VENDOR, OURS = "fastapi_offline", "bot.http"
 ASSETS = {  # name -> (package, folder, content type)
     "swagger-ui-bundle.js": (VENDOR, "static", "text/javascript; charset=utf-8"),
@@ -30,8 +33,9 @@ ASSETS = {  # name -> (package, folder, content type)
 }
 
 
-OFFLINE = {"redoc.standalone.js": [(b"https://cdn.redoc.ly/redoc/logo-mini.svg",
-                                     PUBLIC_PREFIX.encode() + b"favicon.png")]}
+OFFLINE = {
+    "redoc.standalone.js": [(b"https://cdn.redoc.ly/redoc/logo-mini.svg", PUBLIC_PREFIX.encode() + b"favicon.png")]
+}
 
 
 @cache
@@ -64,5 +68,4 @@ def add_docs(app: FastAPI) -> None:
     def docs_asset(name: str) -> Response:
         if name not in ASSETS:
             raise HTTPException(404)
-        return Response(asset(name), media_type=ASSETS[name][2],
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(asset(name), media_type=ASSETS[name][2], headers={"Cache-Control": "public, max-age=86400"})

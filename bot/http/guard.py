@@ -12,6 +12,7 @@ and the client name: a query (`/api/faq?q=...`) or a body may hold an ID-card or
 number, so neither is ever written. An unexpected exception is logged by type and code
 location only (no message, which could quote the input).
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,10 @@ def json_message(status: int, detail: str, headers: dict[str, str] | None = None
     body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
     raw = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
-    return ({"type": "http.response.start", "status": status, "headers": raw},
-            {"type": "http.response.body", "body": body})
+    return (
+        {"type": "http.response.start", "status": status, "headers": raw},
+        {"type": "http.response.body", "body": body},
+    )
 
 
 async def send_json(send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
@@ -98,8 +101,9 @@ def _with_security_headers(headers: list, path: str) -> list:
 class Guard:
     """Pure ASGI middleware; `settings` says who may call and how much, `metrics` counts."""
 
-    def __init__(self, app, settings: HttpSettings | None = None, metrics: Metrics | None = None,
-                 clock=time.monotonic) -> None:
+    def __init__(
+        self, app, settings: HttpSettings | None = None, metrics: Metrics | None = None, clock=time.monotonic
+    ) -> None:
         self.app = app
         self.settings = settings or HttpSettings()
         self.metrics = metrics or Metrics()
@@ -160,8 +164,12 @@ class Guard:
         ip = (scope.get("client") or ("-",))[0]
         wait = self.buckets.take("ip:" + ip, settings.ip_requests_per_minute)
         if wait:
-            return ("rate_limited", 429, TOO_MANY.format(seconds=retry_after(wait)),
-                    {"Retry-After": retry_after(wait)}), "-"
+            return (
+                "rate_limited",
+                429,
+                TOO_MANY.format(seconds=retry_after(wait)),
+                {"Retry-After": retry_after(wait)},
+            ), "-"
         if path in PUBLIC or path.startswith(PUBLIC_PREFIX):
             return None, "-"
         if settings.clients:
@@ -176,8 +184,12 @@ class Guard:
             name, limits = LOCAL_CLIENT, settings.local_limits
         wait = self.buckets.take("client:" + name, limits.requests_per_minute)
         if wait:
-            return ("rate_limited", 429, TOO_MANY.format(seconds=retry_after(wait)),
-                    {"Retry-After": retry_after(wait)}), name
+            return (
+                "rate_limited",
+                429,
+                TOO_MANY.format(seconds=retry_after(wait)),
+                {"Retry-After": retry_after(wait)},
+            ), name
         return None, name
 
     async def _read_body(self, scope, receive, send):

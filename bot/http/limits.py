@@ -5,6 +5,7 @@ Both take the clock as an argument, so tests step through time without sleeping.
 that have refilled completely are dropped, so a stream of new addresses cannot grow the table
 without bound.
 """
+
 from __future__ import annotations
 
 import math

@@ -7,6 +7,7 @@ through in each interval, without its traceback, and counts the rest; the next r
 that kind to pass says how many were held back. A kind is the logger, the level, the message
 template and the exception type.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ errors by reason. Each application has its own registry, so two apps in one proc
 never count each other's requests. Labels are route templates, never paths or queries: what
 a person typed never becomes a label.
 """
+
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -17,15 +18,23 @@ __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("yibao_http_requests", "HTTP requests answered",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("yibao_http_request_duration_seconds", "Time to answer a request",
-                                 ["route"], buckets=BUCKETS, registry=self.registry)
-        self.conversations = Counter("yibao_conversations_started", "Conversations the server started",
-                                     ["client"], registry=self.registry)
+        self.requests = Counter(
+            "yibao_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "yibao_http_request_duration_seconds",
+            "Time to answer a request",
+            ["route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.conversations = Counter(
+            "yibao_conversations_started", "Conversations the server started", ["client"], registry=self.registry
+        )
         self.answers = Counter("yibao_answers", "Answers given, by kind", ["kind"], registry=self.registry)
-        self.errors = Counter("yibao_http_errors", "Requests refused or failed, by reason", ["reason"],
-                              registry=self.registry)
+        self.errors = Counter(
+            "yibao_http_errors", "Requests refused or failed, by reason", ["reason"], registry=self.registry
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

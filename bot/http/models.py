@@ -6,6 +6,7 @@ Every request body is a pydantic model that refuses unknown fields, so a misspel
 (MAX_TEXT characters), years are 2025-2100 (2025年以前的年度不计连续参保和断保年限，
 渝医保发〔2025〕37号 四.2), dates are YYYY-MM-DD.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,8 @@ from bot import service
 from bot.models import Option, Reply, Source
 from bot.service import Group, Hit, year_list
 
-MAX_TEXT = 10_000          # characters in a question or a chat message
-MAX_QUERY = 500            # characters in a search query
+MAX_TEXT = 10_000  # characters in a question or a chat message
+MAX_QUERY = 500  # characters in a search query
 MAX_HITS = 20
 SESSION_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 FIRST_YEAR, LAST_YEAR = service.first_year(), service.LAST_YEAR
@@ -29,14 +30,15 @@ EARLIEST_TODAY, LATEST_TODAY = service.today_bounds()
 
 
 def _plausible_today(day: dt.date) -> dt.date:
-    """"Today" as a caller may set it: within the years the rules are written for."""
+    """ "Today" as a caller may set it: within the years the rules are written for."""
     if not EARLIEST_TODAY <= day <= LATEST_TODAY:
         raise ValueError(f"应在{EARLIEST_TODAY}至{LATEST_TODAY}之间")
     return day
 
 
-Today = Annotated[dt.date, AfterValidator(_plausible_today),
-                  Field(description="把这一天当作今天（YYYY-MM-DD），默认取服务器日期")]
+Today = Annotated[
+    dt.date, AfterValidator(_plausible_today), Field(description="把这一天当作今天（YYYY-MM-DD），默认取服务器日期")
+]
 
 
 def _years(value: Any) -> Any:
@@ -74,8 +76,9 @@ class AskResponse(BaseModel):
 
 
 class ChatRequest(_Request):
-    session: str | None = Field(None, pattern=SESSION_PATTERN,
-                                description="服务器发放的会话编号；省略即开始新的会话，编号在回复里")
+    session: str | None = Field(
+        None, pattern=SESSION_PATTERN, description="服务器发放的会话编号；省略即开始新的会话，编号在回复里"
+    )
     message: str = Field(max_length=MAX_TEXT, description="这一轮说的话，或所选选项的 value")
     today: Today | None = None
 
@@ -138,11 +141,22 @@ class ErrorBody(BaseModel):
 
 
 FIELD_ZH = {
-    "question": "问题", "message": "消息", "session": "会话编号", "q": "检索词", "k": "结果数",
-    "today": "今天的日期", "target_year": "参保年度", "enrolled": "重庆居民医保年度",
-    "elsewhere": "市外居民医保年度", "employee": "职工医保年度", "zero_claim": "零报销年度",
-    "reward_used": "使用奖励额度的年度", "backpaid": "补缴年数", "group": "参保人群",
-    "born": "出生日期", "paid_on": "缴费日期",
+    "question": "问题",
+    "message": "消息",
+    "session": "会话编号",
+    "q": "检索词",
+    "k": "结果数",
+    "today": "今天的日期",
+    "target_year": "参保年度",
+    "enrolled": "重庆居民医保年度",
+    "elsewhere": "市外居民医保年度",
+    "employee": "职工医保年度",
+    "zero_claim": "零报销年度",
+    "reward_used": "使用奖励额度的年度",
+    "backpaid": "补缴年数",
+    "group": "参保人群",
+    "born": "出生日期",
+    "paid_on": "缴费日期",
 }
 
 
@@ -176,13 +190,15 @@ def _one(err: Mapping[str, Any]) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{field}应为整数"
     if kind in ("list_type",):
-        return f"{field}应为年份列表，如 [2025, 2026] 或 \"2025-2026\""
+        return f'{field}应为年份列表，如 [2025, 2026] 或 "2025-2026"'
     if kind == "too_long":
         return f"{field}太多"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if field.endswith("年度"):
-            return (f"{field}应在{FIRST_YEAR}—{LAST_YEAR}年之间：{FIRST_YEAR}年以前的年度不计连续参保和断保年限"
-                    "（渝医保发〔2025〕37号 四.2）")
+            return (
+                f"{field}应在{FIRST_YEAR}—{LAST_YEAR}年之间：{FIRST_YEAR}年以前的年度不计连续参保和断保年限"
+                "（渝医保发〔2025〕37号 四.2）"
+            )
         low, high = ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
         bounds = f"不小于{low}" if low is not None else f"不大于{high}"
         return f"{field}应{bounds}"

@@ -13,6 +13,7 @@ Against slow and many clients (uvicorn's settings, plus what uvicorn lacks):
   - the file-handle limit is raised to the hard limit, and flood-prone loggers print one line
     per kind of failure a minute (bot.http.logs).
 """
+
 from __future__ import annotations
 
 import logging
@@ -97,19 +98,32 @@ def raise_file_limit() -> None:
 
 
 def uvicorn_config(app, settings: HttpSettings):
-    return uvicorn.Config(app, access_log=False, log_level="info", lifespan="on", server_header=False,
-                          timeout_graceful_shutdown=5, http=protocol_for(settings), timeout_keep_alive=5,
-                          limit_concurrency=settings.limit_concurrency, backlog=2048,
-                          h11_max_incomplete_event_size=settings.max_header_bytes)
+    return uvicorn.Config(
+        app,
+        access_log=False,
+        log_level="info",
+        lifespan="on",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+        http=protocol_for(settings),
+        timeout_keep_alive=5,
+        limit_concurrency=settings.limit_concurrency,
+        backlog=2048,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+    )
 
 
-def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: int | None,
-                  sessions_per_hour: int | None) -> HttpSettings:
+def settings_from(
+    host: str, keys: str | None, allowed_hosts: list[str], rate: int | None, sessions_per_hour: int | None
+) -> HttpSettings:
     """HttpSettings from `yibao serve`'s options and the environment ($YIBAO_API_KEYS, a keys
     file; $YIBAO_ALLOWED_HOSTS, names separated by commas); an InputError when unusable."""
     keys = keys or os.environ.get("YIBAO_API_KEYS") or None
-    hosts = list(LOOPBACK_NAMES) + [h.strip() for h in os.environ.get("YIBAO_ALLOWED_HOSTS", "").split(",")
-                                    if h.strip()] + list(allowed_hosts)
+    hosts = (
+        list(LOOPBACK_NAMES)
+        + [h.strip() for h in os.environ.get("YIBAO_ALLOWED_HOSTS", "").split(",") if h.strip()]
+        + list(allowed_hosts)
+    )
     if host not in ("0.0.0.0", "::", "") and host not in hosts:
         hosts.append(host)  # the address it listens on, when it is one address
     try:
@@ -118,11 +132,21 @@ def settings_from(host: str, keys: str | None, allowed_hosts: list[str], rate: i
         raise InputError(str(exc)) from None
     local = Limits()
     if rate is not None or sessions_per_hour is not None:
-        local = Limits(requests_per_minute=rate or local.requests_per_minute,
-                       sessions_per_hour=sessions_per_hour or local.sessions_per_hour)
-        clients = [c.model_copy(update={"limits": Limits(
-            requests_per_minute=rate or c.limits.requests_per_minute,
-            sessions_per_hour=sessions_per_hour or c.limits.sessions_per_hour)}) for c in clients]
+        local = Limits(
+            requests_per_minute=rate or local.requests_per_minute,
+            sessions_per_hour=sessions_per_hour or local.sessions_per_hour,
+        )
+        clients = [
+            c.model_copy(
+                update={
+                    "limits": Limits(
+                        requests_per_minute=rate or c.limits.requests_per_minute,
+                        sessions_per_hour=sessions_per_hour or c.limits.sessions_per_hour,
+                    )
+                }
+            )
+            for c in clients
+        ]
     extra = {"ip_requests_per_minute": max(rate, HttpSettings().ip_requests_per_minute)} if rate else {}
     settings = HttpSettings(allowed_hosts=hosts, clients=clients, local_limits=local, **extra)
     check_exposure(host, settings)
@@ -146,9 +170,12 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
     shown = f"[{bound}]" if ":" in bound else bound
     keys = f"，接口密钥 {len(settings.clients)} 个" if settings.clients else ""
     many = f"，{workers} 个工作进程" if workers > 1 else ""
-    print(f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}{many}；"
-          f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
-          file=sys.stderr, flush=True)
+    print(
+        f"yibao serve: 坐席控制台 http://{shown}:{bound_port}/ ，接口文档 http://{shown}:{bound_port}/docs{keys}{many}；"
+        f"接受的主机名 {'、'.join(settings.allowed_hosts)}（--allowed-host 可加）；按 Ctrl+C 停止",
+        file=sys.stderr,
+        flush=True,
+    )
 
     def serve(app) -> None:
         config = uvicorn_config(app, settings)  # configures uvicorn's loggers: the summary goes on after
@@ -161,6 +188,7 @@ def run(host: str, port: int, store_path: str | None, settings: HttpSettings, wo
         def worker(index: int, restarted: bool) -> int:
             serve(create_app(open_store(store_path), settings))
             return 0
+
         return supervise(workers, worker)
     serve(create_app(store, settings))
     return 0

@@ -11,6 +11,7 @@ The key goes in the request header X-API-Key. Only its SHA-256 digest is kept in
 Without keys the one client is "local", which is allowed only while the server listens on a
 loopback address (bot.http.server refuses to start otherwise).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,8 @@ class HttpSettings(BaseModel):
     local_limits: Limits = Field(default_factory=Limits)
     ip_requests_per_minute: int = Field(1200, ge=1)
     max_body: int = Field(64 * 1024, ge=1024)
-    header_timeout: float = Field(10.0, gt=0)    # seconds to send a whole request (headers and body)
-    limit_concurrency: int = Field(4000, ge=1)   # open connections; more get 503
+    header_timeout: float = Field(10.0, gt=0)  # seconds to send a whole request (headers and body)
+    limit_concurrency: int = Field(4000, ge=1)  # open connections; more get 503
     max_header_bytes: int = Field(16 * 1024, ge=1024)
 
     def client_for(self, key: str | None) -> Client | None:
@@ -94,14 +95,16 @@ def parse_keys(text: str, source: str = "密钥文件") -> list[Client]:
         for item in extra:
             field, _, value = item.partition("=")
             if field not in Limits.model_fields or not value.isdigit():
-                raise SettingsError(f"{source} 第{number}行：不认识的限额 {field}"
-                                    f"（可用 {'、'.join(Limits.model_fields)}=正整数）")
+                raise SettingsError(
+                    f"{source} 第{number}行：不认识的限额 {field}（可用 {'、'.join(Limits.model_fields)}=正整数）"
+                )
             limits[field] = value
         try:
             clients.append(Client(name=name, key_digest=key_digest(key), limits=Limits(**limits)))
         except ValidationError:
-            raise SettingsError(f"{source} 第{number}行：名称只能由小写字母、数字、_ 或 - 组成"
-                                "（最多32个），限额应为正整数") from None
+            raise SettingsError(
+                f"{source} 第{number}行：名称只能由小写字母、数字、_ 或 - 组成（最多32个），限额应为正整数"
+            ) from None
     names = [c.name for c in clients]
     if len(set(names)) != len(names):
         raise SettingsError(f"{source}：客户端名称重复")

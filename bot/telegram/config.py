@@ -12,6 +12,7 @@ YIBAO_HEARTBEAT           optional; a file the bot touches every 15 s (for a hea
 A missing or malformed value raises `bot.errors.InputError` with one line that names the
 variable and never repeats the token itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -79,8 +80,7 @@ class TelegramConfig(BaseModel):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TelegramConfig:
         """Read and check the environment; a bad value is one InputError line."""
         environ = os.environ if environ is None else environ
-        raw = {field: environ[name].strip() for field, name in _ENV.items()
-               if environ.get(name, "").strip()}
+        raw = {field: environ[name].strip() for field, name in _ENV.items() if environ.get(name, "").strip()}
         if "token" not in raw:
             raise InputError("缺少环境变量 TELEGRAM_BOT_TOKEN（向 @BotFather 申请机器人令牌后设置）")
         try:

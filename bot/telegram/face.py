@@ -39,6 +39,7 @@ Choices made on purpose:
 - Logs carry no message text and no names; chat ids appear only as a keyed hash that
   changes with every start, and the token is masked in every line.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -109,8 +110,15 @@ COMMANDS: dict[str, tuple[str | None, str]] = {
     "about": (None, "依据的文件和日期"),
 }
 # Example questions under /start's welcome, as buttons that never go stale (each under 60 bytes).
-EXAMPLES = [Option(label=text, value=text) for text in (
-    "我想算一下我的大病保险封顶线", "我断了两年，要等多久才能报销？", "新生儿怎么参保？", "2026年居民医保交多少钱？")]
+EXAMPLES = [
+    Option(label=text, value=text)
+    for text in (
+        "我想算一下我的大病保险封顶线",
+        "我断了两年，要等多久才能报销？",
+        "新生儿怎么参保？",
+        "2026年居民医保交多少钱？",
+    )
+]
 ALLOWED_UPDATES = ["message", "callback_query"]
 TEXT_ONLY = "我只能看懂文字消息。请用文字提问，例如：“我断缴了两年，要等多久才能报销？”"
 EXPIRED = "这个按钮已过期"
@@ -150,9 +158,17 @@ class Incoming:
 
 def outbox(incoming: Incoming, replies: Sequence[Reply], version: str | None) -> str:
     """What is to be sent for an update, as JSON: kept with the turn, sent after it."""
-    return json.dumps({"chat": incoming.chat_id, "group": incoming.group, "quote": incoming.quote,
-                       "examples": incoming.examples, "version": version,
-                       "replies": [reply.model_dump(mode="json") for reply in replies]}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "chat": incoming.chat_id,
+            "group": incoming.group,
+            "quote": incoming.quote,
+            "examples": incoming.examples,
+            "version": version,
+            "replies": [reply.model_dump(mode="json") for reply in replies],
+        },
+        ensure_ascii=False,
+    )
 
 
 class Conversations:
@@ -196,9 +212,15 @@ class Knowledge:
     """The FAQ search and the document list, for /faq and /about."""
 
     def search(self, query: str, k: int = 3) -> list[Reply]:
-        return [Reply(text=f"{hit.question}\n{hit.answer}", intent=hit.entry_id, score=hit.score,
-                      sources=[Source(document=hit.document, article=hit.article, excerpt=hit.excerpt)])
-                for hit in service.search(query, k=k)]
+        return [
+            Reply(
+                text=f"{hit.question}\n{hit.answer}",
+                intent=hit.entry_id,
+                score=hit.score,
+                sources=[Source(document=hit.document, article=hit.article, excerpt=hit.excerpt)],
+            )
+            for hit in service.search(query, k=k)
+        ]
 
     def documents(self) -> list[str]:
         lines = []
@@ -255,8 +277,9 @@ def configure_logging(token: str, level: int = logging.INFO) -> TokenMask:
 class TelegramFace:
     """The handlers: every update becomes at most one turn, rendered back as HTML messages."""
 
-    def __init__(self, conversations: Conversations, knowledge: Knowledge | None = None,
-                 typing_after: float = 0.3) -> None:
+    def __init__(
+        self, conversations: Conversations, knowledge: Knowledge | None = None, typing_after: float = 0.3
+    ) -> None:
         self.conversations = conversations
         self.inbox = getattr(conversations, "store", None)  # None: no inbox (a scripted stand-in)
         self.knowledge = knowledge or Knowledge()
@@ -399,20 +422,25 @@ class TelegramFace:
         text = "yibao 依据以下文件回答（以医保经办机构的认定为准）：\n" + "\n".join(lines)
         await self.send(context, message, [Reply(text=text)], version=None)
 
-    async def converse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
-                       examples: list[Option] | None = None) -> None:
+    async def converse(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, examples: list[Option] | None = None
+    ) -> None:
         """One turn for this chat and person; `examples` go under a reply that offers no options."""
         message = update.effective_message
         if message is None:
             return
         key = session_key(message.chat_id, sender_id(update))
-        incoming = Incoming(update.update_id, message.chat_id, is_group(message),
-                            message.message_id if is_group(message) else None, bool(examples))
+        incoming = Incoming(
+            update.update_id,
+            message.chat_id,
+            is_group(message),
+            message.message_id if is_group(message) else None,
+            bool(examples),
+        )
         async with self.lock(key):
             await self.take_turn(context, key, text, incoming)
 
-    async def take_turn(self, context: ContextTypes.DEFAULT_TYPE, key: str, text: str,
-                        incoming: Incoming) -> None:
+    async def take_turn(self, context: ContextTypes.DEFAULT_TYPE, key: str, text: str, incoming: Incoming) -> None:
         """The turn, committed with what it is to send; then the sending (a duplicate: nothing)."""
         args = (key, text, incoming) if self.inbox is not None else (key, text)
         turned = await self.working(context, incoming.chat_id, self.conversations.turn, *args)
@@ -420,8 +448,15 @@ class TelegramFace:
             return
         replies, version = with_examples(turned[0], turned[1], incoming.examples)
         kept = self.inbox is not None and version is not None  # an apology (store down) was not kept
-        await self.deliver(context.bot, incoming.chat_id, incoming.group, replies, version, incoming.quote,
-                           incoming.update_id if kept else None)
+        await self.deliver(
+            context.bot,
+            incoming.chat_id,
+            incoming.group,
+            replies,
+            version,
+            incoming.quote,
+            incoming.update_id if kept else None,
+        )
 
     async def on_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -432,17 +467,23 @@ class TelegramFace:
         if tap is None or data is None or not isinstance(message, Message):  # no data: no tap either
             await answer(query, EXPIRED)
             return
-        if is_group(message) and message.reply_to_message is not None and \
-                message.reply_to_message.from_user and \
-                message.reply_to_message.from_user.id != query.from_user.id:
+        if (
+            is_group(message)
+            and message.reply_to_message is not None
+            and message.reply_to_message.from_user
+            and message.reply_to_message.from_user.id != query.from_user.id
+        ):
             await answer(query, NOT_YOURS)
             return
         key = session_key(message.chat_id, query.from_user.id)
         async with self.lock(key):
             current = await self.in_worker(self.conversations.version, key)
             lasting = tap.version == render.ANY_VERSION and tap.kind == ":"  # /start's examples only
-            toggles_lost = tap.kind in "+-=" and message.reply_markup is None and \
-                (message.chat_id, message.message_id) not in self._markups
+            toggles_lost = (
+                tap.kind in "+-="
+                and message.reply_markup is None
+                and (message.chat_id, message.message_id) not in self._markups
+            )
             if (tap.version != current and not lasting) or toggles_lost:
                 await answer(query, EXPIRED)
                 return
@@ -485,8 +526,7 @@ class TelegramFace:
             where = hashed(update.effective_chat.id)
         frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
         log.error("update failed in chat %s: %s\n%s", where, type(error).__name__, frames)
-        if isinstance(update, Update) and update.effective_chat and \
-                not isinstance(error, (Forbidden, NetworkError)):
+        if isinstance(update, Update) and update.effective_chat and not isinstance(error, (Forbidden, NetworkError)):
             try:
                 await context.bot.send_message(update.effective_chat.id, SORRY)
             except Exception as exc:  # noqa: BLE001 - the apology is best effort
@@ -515,33 +555,57 @@ class TelegramFace:
                 return await task
             wait = 4.5  # Telegram shows "typing" for five seconds
 
-    async def send(self, context: ContextTypes.DEFAULT_TYPE, message: Message, replies: Sequence[Reply],
-                   version: str | None, quote_id: int | None = None) -> None:
+    async def send(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        message: Message,
+        replies: Sequence[Reply],
+        version: str | None,
+        quote_id: int | None = None,
+    ) -> None:
         """Each reply as one or more HTML messages; its buttons under the last one.
 
         In a group the first message replies to the person's (`quote_id`, by default the
         message being answered), so that everyone sees whom it is for.
         """
         group = is_group(message)
-        await self.deliver(context.bot, message.chat_id, group, replies, version,
-                           (quote_id or message.message_id) if group else None)
+        await self.deliver(
+            context.bot, message.chat_id, group, replies, version, (quote_id or message.message_id) if group else None
+        )
 
-    async def deliver(self, bot: Any, chat_id: int, group: bool, replies: Sequence[Reply],
-                      version: str | None, quote_id: int | None, update_id: int | None = None,
-                      skip: int = 0) -> None:
+    async def deliver(
+        self,
+        bot: Any,
+        chat_id: int,
+        group: bool,
+        replies: Sequence[Reply],
+        version: str | None,
+        quote_id: int | None,
+        update_id: int | None = None,
+        skip: int = 0,
+    ) -> None:
         """The replies as HTML messages into the chat; in a group the first quotes `quote_id`.
 
         With `update_id`, the count of messages sent is kept in the inbox after each one, and
         a resend skips the first `skip` (those went out before the restart)."""
         quote = ReplyParameters(quote_id, allow_sending_without_reply=True) if group and quote_id else None
-        messages = [(piece, render.keyboard(reply, version) if version is not None and i == len(pieces) - 1
-                     else None)
-                    for reply in replies for pieces in [render.render_html(reply)] for i, piece in enumerate(pieces)]
+        messages = [
+            (piece, render.keyboard(reply, version) if version is not None and i == len(pieces) - 1 else None)
+            for reply in replies
+            for pieces in [render.render_html(reply)]
+            for i, piece in enumerate(pieces)
+        ]
         for n, (piece, markup) in enumerate(messages):
             if n >= skip:
                 await self.retrying(
-                    bot.send_message, chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup,
-                    reply_parameters=quote, link_preview_options=LinkPreviewOptions(is_disabled=True))
+                    bot.send_message,
+                    chat_id,
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    reply_parameters=quote,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
                 if update_id is not None and self.inbox is not None and n < len(messages) - 1:
                     await asyncio.to_thread(self.inbox.inbox_sent, update_id, n + 1)
             quote = None
@@ -551,8 +615,7 @@ class TelegramFace:
         text = f"{message.text_html}\n\n👉 {render.escape(shown)}" if message.text else None
         try:
             if text and render.visible_length((message.text or "") + shown) < render.MESSAGE_LIMIT - 8:
-                await self.retrying(message.edit_text, text, parse_mode=ParseMode.HTML,
-                                    reply_markup=None)
+                await self.retrying(message.edit_text, text, parse_mode=ParseMode.HTML, reply_markup=None)
             else:
                 await self.retrying(message.edit_reply_markup, reply_markup=None)
         except BadRequest as exc:  # e.g. "message is not modified"
@@ -570,7 +633,7 @@ class TelegramFace:
                 if attempt == NETWORK_ATTEMPTS - 1:
                     raise
                 log.warning("network error (%s), trying again", type(exc).__name__)
-                await asyncio.sleep(0.5 * 2 ** attempt)
+                await asyncio.sleep(0.5 * 2**attempt)
 
 
 async def answer(query: Any, text: str | None = None) -> None:
@@ -614,8 +677,7 @@ def _labels_of(markup: InlineKeyboardMarkup | None, kind: str) -> list[str]:
     return labels
 
 
-def with_examples(replies: list[Reply], version: str | None,
-                  examples: bool) -> tuple[list[Reply], str | None]:
+def with_examples(replies: list[Reply], version: str | None, examples: bool) -> tuple[list[Reply], str | None]:
     """/start's example questions under its last reply when no reply offers options (buttons
     that never go stale)."""
     if examples and replies and version is not None and not any(reply.options for reply in replies):
@@ -652,8 +714,11 @@ def addressed_text(message: Message, bot: Any) -> str | None:
     if not is_group(message):
         return text
     username = (bot.username or "").lower()
-    mentions = [entity for entity in message.entities
-                if entity.type == MessageEntity.MENTION and _span(text, entity).lower() == f"@{username}"]
+    mentions = [
+        entity
+        for entity in message.entities
+        if entity.type == MessageEntity.MENTION and _span(text, entity).lower() == f"@{username}"
+    ]
     for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
         text = _cut(text, entity.offset, entity.length)
     if mentions or replies_to_bot(message, bot):
@@ -665,7 +730,7 @@ def _span(text: str, entity: MessageEntity) -> str:
     """The text of an entity (UTF-16 offsets); an offset inside a character yields what is whole."""
     units = text.encode("utf-16-le", "surrogatepass")
     start, end = max(entity.offset, 0), max(entity.offset + entity.length, 0)
-    return units[2 * start: 2 * end].decode("utf-16-le", "ignore")
+    return units[2 * start : 2 * end].decode("utf-16-le", "ignore")
 
 
 def _cut(text: str, offset: int, length: int) -> str:
@@ -673,7 +738,7 @@ def _cut(text: str, offset: int, length: int) -> str:
     character (a forged offset inside an emoji) drops the halves rather than failing."""
     units = text.encode("utf-16-le", "surrogatepass")
     offset, length = max(offset, 0), max(length, 0)
-    return (units[: 2 * offset] + units[2 * (offset + length):]).decode("utf-16-le", "ignore")
+    return (units[: 2 * offset] + units[2 * (offset + length) :]).decode("utf-16-le", "ignore")
 
 
 # ---------------------------------------------------------------- the application
@@ -731,18 +796,24 @@ def _lifecycle(heartbeat_path: str | None, face: TelegramFace):
     return start, stop
 
 
-def build_application(config: TelegramConfig, face: TelegramFace, *,
-                      request: BaseRequest | None = None,
-                      get_updates_request: BaseRequest | None = None,
-                      concurrency: int = CONCURRENCY) -> Application:
+def build_application(
+    config: TelegramConfig,
+    face: TelegramFace,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    concurrency: int = CONCURRENCY,
+) -> Application:
     """An Application with flood control, network timeouts, the commands menu and the face."""
     started, stopped = _lifecycle(config.heartbeat, face)
-    builder = (ApplicationBuilder()
-               .token(config.token.get_secret_value())
-               .rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=3))
-               .concurrent_updates(concurrency)
-               .post_init(started)
-               .post_shutdown(stopped))
+    builder = (
+        ApplicationBuilder()
+        .token(config.token.get_secret_value())
+        .rate_limiter(AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=3))
+        .concurrent_updates(concurrency)
+        .post_init(started)
+        .post_shutdown(stopped)
+    )
     file_url = config.base_file_url  # never None when api_base_url is set (its shape is checked)
     if config.api_base_url and file_url:
         builder = builder.base_url(config.api_base_url).base_file_url(file_url)
@@ -789,8 +860,11 @@ def reachable(config: TelegramConfig, sleep: Callable[[float], None] | None = No
             except (urllib.error.URLError, OSError) as exc:
                 wait = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                 reason = getattr(exc, "reason", exc)
-                log.warning("无法连接 Telegram Bot API（%s），%d 秒后重试", type(reason).__name__
-                            if not isinstance(reason, str) else reason, wait)
+                log.warning(
+                    "无法连接 Telegram Bot API（%s），%d 秒后重试",
+                    type(reason).__name__ if not isinstance(reason, str) else reason,
+                    wait,
+                )
                 if (sleep or stop.wait)(wait):
                     return False
         return False
@@ -800,8 +874,14 @@ def reachable(config: TelegramConfig, sleep: Callable[[float], None] | None = No
         signal.signal(signal.SIGTERM, previous)
 
 
-def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "127.0.0.1",
-          port: int = 8443, today: dt.date | None = None) -> int:
+def serve(
+    config: TelegramConfig,
+    *,
+    webhook: str | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+    today: dt.date | None = None,
+) -> int:
     """Run until SIGINT/SIGTERM: long polling, or a webhook when `webhook` is a public URL."""
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22's future durations, without its warning
     configure_logging(config.token.get_secret_value())
@@ -810,17 +890,22 @@ def serve(config: TelegramConfig, *, webhook: str | None = None, listen: str = "
         return 0  # stopped (SIGTERM / Ctrl+C) while waiting for the Bot API
     conversations = Conversations(store, (lambda: today) if today else dt.date.today)
     requests = AiohttpRequest(), AiohttpRequest(connections=1)
-    app = build_application(config, TelegramFace(conversations), request=requests[0],
-                            get_updates_request=requests[1])
+    app = build_application(config, TelegramFace(conversations), request=requests[0], get_updates_request=requests[1])
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         if webhook:
-            secret = (config.webhook_secret.get_secret_value() if config.webhook_secret
-                      else secrets.token_urlsafe(32))
-            app.run_webhook(listen=listen, port=port, url_path=webhook_path(webhook),
-                            webhook_url=webhook, secret_token=secret,
-                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1, close_loop=False)
+            secret = config.webhook_secret.get_secret_value() if config.webhook_secret else secrets.token_urlsafe(32)
+            app.run_webhook(
+                listen=listen,
+                port=port,
+                url_path=webhook_path(webhook),
+                webhook_url=webhook,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
+                close_loop=False,
+            )
         else:
             app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1, close_loop=False)
     except InvalidToken:

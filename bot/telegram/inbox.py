@@ -11,6 +11,7 @@ What is kept is the update without names (first_name becomes "", last_name and u
 and with ID-card numbers, phone numbers and stated names in its texts masked (same length, so
 entity offsets stay right). A handled update keeps only its id, for a day.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,7 @@ def keep(store: Store, updates: list[dict]) -> None:
     """Write every update to the inbox (an update already there is left as it is)."""
     for update in updates:
         if isinstance(update, dict) and isinstance(update.get("update_id"), int):
-            store.inbox_add(update["update_id"], chat_of(update),
-                            json.dumps(scrubbed(update), ensure_ascii=False))
+            store.inbox_add(update["update_id"], chat_of(update), json.dumps(scrubbed(update), ensure_ascii=False))
 
 
 class InboxRequest(BaseRequest):
@@ -81,13 +81,19 @@ class InboxRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
-        status, body = await self.inner.do_request(url, method, request_data, read_timeout, write_timeout,
-                                                   connect_timeout, pool_timeout)
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        status, body = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
         if status == 200 and url.rstrip("/").endswith("/getUpdates"):
             try:
                 updates = json.loads(body).get("result") or []

@@ -15,6 +15,7 @@ Callback data (at most 64 bytes, Telegram's limit):
 the message's own keyboard, so it survives a restart of the bot. In a multi-select reply the options whose value is
 "year:<YYYY>" are the toggles; its other options ("都交了" -> "years:all") are sent at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,7 @@ from bot import buttons as option_values
 from bot.models import Option, Reply, Source
 
 MESSAGE_LIMIT = 4096  # Telegram: 1-4096 characters after entities parsing
-CALLBACK_LIMIT = 64   # Telegram: callback_data is 1-64 bytes
+CALLBACK_LIMIT = 64  # Telegram: callback_data is 1-64 bytes
 VERSION_LEN = 4
 ANY_VERSION = "****"  # buttons that never go stale (the example questions under /start)
 TICK = "✅ "
@@ -176,7 +177,7 @@ def decode(data: str | None) -> Tap | None:
     """The button press, or None for data this face did not write."""
     if not data or len(data) <= VERSION_LEN or data[VERSION_LEN] not in KINDS:
         return None
-    return Tap(data[:VERSION_LEN], data[VERSION_LEN], data[VERSION_LEN + 1:])
+    return Tap(data[:VERSION_LEN], data[VERSION_LEN], data[VERSION_LEN + 1 :])
 
 
 def _rows(buttons: list[InlineKeyboardButton], labels: list[str]) -> list[list[InlineKeyboardButton]]:
@@ -236,9 +237,11 @@ def toggle(markup: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:
             if button.callback_data == data and tap and tap.kind in "+-":
                 on = tap.kind == "-"
                 label = button.text.removeprefix(TICK)
-                new_row.append(InlineKeyboardButton(
-                    TICK + label if on else label,
-                    callback_data=encode(tap.version, "+" if on else "-", tap.value)))
+                new_row.append(
+                    InlineKeyboardButton(
+                        TICK + label if on else label, callback_data=encode(tap.version, "+" if on else "-", tap.value)
+                    )
+                )
             else:
                 new_row.append(button)
         rows.append(new_row)

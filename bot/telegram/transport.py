@@ -1,4 +1,5 @@
 """The Bot API transport: calls over one kept-alive aiohttp session (see AiohttpRequest)."""
+
 from __future__ import annotations
 
 import ssl
@@ -12,7 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
-POOL_SIZE = 8     # connections kept alive to the Bot API (Telegram allows ~30 messages/s)
+POOL_SIZE = 8  # connections kept alive to the Bot API (Telegram allows ~30 messages/s)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -28,12 +29,21 @@ class AiohttpRequest(BaseRequest):
     does it in a thread for every call: about 0.6 ms each).
     """
 
-    def __init__(self, connections: int = POOL_SIZE, connect_timeout: float = 10.0,
-                 read_timeout: float = 15.0, write_timeout: float = 15.0,
-                 pool_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        connections: int = POOL_SIZE,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 15.0,
+        write_timeout: float = 15.0,
+        pool_timeout: float = 10.0,
+    ) -> None:
         self._connections = connections
-        self._timeouts = {"connect": connect_timeout, "read": read_timeout,
-                          "write": write_timeout, "pool": pool_timeout}
+        self._timeouts = {
+            "connect": connect_timeout,
+            "read": read_timeout,
+            "write": write_timeout,
+            "pool": pool_timeout,
+        }
         self._session: Any = None
         self._proxies: dict[str, tuple[Any, Any]] = {}  # "scheme://host" -> (proxy, its auth)
 
@@ -46,7 +56,8 @@ class AiohttpRequest(BaseRequest):
             tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, ssl=tls),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT},
+            )
 
     async def shutdown(self) -> None:
         if self._session is not None:
@@ -66,11 +77,16 @@ class AiohttpRequest(BaseRequest):
     def _timeout(self, name: str, value: Any) -> float | None:
         return self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
         data: Any = None
@@ -89,19 +105,28 @@ class AiohttpRequest(BaseRequest):
         # aiohttp's `connect` is waiting for a free connection plus connecting; sock_read bounds
         # each read (PTB lengthens read_timeout by the long-polling timeout itself). aiohttp
         # has no write timeout: the whole call is bounded by the sum of the four instead.
-        limits = {name: self._timeout(name, value) for name, value in (
-            ("pool", pool_timeout), ("connect", connect_timeout), ("write", write_timeout),
-            ("read", read_timeout))}
+        limits = {
+            name: self._timeout(name, value)
+            for name, value in (
+                ("pool", pool_timeout),
+                ("connect", connect_timeout),
+                ("write", write_timeout),
+                ("read", read_timeout),
+            )
+        }
         pool, connect = limits["pool"], limits["connect"]
         known = [value for value in limits.values() if value is not None]
         timeout = aiohttp.ClientTimeout(
             total=sum(known) if len(known) == len(limits) else None,
             connect=pool + connect if pool is not None and connect is not None else None,
-            sock_connect=connect, sock_read=limits["read"])
+            sock_connect=connect,
+            sock_read=limits["read"],
+        )
         proxy, proxy_auth = self._proxy(url)
         try:
-            async with self._session.request(method, url, data=data, headers=headers, timeout=timeout,
-                                             proxy=proxy, proxy_auth=proxy_auth) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc

@@ -16,6 +16,7 @@ X-Telegram-Bot-Api-Secret-Token: TELEGRAM_WEBHOOK_SECRET, or one made up for thi
 posts without it get 403. Updates kept but not answered (a worker killed mid-turn) are
 answered by the first worker on start and by every worker started again after a death.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,8 +99,9 @@ class WebhookFace(TelegramFace):
         try:
             while await asyncio.to_thread(earlier, chat.id, update.update_id):
                 if loop.time() >= deadline:
-                    log.warning("an older update of chat %s had no turn within %.0f s; going on",
-                                hashed(chat.id), ORDER_WAIT)
+                    log.warning(
+                        "an older update of chat %s had no turn within %.0f s; going on", hashed(chat.id), ORDER_WAIT
+                    )
                     return
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 0.05)
@@ -117,6 +119,7 @@ def answered(inbox, update: dict) -> bool:
 
 def receiver(ptb: Application, face: TelegramFace, path: str, secret: str):
     """The ASGI application of one worker: POST /<path> takes an update, GET /healthz says ok."""
+
     async def take(request: Request) -> Response:
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
             return Response(status_code=403)
@@ -156,17 +159,18 @@ def receiver(ptb: Application, face: TelegramFace, path: str, secret: str):
             if ptb.post_shutdown:
                 await ptb.post_shutdown(ptb)
 
-    return Starlette(routes=[Route("/" + path, take, methods=["POST"]), Route("/healthz", healthz)],
-                     lifespan=lifespan)
+    return Starlette(routes=[Route("/" + path, take, methods=["POST"]), Route("/healthz", healthz)], lifespan=lifespan)
 
 
 def set_webhook(config: TelegramConfig, url: str, secret: str) -> None:
     """Tell the Bot API where to post updates (once, from the parent); a refusal is one InputError."""
     base = (config.api_base_url or "https://api.telegram.org/bot").rstrip("/")
-    body = json.dumps({"url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES,
-                       "max_connections": MAX_CONNECTIONS}).encode()
-    request = urllib.request.Request(f"{base}{config.token.get_secret_value()}/setWebhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    body = json.dumps(
+        {"url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES, "max_connections": MAX_CONNECTIONS}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}{config.token.get_secret_value()}/setWebhook", data=body, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             answer = json.loads(response.read())
@@ -181,8 +185,9 @@ def set_webhook(config: TelegramConfig, url: str, secret: str) -> None:
         raise InputError(f"Telegram 拒绝了 webhook 设置：{answer.get('description', '')}"[:200])
 
 
-def serve_workers(config: TelegramConfig, webhook: str, listen: str, port: int, workers: int,
-                  today: dt.date | None = None) -> int:
+def serve_workers(
+    config: TelegramConfig, webhook: str, listen: str, port: int, workers: int, today: dt.date | None = None
+) -> int:
     """Set the webhook, bind --listen:--port, fork `workers` receivers; run until SIGTERM / Ctrl+C."""
 
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -199,13 +204,23 @@ def serve_workers(config: TelegramConfig, webhook: str, listen: str, port: int, 
 
     def worker(index: int, restarted: bool) -> int:
         store = open_store(config.store)
-        face = WebhookFace(Conversations(store, (lambda: today) if today else dt.date.today),
-                           replays=index == 0 or restarted)
-        ptb = build_application(config, face, request=AiohttpRequest(),
-                                get_updates_request=AiohttpRequest(connections=1))
+        face = WebhookFace(
+            Conversations(store, (lambda: today) if today else dt.date.today), replays=index == 0 or restarted
+        )
+        ptb = build_application(
+            config, face, request=AiohttpRequest(), get_updates_request=AiohttpRequest(connections=1)
+        )
         app = receiver(ptb, face, path, secret)
-        server = uvicorn.Server(uvicorn.Config(app, lifespan="on", access_log=False, log_level="warning",
-                                               timeout_keep_alive=KEEP_ALIVE, timeout_graceful_shutdown=10))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                lifespan="on",
+                access_log=False,
+                log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE,
+                timeout_graceful_shutdown=10,
+            )
+        )
         server.run(sockets=[sock])
         return 0
 

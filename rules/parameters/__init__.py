@@ -5,6 +5,7 @@ optionally `until`), its unit, and its reference: the document, the article and 
 quoted verbatim from it. The files are validated when first read. Asking for a year that no
 value covers raises RulesError: a rule never silently yields 0.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,8 +101,9 @@ def entry(name: str, year: int) -> DatedValue:
     """The dated value of `name` in force on 1 January of the insured `year`; raises if none."""
     found = _param(name).at(dt.date(year, 1, 1))
     if found is None:
-        raise RulesError(f"{year}年度没有适用的政策参数“{_param(name).description}”"
-                         f"（no value of {name} covers {year}）")
+        raise RulesError(
+            f"{year}年度没有适用的政策参数“{_param(name).description}”（no value of {name} covers {year}）"
+        )
     return found
 
 

@@ -2,6 +2,7 @@
 the bot's questions, summaries and figures read as a person reads them; seeded runs repeatable;
 and a seeded run of the whole conversation per mode with a floor on the share of right figures.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,11 @@ def test_the_truth_is_the_rules_engines_figures_on_a_valid_history():
     for i in range(200):
         truth = random_truth(random.Random(f"truth:{i}"))
         result = evaluate(truth.history)
-        assert (truth.cap, truth.waiting_months, truth.benefits_from) == \
-            (result.cap.effective, result.waiting.months, result.benefits_from)
+        assert (truth.cap, truth.waiting_months, truth.benefits_from) == (
+            result.cap.effective,
+            result.waiting.months,
+            result.benefits_from,
+        )
         h = truth.history
         assert 2025 <= h.target_year <= 2032
         assert len([y for y in truth.before() if truth.status(y) == "none"]) <= 5 or h.born
@@ -99,9 +103,24 @@ def test_the_true_histories_cover_every_kind_the_issue_names():
         seen["planned"] += t.planned
         seen["newborn_after_90_days"] += bool(h.born and (h.paid_on - h.born).days > 90)
         seen["five_broken"] += len(t.broken_before_target()) == 5
-    for kind in ("general", "newborn", "student", "low_income", "poverty_alleviated", "chongqing", "elsewhere",
-                 "employee", "none", "zero_claim", "reward_used", "backpaid", "outside_period", "planned",
-                 "newborn_after_90_days", "five_broken"):
+    for kind in (
+        "general",
+        "newborn",
+        "student",
+        "low_income",
+        "poverty_alleviated",
+        "chongqing",
+        "elsewhere",
+        "employee",
+        "none",
+        "zero_claim",
+        "reward_used",
+        "backpaid",
+        "outside_period",
+        "planned",
+        "newborn_after_90_days",
+        "five_broken",
+    ):
         assert seen[kind] > 0, kind
 
 
@@ -124,8 +143,13 @@ def test_ranges_negations_and_the_exceptions_form_read_back():
         voice = Voice(years="arabic", ranges=bool(i % 2), today=today)
         said = Speech(voice, random.Random(i)).statuses(truth)
         assert _told(said, today, sorted(truth)) == truth, said
-        forms.add("range" if "到" in said or "至" in said or "-" in said else
-                  "exceptions" if said.startswith(("除了", "只有")) else "list")
+        forms.add(
+            "range"
+            if "到" in said or "至" in said or "-" in said
+            else "exceptions"
+            if said.startswith(("除了", "只有"))
+            else "list"
+        )
     assert forms == {"range", "exceptions", "list"}
 
 
@@ -141,16 +165,19 @@ def _story(text: str, today: dt.date, years: list[int]) -> dict[int, str]:
 @pytest.mark.parametrize("style", ["arabic", "short", "chinese", "relative"])
 def test_a_history_told_as_a_story_in_order_reads_back(style):
     today = dt.date(2031, 4, 1)
-    truths = [{2025: "chongqing", 2026: "chongqing", 2027: "none", 2028: "none", 2029: "chongqing", 2030: "chongqing"},
-              {2025: "none", 2026: "chongqing", 2027: "none", 2028: "chongqing", 2029: "chongqing"},
-              {2025: "chongqing", 2026: "none", 2027: "none", 2028: "none", 2029: "chongqing"}]
+    truths = [
+        {2025: "chongqing", 2026: "chongqing", 2027: "none", 2028: "none", 2029: "chongqing", 2030: "chongqing"},
+        {2025: "none", 2026: "chongqing", 2027: "none", 2028: "chongqing", 2029: "chongqing"},
+        {2025: "chongqing", 2026: "none", 2027: "none", 2028: "none", 2029: "chongqing"},
+    ]
     for i in range(20):
         for truth in truths:
             speech = Speech(Voice(years=style, dialect=bool(i % 2), today=today), random.Random(i))
             said = speech.story(truth)
             assert said and "交" in said and _story(said, today, sorted(truth)) == truth, said
-    assert Speech(Voice(today=today), random.Random(0)).story({2025: "chongqing", 2026: "elsewhere",
-                                                                2027: "none"}) is None
+    assert (
+        Speech(Voice(today=today), random.Random(0)).story({2025: "chongqing", 2026: "elsewhere", 2027: "none"}) is None
+    )
 
 
 def test_broken_years_told_as_counts_and_all_back_paid_read_back():
@@ -180,8 +207,14 @@ def test_years_in_chinese_numerals_and_relative_words():
 
 def test_dialect_speech_uses_the_chongqing_words():
     speech = Speech(Voice(dialect=True, today=TODAY), random.Random(0))
-    said = " ".join(speech.status([2026], "none") + speech.task("my_cap", 2027) + speech.task("my_waiting", 2027)
-                    + speech.zero_claims([2025], set()) + speech.born(dt.date(2027, 3, 1)) for _ in range(30))
+    said = " ".join(
+        speech.status([2026], "none")
+        + speech.task("my_cap", 2027)
+        + speech.task("my_waiting", 2027)
+        + speech.zero_claims([2025], set())
+        + speech.born(dt.date(2027, 3, 1))
+        for _ in range(30)
+    )
     for word in ("莫得", "没得", "好多", "好久", "娃儿", "交了的"):
         assert word in said + " ".join(speech.status([2025], "chongqing") for _ in range(30)), word
 
@@ -208,15 +241,18 @@ def test_the_member_recognises_each_question_of_the_bot():
 
 
 def test_a_summary_is_read_fact_by_fact():
-    s = read_summary("我理解的是：您想知道2028年的大病保险最高支付限额；2025、2026年在重庆参加居民医保，"
-                     "2027年没有参保，2025年一次都没有用医保报销，2026年有过报销，大病保险没有用过激励额度，"
-                     "补缴了1年，2028年的保费是2027年12月10日交的。对吗？")
+    s = read_summary(
+        "我理解的是：您想知道2028年的大病保险最高支付限额；2025、2026年在重庆参加居民医保，"
+        "2027年没有参保，2025年一次都没有用医保报销，2026年有过报销，大病保险没有用过激励额度，"
+        "补缴了1年，2028年的保费是2027年12月10日交的。对吗？"
+    )
     assert (s.target, s.task) == (2028, "my_cap")
     assert s.statuses == {2025: "chongqing", 2026: "chongqing", 2027: "none"}
     assert (s.zero, s.claimed, s.reward_used, s.backpaid) == ({2025}, {2026}, set(), 1)
     assert s.paid_on == dt.date(2027, 12, 10)
-    kid = read_summary("我理解的是：您想知道2027年从哪天开始享受待遇；孩子2026年11月20日出生，"
-                       "2027年的保费在集中参保期内缴纳。对吗？")
+    kid = read_summary(
+        "我理解的是：您想知道2027年从哪天开始享受待遇；孩子2026年11月20日出生，2027年的保费在集中参保期内缴纳。对吗？"
+    )
     assert kid.born == dt.date(2026, 11, 20) and kid.paid_in_period and kid.task == "my_benefit_start"
     assert read_summary("我理解的是：您想知道2027年参保的等待期；2026年没有参保。对吗？").task == "my_waiting"
 
@@ -224,22 +260,39 @@ def test_a_summary_is_read_fact_by_fact():
 def _truth(**kw) -> Truth:
     history = History(**kw)
     result = evaluate(history)
-    return Truth(task="my_cap", history=history, cap=result.cap.effective, waiting_months=result.waiting.months,
-                 benefits_from=result.benefits_from)
+    return Truth(
+        task="my_cap",
+        history=history,
+        cap=result.cap.effective,
+        waiting_months=result.waiting.months,
+        benefits_from=result.benefits_from,
+    )
 
 
 def test_the_member_corrects_exactly_what_the_summary_got_wrong():
-    member = random_member("fixed", "correct").model_copy(update={"truth": _truth(
-        target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing, 2026: Coverage.none},
-        zero_claim={2025}, paid_on=dt.date(2026, 11, 1))})
+    member = random_member("fixed", "correct").model_copy(
+        update={
+            "truth": _truth(
+                target_year=2027,
+                today=TODAY,
+                coverage={2025: Coverage.chongqing, 2026: Coverage.none},
+                zero_claim={2025},
+                paid_on=dt.date(2026, 11, 1),
+            )
+        }
+    )
     agent = Agent(member, "correct")
-    wrong = ("我理解的是：您想知道2027年的大病保险最高支付限额；2025、2026年在重庆参加居民医保，"
-             "2025年一次都没有用医保报销。对吗？")
+    wrong = (
+        "我理解的是：您想知道2027年的大病保险最高支付限额；2025、2026年在重庆参加居民医保，"
+        "2025年一次都没有用医保报销。对吗？"
+    )
     said = agent.confirm(wrong)
     assert said.startswith(("不对", "不是", "错了")) and agent.corrected == 1
     assert _told(said.split("，", 1)[1], TODAY, [2025, 2026]) == {2026: "none"}
-    right = ("我理解的是：您想知道2027年的大病保险最高支付限额；2025、2027年在重庆参加居民医保，2026年没有参保，"
-             "2025年一次都没有用医保报销。对吗？")
+    right = (
+        "我理解的是：您想知道2027年的大病保险最高支付限额；2025、2027年在重庆参加居民医保，2026年没有参保，"
+        "2025年一次都没有用医保报销。对吗？"
+    )
     assert agent.confirm(right) in ("对", "对的", "是的", "yes")
     confirming = Agent(member, "confirm")
     assert confirming.confirm(wrong) == "对" and confirming.confirmed_wrong == 1
@@ -247,44 +300,63 @@ def test_the_member_corrects_exactly_what_the_summary_got_wrong():
 
 def test_a_late_slip_is_confirmed_first_and_put_right_after_the_figure():
     member = random_member("fixed", "correct")
-    member = member.model_copy(update={"truth": _truth(
-        target_year=2028, today=TODAY, coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing,
-                                                 2027: Coverage.chongqing}, paid_on=dt.date(2027, 11, 1)),
-        "persona": member.persona.model_copy(update={"slip": True, "late": True, "telling": "partial"})})
+    member = member.model_copy(
+        update={
+            "truth": _truth(
+                target_year=2028,
+                today=TODAY,
+                coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing, 2027: Coverage.chongqing},
+                paid_on=dt.date(2027, 11, 1),
+            ),
+            "persona": member.persona.model_copy(update={"slip": True, "late": True, "telling": "partial"}),
+        }
+    )
     agent = Agent(member, "correct")
     agent.tell("years")
     slipped = agent.slipped
     assert slipped in (2025, 2026, 2027) and agent.slipped_as == "none"
-    as_told = (f"我理解的是：您想知道2028年的大病保险最高支付限额；{slipped}年没有参保，"
-               f"{'、'.join(str(y) for y in (2025, 2026, 2027, 2028) if y != slipped)}年在重庆参加居民医保。对吗？")
+    as_told = (
+        f"我理解的是：您想知道2028年的大病保险最高支付限额；{slipped}年没有参保，"
+        f"{'、'.join(str(y) for y in (2025, 2026, 2027, 2028) if y != slipped)}年在重庆参加居民医保。对吗？"
+    )
     assert agent.confirm(as_told) in ("对", "对的", "是的", "yes") and agent.owes_late()
     late = agent.late_correction()
-    assert ("记错" in late or "说错" in late) and _told(late.split("，", 1)[1], TODAY, [slipped]) == \
-        {slipped: "chongqing"}
+    assert ("记错" in late or "说错" in late) and _told(late.split("，", 1)[1], TODAY, [slipped]) == {
+        slipped: "chongqing"
+    }
     assert not agent.owes_late() and agent.confirm(as_told).startswith(("不对", "不是", "错了"))
 
 
 def test_a_member_on_a_detour_asks_a_policy_question_once_then_answers():
     member = random_member("fixed", "correct")
-    member = member.model_copy(update={
-        "persona": member.persona.model_copy(update={"detour": True}),
-        "truth": _truth(target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing},
-                        paid_on=dt.date(2026, 11, 1))})
+    member = member.model_copy(
+        update={
+            "persona": member.persona.model_copy(update={"detour": True}),
+            "truth": _truth(
+                target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing}, paid_on=dt.date(2026, 11, 1)
+            ),
+        }
+    )
     agent = Agent(member, "correct")
     question = Reply(text="2026年您参加了医保吗？", options=[Option(label="没交", value="no")])
     detour = agent.answer(question)
     assert detour.endswith("？") and agent.detoured
     answer = agent.answer(question)
-    assert answer == "no" or _told(answer if "26" in answer or "二六" in answer else "2026年" + answer,
-                                   TODAY, [2026]) == {2026: "none"}, answer
+    assert answer == "no" or _told(
+        answer if "26" in answer or "二六" in answer else "2026年" + answer, TODAY, [2026]
+    ) == {2026: "none"}, answer
 
 
 def test_figures_are_read_from_the_reply_text():
     cap = figures(Reply(text="2027年您的大病保险最高支付限额是204,000元（20.4万元）。"))
     assert (cap.cap, cap.year) == (204000, 2027)
     assert figures(Reply(text="您的大病保险封顶线为20.4万元。")).cap == 204000
-    wait = figures(Reply(text="等待期从2027年1月1日起算，您从2027年5月1日起可以享受医保待遇。"
-                              "2027年您的等待期是4个月（固定3个月，断保多出的1个月）。"))
+    wait = figures(
+        Reply(
+            text="等待期从2027年1月1日起算，您从2027年5月1日起可以享受医保待遇。"
+            "2027年您的等待期是4个月（固定3个月，断保多出的1个月）。"
+        )
+    )
     assert (wait.waiting_months, wait.benefits_from) == (4, dt.date(2027, 5, 1))
     assert figures(Reply(text="2027年您没有等待期。")).waiting_months == 0
     terse = figures(Reply(text="您的等待期：4个月，2027年5月1日起可以报销。", figures={"waiting_months": 4}))
@@ -298,8 +370,13 @@ def test_figures_are_read_from_the_reply_text():
 
 
 def test_a_conversation_is_right_only_when_every_needed_figure_is_stated_and_right():
-    truth = _truth(target_year=2027, today=TODAY, coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing},
-                   zero_claim={2025}, paid_on=dt.date(2026, 11, 1))
+    truth = _truth(
+        target_year=2027,
+        today=TODAY,
+        coverage={2025: Coverage.chongqing, 2026: Coverage.chongqing},
+        zero_claim={2025},
+        paid_on=dt.date(2026, 11, 1),
+    )
     assert judge(truth, Figures(cap=truth.cap, year=2027)) == "right"
     assert judge(truth, Figures(cap=truth.cap + 4000)) == "wrong_cap"
     assert judge(truth, Figures(cap=truth.cap, year=2026)) == "wrong_year"
@@ -335,8 +412,13 @@ def test_simulated_members_get_the_right_figures_and_never_see_an_internal_error
 
 
 def test_yibao_eval_dialogues_prints_the_report_as_json():
-    out = subprocess.run([sys.executable, "-m", "bot", "eval", "--dialogues", "12", "--mode", "both", "--seed", "5",
-                          "--json"], capture_output=True, text=True, timeout=120, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", "--dialogues", "12", "--mode", "both", "--seed", "5", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     reports = json.loads(out)
     assert [r["mode"] for r in reports] == ["correct", "confirm"]
     assert all(r["count"] == 12 and 0 <= r["right_share"] <= 1 for r in reports)

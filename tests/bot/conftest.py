@@ -1,4 +1,5 @@
 """Helpers for driving whole conversations through the dialogue manager."""
+
 from __future__ import annotations
 
 import datetime as dt

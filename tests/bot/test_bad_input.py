@@ -1,4 +1,5 @@
 """Bad input gets a short polite reply and the conversation stays usable."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,22 @@ from bot.conversation.dialogue import respond
 from bot.conversation.state import State
 from tests.bot.conftest import Talk
 
-BAD = ["", "   ", "x" * 5000, "断保" * 2500, "😀😀😀", "🙏", "What is my insurance cap?", "hello?",
-       "1990年", "3025年", "？？？", "\x00\x01", "年年年年", "2025-13-45"]
+BAD = [
+    "",
+    "   ",
+    "x" * 5000,
+    "断保" * 2500,
+    "😀😀😀",
+    "🙏",
+    "What is my insurance cap?",
+    "hello?",
+    "1990年",
+    "3025年",
+    "？？？",
+    "\x00\x01",
+    "年年年年",
+    "2025-13-45",
+]
 
 
 @pytest.mark.parametrize("message", BAD, ids=lambda m: repr(m[:12]))
@@ -54,8 +69,10 @@ def test_a_stale_button_is_answered_not_obeyed():
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(messages=st.lists(st.text(max_size=80), min_size=1, max_size=5),
-       day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2035, 12, 31)))
+@given(
+    messages=st.lists(st.text(max_size=80), min_size=1, max_size=5),
+    day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2035, 12, 31)),
+)
 def test_random_input_never_raises_and_always_replies(messages, day):
     state: State | None = None
     for message in messages:
@@ -64,15 +81,41 @@ def test_random_input_never_raises_and_always_replies(messages, day):
         State.model_validate_json(state.model_dump_json())
 
 
-WORDS = ["2025年", "2026年", "没交", "交了", "对", "不对", "没有", "补缴了1年", "封顶线多少", "要等多久",
-         "什么时候能报销", "重新开始", "取消", "继续", "years:all", "years:none", "yes", "no", "1月10号",
-         "孩子2026年1月10日出生", "低保", "在外地参保", "职工医保", "都没报销过", "如果我补缴一年呢", "改一下"]
+WORDS = [
+    "2025年",
+    "2026年",
+    "没交",
+    "交了",
+    "对",
+    "不对",
+    "没有",
+    "补缴了1年",
+    "封顶线多少",
+    "要等多久",
+    "什么时候能报销",
+    "重新开始",
+    "取消",
+    "继续",
+    "years:all",
+    "years:none",
+    "yes",
+    "no",
+    "1月10号",
+    "孩子2026年1月10日出生",
+    "低保",
+    "在外地参保",
+    "职工医保",
+    "都没报销过",
+    "如果我补缴一年呢",
+    "改一下",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(messages=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map("，".join),
-                         min_size=1, max_size=8),
-       day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)))
+@given(
+    messages=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map("，".join), min_size=1, max_size=8),
+    day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)),
+)
 def test_random_conversations_of_real_phrases_never_raise(messages, day):
     state: State | None = None
     for message in messages:

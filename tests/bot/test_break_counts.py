@@ -1,6 +1,7 @@
 """A number of years of break said without calendar years: a general question opens with the
 figures for that number; a personal one whose count reaches before the first year the rules count
 says so, quoting 37号 四.2, with what counts and what the rule gives for the years said."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ from bot.conversation.dialogue import respond
 from faq import load
 from rules.policy import first_year
 
-TODAY = dt.date(2026, 11, 22)   # paying now is for the 2027 insured year
+TODAY = dt.date(2026, 11, 22)  # paying now is for the 2027 insured year
 FIRST = first_year()
 QUOTE = "以前年度是否连续参保不计连续参保年限和断保年限"
 
@@ -21,15 +22,18 @@ def said(message: str, once: bool) -> str:
 
 
 @pytest.mark.parametrize("once", [True, False])
-@pytest.mark.parametrize(("message", "figures"), [
-    ("断保3年后重新参保，大病保险封顶线会少多少钱", ["按断保3年算", "降低12000元", "封顶线为188000元"]),
-    ("断保十年的话大病封顶线还剩多少", ["按断保10年算", "降低40000元", "封顶线为160000元"]),
-    ("如果连着断缴六年，等待期要多久", ["按断保6年算", "待遇等待期8个月", "至少还要等6个月"]),
-    ("断保三年，等待期几个月", ["按断保3年算", "待遇等待期5个月", "补缴全部3年", "等待期3个月"]),
-    ("断了两年医保，两年都补缴了还要等几个月", ["按断保2年算", "待遇等待期4个月", "补缴全部2年", "等待期3个月"]),
-    ("断了两年，补交一年的话等待期还剩多久", ["按断保2年算", "补缴1年", "等待期3个月"]),
-    ("要是断缴四年，补缴完至少等多久", ["按断保4年算", "待遇等待期6个月", "补缴不能再减少，至少还要等6个月"]),
-])
+@pytest.mark.parametrize(
+    ("message", "figures"),
+    [
+        ("断保3年后重新参保，大病保险封顶线会少多少钱", ["按断保3年算", "降低12000元", "封顶线为188000元"]),
+        ("断保十年的话大病封顶线还剩多少", ["按断保10年算", "降低40000元", "封顶线为160000元"]),
+        ("如果连着断缴六年，等待期要多久", ["按断保6年算", "待遇等待期8个月", "至少还要等6个月"]),
+        ("断保三年，等待期几个月", ["按断保3年算", "待遇等待期5个月", "补缴全部3年", "等待期3个月"]),
+        ("断了两年医保，两年都补缴了还要等几个月", ["按断保2年算", "待遇等待期4个月", "补缴全部2年", "等待期3个月"]),
+        ("断了两年，补交一年的话等待期还剩多久", ["按断保2年算", "补缴1年", "等待期3个月"]),
+        ("要是断缴四年，补缴完至少等多久", ["按断保4年算", "待遇等待期6个月", "补缴不能再减少，至少还要等6个月"]),
+    ],
+)
 def test_a_general_question_with_a_count_opens_with_that_counts_figures(message, figures, once):
     text = said(message, once)
     assert text.startswith("按断保")

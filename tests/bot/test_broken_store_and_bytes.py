@@ -1,6 +1,7 @@
 """What the command line does with what the issue measured: a store that cannot be used, bytes
 that are not UTF-8, a session age that is not a number of days, personal data in a session
 name, three processes on one conversation, and a store that fails in the middle of a chat."""
+
 from __future__ import annotations
 
 import json
@@ -89,8 +90,9 @@ def test_a_store_failing_mid_chat_says_try_later_and_the_next_line_is_still_read
     path = tmp_path / "s.db"
     SQLiteStore(path).close()
     db = sqlite3.connect(path)  # every turn now fails as a full disk would
-    db.execute("CREATE TRIGGER full BEFORE INSERT ON sessions"
-               " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    db.execute(
+        "CREATE TRIGGER full BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
     db.commit()
     db.close()
     p = run(env, "chat", "--json", "--store", str(path), stdin="新生儿怎么参保？\n你好\n".encode())
@@ -110,9 +112,16 @@ def test_the_store_is_private_to_its_user(env, tmp_path):
 def test_three_processes_on_one_conversation_lose_no_turn(env, tmp_path):
     env = dict(env, YIBAO_STORE=str(tmp_path / "shared.db"))
     lines = "".join(f"{2025 + i % 3}年交了\n" for i in range(100)).encode()
-    procs = [subprocess.Popen([*YIBAO, "chat", "--json", "--session", "same", "--today", "2026-11-22"],
-                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-             for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [*YIBAO, "chat", "--json", "--session", "same", "--today", "2026-11-22"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(3)
+    ]
     for proc in procs:
         proc.stdin.write(lines)
         proc.stdin.close()
@@ -135,8 +144,13 @@ def test_bytes_that_are_not_utf8_get_a_polite_reply_and_the_next_line_is_read(en
 
 @pytest.mark.parametrize("command", [["ask"], ["faq"], ["chat", "--session"]])
 def test_an_argument_that_is_not_utf8_is_no_traceback(env, command):
-    p = subprocess.run([*(os.fsencode(a) for a in YIBAO), *(a.encode() for a in command), b"\xff\xfe \xe6\x96\xad"],
-                       capture_output=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    p = subprocess.run(
+        [*(os.fsencode(a) for a in YIBAO), *(a.encode() for a in command), b"\xff\xfe \xe6\x96\xad"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert b"Traceback" not in p.stderr
     if command == ["ask"]:
         assert p.returncode == 0 and "UTF-8" in p.stdout.decode()

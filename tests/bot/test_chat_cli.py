@@ -1,5 +1,6 @@
 """`yibao chat` as a process: JSON lines, numbers for options, --session, and a process killed
 with SIGKILL between two turns that continues after a restart."""
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,20 @@ CHAT = [sys.executable, "-m", "bot", "chat"]
 
 @pytest.fixture
 def env(tmp_path):
-    return dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path),
-                YIBAO_STORE="")
+    return dict(
+        os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path), YIBAO_STORE=""
+    )
 
 
 def chat(env, lines, *args, today="2026-11-22"):
-    p = subprocess.run([*CHAT, "--json", "--today", today, *args], input="\n".join(lines) + "\n",
-                       capture_output=True, text=True, env=env, timeout=120)
+    p = subprocess.run(
+        [*CHAT, "--json", "--today", today, *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr[-800:]
     assert "Traceback" not in p.stderr
     return [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
@@ -74,8 +82,9 @@ def test_a_named_session_continues_in_the_next_run(env):
 
 def test_killed_between_two_turns_the_conversation_continues_after_restart(env):
     args = [*CHAT, "--json", "--today", "2026-11-22", "--session", "k"]
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+    proc = subprocess.Popen(
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         proc.stdin.write("断保了要等多久才能报销\n2025年没交，2026年12月交了2027年的\n")
         proc.stdin.flush()
@@ -98,8 +107,14 @@ def test_killed_between_two_turns_the_conversation_continues_after_restart(env):
 
 
 def test_plain_output_numbers_the_options(env):
-    p = subprocess.run([*CHAT, "--today", "2026-11-22"], input="我的封顶线是多少\n", capture_output=True,
-                       text=True, env=env, timeout=120)
+    p = subprocess.run(
+        [*CHAT, "--today", "2026-11-22"],
+        input="我的封顶线是多少\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 0
     assert "1. 2025年" in p.stdout and "3. 都交了" in p.stdout
 
@@ -113,8 +128,14 @@ HISTORY = "我2025年和2026年都参保了，2025年一次都没报销过，202
 
 
 def plain(env, lines, *args, today="2026-11-22") -> str:
-    p = subprocess.run([*CHAT, "--today", today, *args], input="\n".join(lines) + "\n",
-                       capture_output=True, text=True, env=env, timeout=120)
+    p = subprocess.run(
+        [*CHAT, "--today", today, *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr[-800:]
     return p.stdout
 

@@ -1,5 +1,6 @@
 """The command line's contract: argparse speaks Chinese, --version, --today within the years the
 rules cover, conflicting calc flags refused; every refusal one line and exit code 2."""
+
 from __future__ import annotations
 
 import re
@@ -25,14 +26,17 @@ def refused(*args: str) -> str:
     return p.stderr
 
 
-@pytest.mark.parametrize("args,words", [
-    (["calc"], "缺少必需的参数"),
-    (["nosuch"], "无效"),
-    (["ask", "--today"], "需要一个值"),
-    (["faq", "-k", "x"], "不是整数"),
-    (["ask", "--nosuch", "x"], "无法识别的参数"),
-    (["ask", "--today", "2026-02-30", "x"], "不是有效日期"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["calc"], "缺少必需的参数"),
+        (["nosuch"], "无效"),
+        (["ask", "--today"], "需要一个值"),
+        (["faq", "-k", "x"], "不是整数"),
+        (["ask", "--nosuch", "x"], "无法识别的参数"),
+        (["ask", "--today", "2026-02-30", "x"], "不是有效日期"),
+    ],
+)
 def test_usage_errors_are_in_chinese(args, words):
     assert words in refused(*args)
 
@@ -53,8 +57,11 @@ def test_today_is_limited_to_the_years_the_rules_cover():
     first, last = covered_years()
     assert first == 2025  # the first policy parameter takes effect on 2025-01-01
     for day in ("1900-01-01", f"{first - 1}-12-31", f"{last + 1}-01-01", "3000-06-01"):
-        for command in (["ask", "--today", day, "断保一年要等多久"], ["chat", "--today", day],
-                        ["calc", "--year", "2027", "--enrolled", "2027", "--today", day]):
+        for command in (
+            ["ask", "--today", day, "断保一年要等多久"],
+            ["chat", "--today", day],
+            ["calc", "--year", "2027", "--enrolled", "2027", "--today", day],
+        ):
             assert "超出政策覆盖的年份" in refused(*command)
     assert run("ask", "--today", f"{first}-01-01", "断保一年要等多久").returncode == 0
 

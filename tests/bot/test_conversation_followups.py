@@ -1,6 +1,7 @@
 """Conversations where a fact is told in a form that used to be lost: a payment made in one year
 for the next, a second personal figure asked in the first message, a years answer with a split
 verb and a reimbursement answer said of "these two years", a group denied."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,10 +9,13 @@ import pytest
 from tests.bot.conftest import Talk
 
 
-@pytest.mark.parametrize("answer", [
-    "2025年那年是没得医保的，11月交的是2026年的",
-    "25年没买，11月份交的是26年的",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2025年那年是没得医保的，11月交的是2026年的",
+        "25年没买，11月份交的是26年的",
+    ],
+)
 def test_a_payment_in_2025_for_2026_says_nothing_of_2025(answer):
     talk = Talk("2026-03-10")
     asked = talk.say("我就2025年11月交过一次医保，2026年住院封顶线是多少？")[-1]
@@ -48,11 +52,14 @@ def test_the_second_figure_asks_only_what_it_still_lacks():
     assert "4个月" in talk.say("对")[0].text
 
 
-@pytest.mark.parametrize("years, claims", [
-    ("娃儿2025年、2026年都参了保，2026年10月又交了2027年的", "这两年都莫得报过销"),
-    ("娃儿25年26年都参过保，26年10月又交了27年的", "两年都没去报过销"),
-    ("二五年、二六年都参了保的，二六年十月交了二七年的", "这两年一次都没报过"),
-])
+@pytest.mark.parametrize(
+    "years, claims",
+    [
+        ("娃儿2025年、2026年都参了保，2026年10月又交了2027年的", "这两年都莫得报过销"),
+        ("娃儿25年26年都参过保，26年10月又交了27年的", "两年都没去报过销"),
+        ("二五年、二六年都参了保的，二六年十月交了二七年的", "这两年一次都没报过"),
+    ],
+)
 def test_years_then_zero_claims_answered_after_a_cap_question(years, claims):
     talk = Talk("2027-01-05")
     assert talk.say("我家娃儿今年大病保险最高能报好多？")[-1].intent == "ask:years"

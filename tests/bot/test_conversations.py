@@ -1,6 +1,7 @@
 """Whole conversations through the dialogue manager: history in one message, step by step,
 relative years, Chinese numerals, detours, corrections, what-ifs (tests/bot/conversations.yaml),
 and the project's development dialogues."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,8 +51,9 @@ def test_cap_answer_opens_with_the_figure_and_keeps_the_table_and_trace_for_deta
     summary, answer = talk.say("我2025年和2026年都参保了，2025年一次都没报销过，2026年的大病保险封顶线是多少？")
     # told whole: no question
     assert summary.text.startswith("按您说的情况：") and "对吗" not in summary.text
-    assert answer.text.startswith("2026年您的大病保险最高支付限额是204,000元（20.4万元）。"
-                                  "（基础200,000元，零报销激励4,000元。）")
+    assert answer.text.startswith(
+        "2026年您的大病保险最高支付限额是204,000元（20.4万元）。（基础200,000元，零报销激励4,000元。）"
+    )
     assert len(answer.text.splitlines()) <= 3  # fits a phone
     assert "逐年封顶线：2025年 200,000元；2026年 204,000元" in answer.details
     assert "2025年零报销" in answer.details  # the engine's own trace sentence
@@ -119,8 +121,12 @@ def test_faq_detour_is_answered_then_the_question_is_offered_again():
 def test_low_confidence_offers_the_real_questions_to_choose_from(monkeypatch):
     from intents.match import Decision, Match
 
-    close = Decision(kind="ambiguous", intent=None, score=0.6, candidates=[
-        Match(intent="waiting_fixed", score=0.6), Match(intent="waiting_variable", score=0.58)])
+    close = Decision(
+        kind="ambiguous",
+        intent=None,
+        score=0.6,
+        candidates=[Match(intent="waiting_fixed", score=0.6), Match(intent="waiting_variable", score=0.58)],
+    )
     # a close call, whatever the matcher ranks today
     monkeypatch.setattr("bot.conversation.dialogue._understand", lambda text: close)
     talk = Talk("2026-11-22")
@@ -159,8 +165,12 @@ def test_what_if_keeping_on_next_year_compares_with_this_year():
 def test_ones_own_start_date_is_worked_out_when_a_rule_ranks_a_little_higher(monkeypatch):
     from intents.match import Decision, Match
 
-    close = Decision(kind="match", intent="waiting_how_counted", score=0.89, candidates=[
-        Match(intent="waiting_how_counted", score=0.89), Match(intent="my_benefit_start", score=0.88)])
+    close = Decision(
+        kind="match",
+        intent="waiting_how_counted",
+        score=0.89,
+        candidates=[Match(intent="waiting_how_counted", score=0.89), Match(intent="my_benefit_start", score=0.88)],
+    )
     monkeypatch.setattr("bot.conversation.dialogue._understand", lambda text: close)
     talk = Talk("2026-11-22")
     reply = talk.say("我啥时候才能开始报销")[-1]
@@ -170,8 +180,12 @@ def test_ones_own_start_date_is_worked_out_when_a_rule_ranks_a_little_higher(mon
 def test_a_rule_ranked_higher_is_answered_when_no_own_figure_is_asked(monkeypatch):
     from intents.match import Decision, Match
 
-    close = Decision(kind="match", intent="waiting_how_counted", score=0.89, candidates=[
-        Match(intent="waiting_how_counted", score=0.89), Match(intent="my_waiting", score=0.88)])
+    close = Decision(
+        kind="match",
+        intent="waiting_how_counted",
+        score=0.89,
+        candidates=[Match(intent="waiting_how_counted", score=0.89), Match(intent="my_waiting", score=0.88)],
+    )
     monkeypatch.setattr("bot.conversation.dialogue._understand", lambda text: close)
     talk = Talk("2026-11-22")
     reply = talk.say("我想知道等待期怎么算")[0]

@@ -1,5 +1,6 @@
 """The conversation as forms: every kind of misreading found by the simulated member and the
 blind conversations (issue 10), each with what the person sees."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,6 +19,7 @@ def _cap_talk(today: str = "2026-11-22") -> Talk:
 
 
 # --- the pending question wins ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("answer", ["没用过", "没有", "没有用到过", "莫得用过", "no"])
 def test_a_short_no_to_the_incentive_question_fills_it(answer):
@@ -64,6 +66,7 @@ def test_two_years_back_paid_said_with_a_count_before_the_verb():
 
 # --- clause-scoped negation and ranges --------------------------------------------------------
 
+
 def test_a_reimbursement_and_an_unused_incentive_are_two_facts():
     talk = Talk("2028-11-22")
     reply = talk.say("我2025到2028年都交了，2025年没报销，2026到2028年报销过，激励额度没用过，2029年封顶线多少")
@@ -98,6 +101,7 @@ def test_never_broken_is_enrolment_of_every_year_asked_about():
 
 # --- ask, don't assume ------------------------------------------------------------------------
 
+
 def test_outside_the_collection_period_the_payment_day_is_asked_for():
     talk = Talk("2027-05-10")
     reply = talk.say("我2025年和2026年都交了，2027年要等多久")[-1]
@@ -109,8 +113,11 @@ def test_outside_the_collection_period_the_payment_day_is_asked_for():
 def test_years_between_the_last_said_and_the_year_asked_about_are_asked():
     talk = Talk("2028-11-22")
     reply = talk.say("我2025年交了，2029年封顶线多少")[-1]
-    assert reply.intent == "ask:years" and [o.value for o in reply.options][:3] == ["year:2026", "year:2027",
-                                                                                     "year:2028"]
+    assert reply.intent == "ask:years" and [o.value for o in reply.options][:3] == [
+        "year:2026",
+        "year:2027",
+        "year:2028",
+    ]
 
 
 def test_a_child_first_insured_at_two_or_older_is_asked_about_the_years_before():
@@ -131,6 +138,7 @@ def test_a_newborn_is_offered_no_day_before_birth_and_never_shown_an_error():
 
 # --- dates in their place ---------------------------------------------------------------------
 
+
 def test_a_payment_day_before_the_collection_period_of_the_year_asked_about_is_asked_about():
     talk = Talk("2027-05-10")
     talk.say("我2025、2026年都交了，2027年要等多久")
@@ -147,6 +155,7 @@ def test_a_december_payment_with_no_year_asked_about_is_for_the_next_year():
 
 
 # --- corrections, second tasks, context -------------------------------------------------------
+
 
 def test_a_second_task_asks_once_whether_the_remembered_history_holds():
     talk = Talk("2026-11-22")
@@ -196,14 +205,20 @@ def test_a_cap_follow_up_after_a_waiting_period_is_ones_own_cap():
 
 # --- the raised cap in the year it is used ----------------------------------------------------
 
+
 def test_the_year_the_incentive_is_used_shows_the_raised_cap():
     talk = Talk("2026-11-22")
-    text = "\n".join(r.text for r in talk.say(
-        "我2025、2026年都交了，2025年没报销，2026年报销过，2027年也交了，2027年用了激励额度，2027年封顶线多少"))
+    text = "\n".join(
+        r.text
+        for r in talk.say(
+            "我2025、2026年都交了，2025年没报销，2026年报销过，2027年也交了，2027年用了激励额度，2027年封顶线多少"
+        )
+    )
     assert "204,000" in text
 
 
 # --- never an internal error ------------------------------------------------------------------
+
 
 def test_a_history_the_rules_refuse_becomes_a_question_about_the_facts():
     talk = Talk("2026-11-22")
@@ -218,8 +233,9 @@ def test_a_history_the_rules_refuse_becomes_a_question_about_the_facts():
 
 def test_a_correction_after_a_straight_result_reopens_the_same_question():
     talk = Talk("2028-11-06")
-    first = talk.say("我2025、2027、2028年都交了，2026年没交，2025年没报销过，2027、2028年有报销，激励额度没用过，"
-                     "2029年封顶线多少")
+    first = talk.say(
+        "我2025、2027、2028年都交了，2026年没交，2025年没报销过，2027、2028年有报销，激励额度没用过，2029年封顶线多少"
+    )
     assert first[0].text.startswith("按您说的情况") and first[-1].figures["cap"] == 200000
     reply = talk.say("不是，2026年在重庆交了城乡居民医保")[-1]
     assert reply.intent in ("ask:zero_claim", "confirm") and "大病保险最高支付限额" in talk.seen()
@@ -240,16 +256,21 @@ def test_a_policy_question_on_another_topic_mid_form_is_a_detour_not_a_new_quest
 
 def test_counts_of_years_told_in_order_fill_the_years_before_and_the_break():
     talk = Talk("2031-11-18")
-    text = "\n".join(r.text for r in talk.say(
-        "我二〇三二年的大病保险最高支付限额是多少，前面四年都交了，后来断了3年，二〇三二年又交了，"
-        "二〇二七年一次都没报销过，二〇二五、二〇二六、二〇二八年有报销，激励额度没用过。"))
+    text = "\n".join(
+        r.text
+        for r in talk.say(
+            "我二〇三二年的大病保险最高支付限额是多少，前面四年都交了，后来断了3年，二〇三二年又交了，"
+            "二〇二七年一次都没报销过，二〇二五、二〇二六、二〇二八年有报销，激励额度没用过。"
+        )
+    )
     assert "2029至2031年没有参保" in text and "192,000" in text
 
 
 def test_not_paid_yet_in_a_story_is_the_payment_to_come_not_a_year_before():
     talk = Talk("2029-09-11")
-    reply = talk.say("2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，"
-                     "我2030年从哪天开始能报销。")
+    reply = talk.say(
+        "2025年和2026年都没交，2027年才开始交，一直交到2029年，还没交，12月底之前去交，我2030年从哪天开始能报销。"
+    )
     text = "\n".join(r.text for r in reply)
     assert "2029年没有参保" not in text and "2027至2030年在重庆参加居民医保" in text
 
@@ -290,8 +311,10 @@ def test_the_cap_asked_after_a_result_is_ones_own():
 
 def test_never_reimbursed_said_of_every_year_is_not_said_of_a_year_without_insurance():
     talk = Talk("2030-01-04")
-    reply = talk.say("我29年的大病保险最高支付限额是多少，25、26年断了两年的，27年才开始交，28年断了一年，"
-                     "从来没用医保报销过，没用过激励额度？")
+    reply = talk.say(
+        "我29年的大病保险最高支付限额是多少，25、26年断了两年的，27年才开始交，28年断了一年，"
+        "从来没用医保报销过，没用过激励额度？"
+    )
     text = "\n".join(r.text for r in reply)
     assert "2027年一次都没有用医保报销" in text and "2028年一次都没有" not in text and "2027、2028年" not in text
 
@@ -302,7 +325,11 @@ def test_other_years_reimbursed_leave_the_year_named_without_a_claim():
     talk.say("都交了")
     reply = talk.say("2025年没报销过，其他年都报销了")[-1]
     assert reply.intent == "ask:reward_used" and talk.state.facts.zero_claim == {
-        2025: True, 2026: False, 2027: False, 2028: False}
+        2025: True,
+        2026: False,
+        2027: False,
+        2028: False,
+    }
 
 
 def test_two_years_said_back_to_back_are_both_years():

@@ -1,4 +1,5 @@
 """One-shot answers (yibao ask): from the facts in one message, or what the answer still needs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,10 +61,22 @@ def test_forgotten_payments_wait_four_months():
 
 def test_yibao_ask_routes_a_personal_question_through_the_manager(tmp_path):
     env_home = str(tmp_path)
-    p = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--today", "2026-08-01",
-                        "孩子2026年1月10日出生，6月20日才参保，什么时候能报销？"],
-                       capture_output=True, text=True, timeout=120,
-                       env={"HOME": env_home, "XDG_DATA_HOME": env_home, "PATH": "/usr/bin:/bin"})
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "ask",
+            "--json",
+            "--today",
+            "2026-08-01",
+            "孩子2026年1月10日出生，6月20日才参保，什么时候能报销？",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"HOME": env_home, "XDG_DATA_HOME": env_home, "PATH": "/usr/bin:/bin"},
+    )
     assert p.returncode == 0, p.stderr[-500:]
     out = json.loads(p.stdout)
     assert out["intent"] == "my_benefit_start" and "2026年6月21日" in out["answer"]

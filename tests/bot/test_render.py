@@ -1,4 +1,5 @@
 """The answer shows only figures the engine's trace states, with cited excerpts and a next step."""
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ def test_every_figure_of_the_first_sentences_is_in_the_trace(today, turns):
     result = evaluate(to_history(state, talk.today))
     trace = " ".join(s.text for s in result.trace).replace("-", " ")
     head = answer.text.split("\n")[0]
-    head = re.sub(r"（[\d.]+万元）", "", head)       # the same figure in 万元
+    head = re.sub(r"（[\d.]+万元）", "", head)  # the same figure in 万元
     head = re.sub(r"(\d{4})年(\d{1,2})月(\d{1,2})日", lambda m: f"{m[1]} {int(m[2]):02d} {int(m[3]):02d}", head)
     missing = [n for n in _numbers(head) if not any(n in t for t in _numbers(trace) | {trace})]
     assert not missing, (head, trace)

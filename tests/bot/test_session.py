@@ -1,4 +1,5 @@
 """session.turn: the state is saved before the replies go out; privacy of what is stored."""
+
 from __future__ import annotations
 
 import datetime as dt

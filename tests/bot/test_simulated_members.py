@@ -1,5 +1,6 @@
 """The conversation measured by the simulated member (bot.bench.member): seeded runs in both
 modes, the figures checked against the rules engine on each member's true history."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Session stores: what is saved comes back, old sessions expire, "忘记我" deletes the record,
 and several processes can share the SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,14 @@ from bot.settings import SettingsError
 
 
 def _state() -> State:
-    return State(facts=Facts(target_year=2027, years={2025: "insured", 2026: "uninsured"}, backpaid=1,
-                             paid_on=dt.date(2026, 12, 10)),
-                 task="my_waiting", pending="confirm", options=[Option(label="对", value="yes")])
+    return State(
+        facts=Facts(
+            target_year=2027, years={2025: "insured", 2026: "uninsured"}, backpaid=1, paid_on=dt.date(2026, 12, 10)
+        ),
+        task="my_waiting",
+        pending="confirm",
+        options=[Option(label="对", value="yes")],
+    )
 
 
 class Clock:
@@ -45,6 +51,7 @@ def make(request, tmp_path):
         if request.param == "memory":
             return MemoryStore(**kw)
         return SQLiteStore(tmp_path / "sessions.db", **kw)
+
     return build
 
 
@@ -155,11 +162,13 @@ def test_several_processes_write_to_one_file_without_losing_a_turn(tmp_path):
     import sys
 
     path = tmp_path / "shared.db"
-    code = ("import sys, datetime as dt\n"
-            "from bot.conversation.session import turn\nfrom bot.conversation.store import SQLiteStore\n"
-            "s = SQLiteStore(sys.argv[1])\n"
-            "for i in range(40):\n"
-            "    turn(s, f'{sys.argv[2]}:{i}', '我2025年没交，2026年也没交，要等多久', dt.date(2026, 11, 22))\n")
+    code = (
+        "import sys, datetime as dt\n"
+        "from bot.conversation.session import turn\nfrom bot.conversation.store import SQLiteStore\n"
+        "s = SQLiteStore(sys.argv[1])\n"
+        "for i in range(40):\n"
+        "    turn(s, f'{sys.argv[2]}:{i}', '我2025年没交，2026年也没交，要等多久', dt.date(2026, 11, 22))\n"
+    )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path), name]) for name in ("a", "b", "c")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     store = SQLiteStore(path)

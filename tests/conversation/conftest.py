@@ -1,5 +1,6 @@
 """One store factory per back end: memory, SQLite (a file of the test's own) and Redis (the shared
 server on 127.0.0.1:6379, keys under a prefix of the test's own, deleted afterwards)."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@ the test's own, only those deleted afterwards), and private servers a fault test
 
 No Redis answering on 6379 makes every Redis test fail (never skip): .ci/run starts one.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -32,7 +33,7 @@ def clean(prefix: str, base: str = SHARED) -> int:
     try:
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         for start in range(0, len(keys), 500):
-            client.delete(*keys[start:start + 500])
+            client.delete(*keys[start : start + 500])
         return len(keys)
     finally:
         client.close()
@@ -69,9 +70,26 @@ class PrivateRedis:
         server = shutil.which("redis-server")
         assert server, "redis-server is not installed (Debian package redis-server)"
         self.process = subprocess.Popen(
-            [server, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.folder),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                server,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.folder),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:

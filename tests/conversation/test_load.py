@@ -2,6 +2,7 @@
 once through two worker processes on Redis, over HTTP and through the Telegram webhook; every
 message answered, none refused, and every conversation's stored state exactly what its
 messages imply."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,7 +28,12 @@ def test_conversations_at_once_through_two_workers_all_end_in_the_state_their_me
 
 
 def test_bench_load_refuses_worker_counts_that_are_not_positive_numbers_in_one_line():
-    done = subprocess.run([sys.executable, "-m", "bot", "bench", "--load", "--workers", "1,0"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "bench", "--load", "--workers", "1,0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "yibao: --workers 应为逗号分隔的正整数，--conversations 应为正整数"

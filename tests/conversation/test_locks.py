@@ -1,4 +1,5 @@
 """One lock per conversation, shared by the faces (threads for HTTP, the event loop for Telegram)."""
+
 import asyncio
 import gc
 import threading

@@ -1,6 +1,7 @@
 """Faults with several workers on Redis: Redis restarted under live conversations, a worker killed
 or stalled while it holds a conversation, and two workers given two messages of one
 conversation at the same moment."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,9 @@ from redis_helpers import PrivateRedis, clean, fresh_prefix, url
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 3, 1)
-ROOMY = HttpSettings(local_limits=Limits(requests_per_minute=10**6, sessions_per_hour=10**6),
-                     ip_requests_per_minute=10**6)
+ROOMY = HttpSettings(
+    local_limits=Limits(requests_per_minute=10**6, sessions_per_hour=10**6), ip_requests_per_minute=10**6
+)
 CAP = ["我想算一下我的大病保险封顶线", "2025年和2026年都交了", "2025年没有报销过", "对"]
 WAIT = ["我2025年交了，2026年没交，2027年交了，等待期多久", "没有补缴", "对"]
 # two answers to the question after CAP[0] that contradict each other: the later one wins
@@ -80,8 +82,7 @@ def test_redis_restarted_mid_conversation_says_try_later_and_loses_nothing_saved
             assert {s: store.load(chat_key(LOCAL_CLIENT, s)) for s in sessions} == saved
             for session, script in sessions.items():  # the refused message sent again, then the rest
                 for message in script[2:]:
-                    again = client.post("/api/chat", json={"session": session, "message": message,
-                                                           "today": str(TODAY)})
+                    again = client.post("/api/chat", json={"session": session, "message": message, "today": str(TODAY)})
                     assert again.status_code == 200
                 assert store.load(chat_key(LOCAL_CLIENT, session)) == state_after(script, State())
             telegram.turn("tg:9:9", CAP[1], Incoming(2, 9))
@@ -108,8 +109,9 @@ except LeaseLost:
 
 
 def _holder(store_url: str) -> tuple[subprocess.Popen, float]:
-    worker = subprocess.Popen([sys.executable, "-c", HOLDER, store_url], cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, store_url], cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     line = worker.stdout.readline()
     assert line.startswith("held "), line
     return worker, time.monotonic()
@@ -148,7 +150,8 @@ def test_a_stalled_worker_cannot_write_over_the_turn_taken_after_its_lease_ended
 
 
 def test_two_workers_given_two_messages_of_one_conversation_at_once_apply_both_one_after_the_other(
-        tmp_path, shared_prefix):
+    tmp_path, shared_prefix
+):
     store_url = url(shared_prefix, lock_ms=5000, wait_ms=20000)
     servers = [Served(tmp_path / name, args=UNLIMITED, env={"YIBAO_STORE": store_url}) for name in ("a", "b")]
     for server in servers:
@@ -174,8 +177,10 @@ def test_two_workers_given_two_messages_of_one_conversation_at_once_apply_both_o
 
             def send(i: int, gate: threading.Barrier, answers: list, session: str) -> None:
                 gate.wait()
-                answers[i] = request(servers[i].base + "/api/chat",
-                                     {"session": session, "message": (PAID, UNPAID)[i], "today": str(TODAY)})
+                answers[i] = request(
+                    servers[i].base + "/api/chat",
+                    {"session": session, "message": (PAID, UNPAID)[i], "today": str(TODAY)},
+                )
 
             both = [threading.Thread(target=send, args=(i, gate, answers, session)) for i in (0, 1)]
             for thread in both:
@@ -205,13 +210,22 @@ def test_redis_killed_while_two_workers_answer_many_conversations_loses_no_answe
 
     def person(index: int) -> None:
         for n in range(12):
-            talk = {"script": [CAP, WAIT][(index + n) % 2], "answered": [], "refused": None, "session": None,
-                    "statuses": set(), "waiting": False}
+            talk = {
+                "script": [CAP, WAIT][(index + n) % 2],
+                "answered": [],
+                "refused": None,
+                "session": None,
+                "statuses": set(),
+                "waiting": False,
+            }
             talks.append(talk)
             for message in talk["script"]:
                 while True:
-                    body = {"message": message, "today": str(TODAY),
-                            **({"session": talk["session"]} if talk["session"] else {})}
+                    body = {
+                        "message": message,
+                        "today": str(TODAY),
+                        **({"session": talk["session"]} if talk["session"] else {}),
+                    }
                     status, answer = request(served.base + "/api/chat", body, timeout=60)
                     talk["statuses"].add(status)
                     if status == 200:
@@ -242,8 +256,10 @@ def test_redis_killed_while_two_workers_answer_many_conversations_loses_no_answe
         assert stopped
         for talk in stopped:  # every answered turn kept; the refused one at most once
             kept = store.load(chat_key(LOCAL_CLIENT, talk["session"]))
-            assert kept in (state_after(talk["answered"], State()),
-                            state_after([*talk["answered"], talk["refused"]], State()))
+            assert kept in (
+                state_after(talk["answered"], State()),
+                state_after([*talk["answered"], talk["refused"]], State()),
+            )
         back.set()
         for one in people:
             one.join(timeout=120)

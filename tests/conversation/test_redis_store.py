@@ -1,6 +1,7 @@
 """What the Redis store adds to the contract: chosen by YIBAO_STORE=redis://…, a conversation held
 by one worker at a time (a lease with a fencing token that only grows), expiry by Redis itself,
 nothing stored but the state, and an unusable Redis said in one line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,8 +111,13 @@ def test_a_redis_that_does_not_answer_is_one_line_without_the_password():
 
 def test_the_faces_refuse_to_start_on_a_redis_that_does_not_answer_with_exit_code_2(tmp_path):
     dead = f"redis://127.0.0.1:{free_port()}/0"
-    serve = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0", "--workers", "2", "--store", dead],
-                           capture_output=True, text=True, timeout=60, check=False)
+    serve = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0", "--workers", "2", "--store", dead],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert serve.returncode == 2
     assert serve.stderr.strip().splitlines()[-1] == f"yibao: 无法打开会话存储 {dead}：连不上 Redis"
 

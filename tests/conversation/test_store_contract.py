@@ -5,6 +5,7 @@ refused; the turns of many writers on one conversation are all kept; old session
 recent ones stay; "忘记我" deletes the record; each Telegram update is kept until answered,
 committed once, and remembered after; and what is stored is the facts, never what was typed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,15 @@ TODAY = dt.date(2026, 3, 1)
 
 
 def _state(turns: int = 0) -> State:
-    return State(facts=Facts(target_year=2027, years={2025: "insured", 2026: "uninsured"}, backpaid=1,
-                             paid_on=dt.date(2026, 12, 10)),
-                 task="my_waiting", pending="confirm", options=[Option(label="对", value="yes")], turns=turns)
+    return State(
+        facts=Facts(
+            target_year=2027, years={2025: "insured", 2026: "uninsured"}, backpaid=1, paid_on=dt.date(2026, 12, 10)
+        ),
+        task="my_waiting",
+        pending="confirm",
+        options=[Option(label="对", value="yes")],
+        turns=turns,
+    )
 
 
 class Clock:
@@ -112,13 +119,14 @@ def test_threads_taking_turns_on_one_conversation_lose_none(make):
 
 def test_processes_taking_turns_on_one_conversation_lose_none(make_shared):
     store = make_shared()
-    code = ("import sys; sys.path[:0] = sys.argv[3:]; "
-            "from bot.conversation.store import open_store; "
-            "from test_store_contract import bump; "
-            "bump(open_store(sys.argv[1]), 'tg:1:1', int(sys.argv[2]))")
+    code = (
+        "import sys; sys.path[:0] = sys.argv[3:]; "
+        "from bot.conversation.store import open_store; "
+        "from test_store_contract import bump; "
+        "bump(open_store(sys.argv[1]), 'tg:1:1', int(sys.argv[2]))"
+    )
     here = [str(p) for p in sys.path if p]
-    workers = [subprocess.Popen([sys.executable, "-c", code, make_shared.location, "20", *here])
-               for _ in range(3)]
+    workers = [subprocess.Popen([sys.executable, "-c", code, make_shared.location, "20", *here]) for _ in range(3)]
     assert [w.wait(timeout=120) for w in workers] == [0, 0, 0]
     assert store.load("tg:1:1").turns == 60
 

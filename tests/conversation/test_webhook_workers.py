@@ -1,6 +1,7 @@
 """The webhook receiver every worker runs: an update is answered only once it is kept in the inbox;
 Telegram's secret is checked; a duplicate delivery is answered once; a Redis that is down gets
 503, so that Telegram delivers the update again, and then it is answered."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,16 +48,22 @@ async def test_an_update_is_kept_before_200_answered_once_and_a_down_redis_gets_
     api = FakeBotAPI()
     store = RedisStore(url("yibao-test:", base=redis_server.base, lock_ms=2000, wait_ms=3000))
     face = WebhookFace(Conversations(store, lambda: TODAY), typing_after=5.0)
-    ptb = build_application(TelegramConfig(token=TOKEN, rate_limit=1000), face,
-                            request=OfflineRequest(api), get_updates_request=OfflineRequest(api))
+    ptb = build_application(
+        TelegramConfig(token=TOKEN, rate_limit=1000),
+        face,
+        request=OfflineRequest(api),
+        get_updates_request=OfflineRequest(api),
+    )
     app = receiver(ptb, face, "hook", SECRET)
     transport = httpx.ASGITransport(app=app)
 
     def update(text: str, update_id: int | None = None) -> dict:
         return {"update_id": update_id or next(IDS), "message": api.message(31, 31, text)}
 
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                  base_url="http://127.0.0.1") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client,
+    ):
         ok = {SECRET_HEADER: SECRET}
         first = update("我想算一下我的大病保险封顶线")
         assert (await client.post("/hook", json=first)).status_code == 403
@@ -89,9 +96,25 @@ class Webhook:
         self.port = free_port()
         self.hook = f"http://127.0.0.1:{self.port}/hook"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "telegram", "--webhook", self.hook, "--port", str(self.port),
-             "--workers", "1", "--today", str(TODAY)], env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "telegram",
+                "--webhook",
+                self.hook,
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--today",
+                str(TODAY),
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     async def up(self, client: httpx.AsyncClient) -> None:
         for _ in range(600):
@@ -126,8 +149,13 @@ async def test_two_webhook_workers_apply_two_updates_of_one_chat_in_the_order_te
     api = FakeBotAPI(max_poll=1.0)
     server = await FakeServer(api, token=TOKEN).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "YIBAO_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url, TELEGRAM_RATE_LIMIT="1000000",
-               TELEGRAM_WEBHOOK_SECRET=SECRET, YIBAO_STORE=url(prefix, lock_ms=3000, wait_ms=10000))
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        TELEGRAM_RATE_LIMIT="1000000",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        YIBAO_STORE=url(prefix, lock_ms=3000, wait_ms=10000),
+    )
     a, b = Webhook(env), Webhook(env)
     store = RedisStore(url(prefix))
     ok = {SECRET_HEADER: SECRET}
@@ -157,8 +185,9 @@ async def test_two_webhook_workers_apply_two_updates_of_one_chat_in_the_order_te
                 assert (await client.post(a.hook, json=update(chat, CAP[0]), headers=ok)).status_code == 200
                 assert (await _turns(store, f"tg:{chat}:{chat}", 1)).turns == 1
                 older, newer = update(chat, PAID), update(chat, UNPAID)
-                answers = await asyncio.gather(client.post(a.hook, json=older, headers=ok),
-                                               client.post(b.hook, json=newer, headers=ok))
+                answers = await asyncio.gather(
+                    client.post(a.hook, json=older, headers=ok), client.post(b.hook, json=newer, headers=ok)
+                )
                 assert [r.status_code for r in answers] == [200, 200]
                 assert await _turns(store, f"tg:{chat}:{chat}", 3) == in_order
     finally:

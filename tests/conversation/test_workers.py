@@ -1,5 +1,6 @@
 """Several worker processes behind one port: `yibao serve --workers N` keeps N workers alive
 (a killed one is started again, the others go on answering) and stops them all on SIGTERM."""
+
 from __future__ import annotations
 
 import os
@@ -65,7 +66,13 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_them_all(tmp_path):
 
 def test_workers_for_telegram_need_the_webhook_mode():
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:ABCDEFabcdefABCDEFabcdefABCDEF_-"}
-    done = subprocess.run([sys.executable, "-m", "bot", "telegram", "--workers", "2"], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "telegram", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "yibao: --workers 只用于 webhook 模式（同时给出 --webhook URL）"

@@ -1,4 +1,5 @@
 """`yibao faq` as an agent and a script use it."""
+
 from __future__ import annotations
 
 import io

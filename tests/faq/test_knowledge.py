@@ -1,4 +1,5 @@
 """The knowledge base refuses broken data and ships every in-scope topic with cited excerpts."""
+
 from __future__ import annotations
 
 import pytest
@@ -65,14 +66,17 @@ def test_a_repeated_passage_id_is_rejected():
 
 def test_an_entry_with_too_few_wordings_is_rejected():
     with pytest.raises(ValidationError, match="questions"):
-        KnowledgeBase.model_validate({"documents": _documents(),
-                                      "entries": [_entry(questions=["固定等待期是几个月"])]})
+        KnowledgeBase.model_validate({"documents": _documents(), "entries": [_entry(questions=["固定等待期是几个月"])]})
 
 
 def test_a_broken_entry_file_fails_loading(tmp_path):
-    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(
-        {"topic": "waiting", "entries": [_entry(excerpts=[{"passage": "002-三", "text": "固定待遇等待期6个月"}])]},
-        allow_unicode=True), encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(
+        yaml.safe_dump(
+            {"topic": "waiting", "entries": [_entry(excerpts=[{"passage": "002-三", "text": "固定待遇等待期6个月"}])]},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError, match="not verbatim in 002-三"):
         load_from(SOURCES, tmp_path)
 
@@ -82,9 +86,27 @@ def test_shipped_knowledge_base_is_complete():
     assert 45 <= len(kb.entries) <= 70
     assert all(len(e.questions) >= 12 for e in kb.entries)
     assert {d.id for d in kb.documents} == {"000", "001", "002", "003", "004"}
-    wanted = {"continuous", "zero_claim", "ceiling", "break_incentive", "waiting", "repair",
-              "break_cap", "special", "newborn", "period", "fees", "student", "continuity",
-              "hukou", "family", "maternity", "critical", "channels", "outpatient"}
+    wanted = {
+        "continuous",
+        "zero_claim",
+        "ceiling",
+        "break_incentive",
+        "waiting",
+        "repair",
+        "break_cap",
+        "special",
+        "newborn",
+        "period",
+        "fees",
+        "student",
+        "continuity",
+        "hukou",
+        "family",
+        "maternity",
+        "critical",
+        "channels",
+        "outpatient",
+    }
     assert wanted <= set(kb.topics)
     assert kb.entry("repair_floor_six_months").excerpts[0].article == "第26段"
     assert kb.passage("004-五.4").text.startswith("居民医保未连续参保人员再参保缴费的")

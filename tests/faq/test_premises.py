@@ -1,4 +1,5 @@
 """A wrong premise in a question is found against the answer: corrected, never invented."""
+
 import pytest
 
 from faq import load
@@ -9,23 +10,29 @@ def _answer(entry_id: str) -> str:
     return next(e.answer for e in load().entries if e.id == entry_id)
 
 
-@pytest.mark.parametrize("question, entry, right", [
-    ("听说连续交满三年就有奖励了吧", "continuous_incentive_what", "4年"),
-    ("满4年以后是不是每年加5000", "continuous_incentive_what", "4000元"),
-    ("断保一年等待期是不是4个月", "waiting_fixed", "3个月"),
-    ("有人说大病封顶线最高能涨到30万", "incentive_ceiling", "24万元"),
-])
+@pytest.mark.parametrize(
+    "question, entry, right",
+    [
+        ("听说连续交满三年就有奖励了吧", "continuous_incentive_what", "4年"),
+        ("满4年以后是不是每年加5000", "continuous_incentive_what", "4000元"),
+        ("断保一年等待期是不是4个月", "waiting_fixed", "3个月"),
+        ("有人说大病封顶线最高能涨到30万", "incentive_ceiling", "24万元"),
+    ],
+)
 def test_a_figure_the_answer_contradicts_is_corrected_with_the_answers_figure(question, entry, right):
     fixed = correction(question, _answer(entry))
     assert fixed is not None and fixed.startswith("不是") and right in fixed
 
 
-@pytest.mark.parametrize("question, entry", [
-    ("断保1年要等多久", "waiting_fixed"),                      # no claim, a question
-    ("我断了5年，补缴后是不是等6个月", "repair_floor_six_months"),  # the own case is no claim
-    ("一档400元对吧", "fees_2026"),                            # a right claim
-    ("集中参保期是不是2025年9月开始", "collection_period"),     # a calendar year is no span
-])
+@pytest.mark.parametrize(
+    "question, entry",
+    [
+        ("断保1年要等多久", "waiting_fixed"),  # no claim, a question
+        ("我断了5年，补缴后是不是等6个月", "repair_floor_six_months"),  # the own case is no claim
+        ("一档400元对吧", "fees_2026"),  # a right claim
+        ("集中参保期是不是2025年9月开始", "collection_period"),  # a calendar year is no span
+    ],
+)
 def test_a_question_without_a_wrong_figure_gets_no_correction(question, entry):
     assert correction(question, _answer(entry)) is None
 
@@ -41,8 +48,15 @@ def test_the_claim_is_what_follows_the_claim_word_or_the_clause_before_a_trailin
     assert claimed("断保1年要等多久") is None
 
 
-@pytest.mark.parametrize("text, kind, value", [("每年提高4千元", "money", 4000), ("提高4千", "money", 4000),
-                                               ("报销七成", "share", 70), ("报销一半", "share", 50)])
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("每年提高4千元", "money", 4000),
+        ("提高4千", "money", 4000),
+        ("报销七成", "share", 70),
+        ("报销一半", "share", 50),
+    ],
+)
 def test_an_amount_or_share_in_other_words_is_read_as_its_figure(text, kind, value):
     assert [(f.kind, f.value) for f in figures(text)] == [(kind, value)]
 

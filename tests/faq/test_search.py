@@ -1,4 +1,5 @@
 """Search finds the entry a resident or agent means, in their own words, and nothing off topic."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,13 +28,16 @@ def test_off_topic_queries_return_nothing(query):
     assert search(query) == []
 
 
-@pytest.mark.parametrize("query,entry,fact", [
-    ("断保两年，2027年再参保要等几个月", "waiting_variable", "4个月"),
-    ("大病保险封顶线最高能提到多少", "incentive_ceiling", "24万"),
-    ("2026年居民医保一档交多少钱", "fees_2026", "400元"),
-    ("男职工配偶生育保险要交满几个月", "maternity_male_employee_spouse", "6个月"),
-    ("门诊共济改革以后个人账户还在吗", "outpatient_reform_meaning", "个人账户"),
-])
+@pytest.mark.parametrize(
+    "query,entry,fact",
+    [
+        ("断保两年，2027年再参保要等几个月", "waiting_variable", "4个月"),
+        ("大病保险封顶线最高能提到多少", "incentive_ceiling", "24万"),
+        ("2026年居民医保一档交多少钱", "fees_2026", "400元"),
+        ("男职工配偶生育保险要交满几个月", "maternity_male_employee_spouse", "6个月"),
+        ("门诊共济改革以后个人账户还在吗", "outpatient_reform_meaning", "个人账户"),
+    ],
+)
 def test_the_top_hit_carries_the_answer(query, entry, fact):
     hit = search(query, k=1)[0]
     assert hit.entry_id == entry
@@ -73,8 +77,10 @@ def test_k_limits_the_number_of_hits():
     assert search("等待期", k=0) == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", "😀😀😀", "hello world", "？？？", "等" * 5000,
-                                   "断保" * 2500, "123456789012345678", "1900年断保"])
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "😀😀😀", "hello world", "？？？", "等" * 5000, "断保" * 2500, "123456789012345678", "1900年断保"],
+)
 def test_odd_input_never_crashes(query):
     hits = search(query)
     assert isinstance(hits, list)

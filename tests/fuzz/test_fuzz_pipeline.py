@@ -1,5 +1,6 @@
 """Fuzz: the text pipeline, the privacy filter, FAQ search, the dialogue manager and a turn
 through the store never raise, whatever the text (surrogates, controls, emoji, 10^4 chars)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 The client speaks to the app as http://localhost (an allowed host); its limits are raised out
 of the way, except in the tests about limits, which make their own settings.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,9 @@ from bot.http.app import create_app
 from bot.http.settings import HttpSettings, Limits
 
 BASE = "http://localhost"
-ROOMY = HttpSettings(local_limits=Limits(requests_per_minute=10**6, sessions_per_hour=10**6),
-                     ip_requests_per_minute=10**6)
+ROOMY = HttpSettings(
+    local_limits=Limits(requests_per_minute=10**6, sessions_per_hour=10**6), ip_requests_per_minute=10**6
+)
 
 
 def client_on(app, **kwargs) -> TestClient:

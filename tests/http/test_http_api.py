@@ -1,5 +1,6 @@
 """The JSON API as a caller sees it: answers, search hits, figures, and one line of Chinese for
 every request it cannot take."""
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,16 @@ def test_health_check_says_ok(client):
 
 # ---------- /api/ask ----------
 
+
 def test_ask_answers_exactly_as_yibao_ask_json_does(client):
     question = "断保两年再参保要等多久才能报销"
-    printed = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--today", TODAY, question],
-                             capture_output=True, text=True, timeout=120, check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "--today", TODAY, question],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     response = client.post("/api/ask", json={"question": question, "today": TODAY})
     assert response.status_code == 200
     assert response.json() == json.loads(printed)
@@ -72,8 +79,9 @@ def test_a_question_over_the_limit_is_refused_in_one_chinese_line(client):
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(client):
-    response = client.post("/api/ask", content=b'{"question": "' + b"a" * MAX_BODY + b'"}',
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/ask", content=b'{"question": "' + b"a" * MAX_BODY + b'"}', headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert response.json()["detail"].startswith("请求内容太大")
 
@@ -101,8 +109,11 @@ def test_malformed_requests_are_named_in_chinese(client):
 
 
 def test_a_today_outside_the_rules_years_is_refused(client):
-    for path, body in (("/api/ask", {"question": "断保"}), ("/api/chat", {"session": "s", "message": "断保"}),
-                       ("/api/calc", {"target_year": 2026})):
+    for path, body in (
+        ("/api/ask", {"question": "断保"}),
+        ("/api/chat", {"session": "s", "message": "断保"}),
+        ("/api/calc", {"target_year": 2026}),
+    ):
         response = client.post(path, json={**body, "today": "9999-12-31"})
         assert response.status_code == 422, path
         assert response.json() == {"detail": "今天的日期：应在2024-01-01至2100-12-31之间"}
@@ -111,9 +122,11 @@ def test_a_today_outside_the_rules_years_is_refused(client):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=300))
 def test_any_text_gets_an_answer_or_a_one_line_refusal_never_a_500(client, text):
-    for response in (client.post("/api/ask", json={"question": text}),
-                     client.post("/api/chat", json={"message": text}),
-                     client.get("/api/faq", params={"q": text})):
+    for response in (
+        client.post("/api/ask", json={"question": text}),
+        client.post("/api/chat", json={"message": text}),
+        client.get("/api/faq", params={"q": text}),
+    ):
         assert response.status_code in (200, 422), (response.status_code, text)
         body = response.json()
         if response.status_code == 422:
@@ -121,6 +134,7 @@ def test_any_text_gets_an_answer_or_a_one_line_refusal_never_a_500(client, text)
 
 
 # ---------- /api/faq ----------
+
 
 def test_faq_search_returns_the_answer_with_its_verbatim_excerpt_and_citation(client):
     response = client.get("/api/faq", params={"q": "新生儿什么时候开始享受待遇", "k": 3})
@@ -160,21 +174,52 @@ def test_faq_search_rejects_empty_long_and_out_of_range_queries(client):
 
 # ---------- /api/calc ----------
 
+
 def test_calc_gives_what_yibao_calc_json_gives(client):
     printed = subprocess.run(
-        [sys.executable, "-m", "bot", "calc", "--json", "--year", "2028", "--enrolled", "2025-2026,2028",
-         "--elsewhere", "2027", "--zero-claim", "2025", "--paid-on", "2027-12-10", "--today", TODAY],
-        capture_output=True, text=True, timeout=120, check=True).stdout
-    response = client.post("/api/calc", json={
-        "target_year": 2028, "enrolled": [2025, 2026, 2028], "elsewhere": [2027], "zero_claim": [2025],
-        "paid_on": "2027-12-10", "today": TODAY})
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "calc",
+            "--json",
+            "--year",
+            "2028",
+            "--enrolled",
+            "2025-2026,2028",
+            "--elsewhere",
+            "2027",
+            "--zero-claim",
+            "2025",
+            "--paid-on",
+            "2027-12-10",
+            "--today",
+            TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    response = client.post(
+        "/api/calc",
+        json={
+            "target_year": 2028,
+            "enrolled": [2025, 2026, 2028],
+            "elsewhere": [2027],
+            "zero_claim": [2025],
+            "paid_on": "2027-12-10",
+            "today": TODAY,
+        },
+    )
     assert response.status_code == 200
     assert response.json() == json.loads(printed)
 
 
 def test_a_broken_year_lowers_the_cap_and_sets_the_wait(client):
-    body = client.post("/api/calc", json={"target_year": 2027, "enrolled": "2025,2027",
-                                          "paid_on": "2026-12-15", "today": TODAY}).json()
+    body = client.post(
+        "/api/calc", json={"target_year": 2027, "enrolled": "2025,2027", "paid_on": "2026-12-15", "today": TODAY}
+    ).json()
     assert body["broken_years"] == [2026]
     assert body["cap"]["effective"] == 196000
     assert body["cap"]["reduction"] == 4000
@@ -185,21 +230,28 @@ def test_a_broken_year_lowers_the_cap_and_sets_the_wait(client):
 
 
 def test_calc_takes_the_group_as_yibao_calc_spells_it(client):
-    body = client.post("/api/calc", json={"target_year": 2026, "enrolled": [2026], "group": "low-income",
-                                          "today": TODAY}).json()
+    body = client.post(
+        "/api/calc", json={"target_year": 2026, "enrolled": [2026], "group": "low-income", "today": TODAY}
+    ).json()
     assert body["group"] == "low_income"
     assert body["waiting"]["months"] == 0
 
 
 def test_contradictions_in_calc_are_400_with_the_engine_s_sentence(client):
     cases = [
-        ({"target_year": 2027, "enrolled": [2025, 2027], "elsewhere": [2025]},
-         "2025年既在重庆又在市外参加居民医保：同一年度只能参加一处居民医保"),
-        ({"target_year": 2026, "enrolled": [2025, 2026], "zero_claim": [2025], "reward_used": [2025]},
-         "2025年既是零报销年度又使用了奖励额度：使用奖励额度说明基金有报销，二者矛盾"),
+        (
+            {"target_year": 2027, "enrolled": [2025, 2027], "elsewhere": [2025]},
+            "2025年既在重庆又在市外参加居民医保：同一年度只能参加一处居民医保",
+        ),
+        (
+            {"target_year": 2026, "enrolled": [2025, 2026], "zero_claim": [2025], "reward_used": [2025]},
+            "2025年既是零报销年度又使用了奖励额度：使用奖励额度说明基金有报销，二者矛盾",
+        ),
         ({"target_year": 2026, "enrolled": [2026], "group": "newborn"}, "新生儿需要出生日期（请填写“出生日期”）"),
-        ({"target_year": 2026, "enrolled": [2026], "paid_on": "2024-01-01"},
-         "缴费日期2024-01-01不可能是2026年度的缴费"),
+        (
+            {"target_year": 2026, "enrolled": [2026], "paid_on": "2024-01-01"},
+            "缴费日期2024-01-01不可能是2026年度的缴费",
+        ),
     ]
     for body, message in cases:
         response = client.post("/api/calc", json={**body, "today": TODAY})
@@ -227,6 +279,7 @@ def test_impossible_years_and_bad_dates_in_calc_are_422(client):
 
 # ---------- /api/documents, docs, unknown addresses ----------
 
+
 def test_documents_list_every_source_with_its_citation_name_and_passages(client):
     documents = client.get("/api/documents").json()
     names = [d["name"] for d in documents]
@@ -238,8 +291,15 @@ def test_documents_list_every_source_with_its_citation_name_and_passages(client)
 def test_openapi_documentation_lists_every_endpoint(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/healthz", "/api/ask", "/api/chat", "/api/chat/{session}", "/api/faq", "/api/calc",
-            "/api/documents"} <= set(paths)
+    assert {
+        "/healthz",
+        "/api/ask",
+        "/api/chat",
+        "/api/chat/{session}",
+        "/api/faq",
+        "/api/calc",
+        "/api/documents",
+    } <= set(paths)
 
 
 def test_unknown_address_and_method_answer_in_chinese(client):

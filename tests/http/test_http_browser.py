@@ -6,6 +6,7 @@ watched for script errors, Content-Security-Policy violations and requests to ot
 Screenshots are kept in tests/http/artifacts/ (ignored by git), named
 console-<viewport>-<step>.png and docs-<page>.png.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -21,8 +22,14 @@ from bot.http.app import create_app
 from tests.http.conftest import BASE, ROOMY
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 TODAY = "2026-03-01"
@@ -133,8 +140,7 @@ def test_a_call_searched_chatted_calculated_then_cleared_for_the_next(browser, s
         page.select_option("select[aria-label='2026年参保情况']", label="未参保")
         page.fill("#calc-paid", "2026-12-20")
         page.get_by_role("button", name="计算").click()
-        want = expected_calc({"target_year": 2027, "enrolled": [2025, 2027], "paid_on": "2026-12-20",
-                              "today": TODAY})
+        want = expected_calc({"target_year": 2027, "enrolled": [2025, 2027], "paid_on": "2026-12-20", "today": TODAY})
         answer = page.locator("#calc-answer")
         expect(answer).to_contain_text(yuan(want["cap"]["effective"]) + "元")
         expect(answer).to_contain_text(f"{want['waiting']['months']}个月")
@@ -186,8 +192,20 @@ def test_the_console_works_from_the_keyboard_alone(browser, server):
         for _ in range(40):
             page.keyboard.press("Tab")
             reached.append(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
-        for control in ("new-call", "api-key", "today", "search-q", "检索", "chat-input", "发送", "calc-year",
-                        "calc-group", "calc-backpaid", "calc-paid", "计算"):
+        for control in (
+            "new-call",
+            "api-key",
+            "today",
+            "search-q",
+            "检索",
+            "chat-input",
+            "发送",
+            "calc-year",
+            "calc-group",
+            "calc-backpaid",
+            "calc-paid",
+            "计算",
+        ):
             assert control in reached, (control, reached)
         # a chat by keyboard: type, Enter, then focus the 依据 button and Enter
         page.focus("#chat-input")

@@ -1,5 +1,6 @@
 """Conversations over /api/chat: sessions the server issues, options, persistence in the SQLite
 file, forgetting, privacy."""
+
 from __future__ import annotations
 
 import logging

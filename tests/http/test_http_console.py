@@ -1,5 +1,6 @@
 """The agent console page: self-contained (nothing fetched from elsewhere), every datum inserted
 as text, and its chat buttons sending what the dialogue manager expects."""
+
 from __future__ import annotations
 
 import base64

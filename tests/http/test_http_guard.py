@@ -1,5 +1,6 @@
 """What stands before the routes: allowed hosts, API keys with a namespace each, rate and session
 limits, security headers on every response, HEAD, the body cap, offline docs and /metrics."""
+
 from __future__ import annotations
 
 import logging
@@ -30,6 +31,7 @@ def keyed_client():
 
 # ---------- hosts ----------
 
+
 def test_a_foreign_host_header_is_refused_on_every_route(client):
     for path in ("/", "/healthz", "/api/faq?q=断保", "/docs"):
         response = client.get(path, headers={"host": "attacker.example"})
@@ -47,6 +49,7 @@ def test_a_configured_host_name_is_accepted():
 
 
 # ---------- API keys ----------
+
 
 def test_with_keys_configured_api_routes_need_a_known_key(keyed_client):
     missing = keyed_client.get("/api/faq", params={"q": "断保"})
@@ -80,14 +83,19 @@ def test_a_keys_file_keeps_only_digests_and_refuses_weak_or_repeated_keys():
     (client,) = parse_keys("# 坐席\ndesk-a  " + KEY_A + "  sessions_per_hour=5\n")
     assert client.key_digest == key_digest(KEY_A) and KEY_A not in client.model_dump_json()
     assert client.limits.sessions_per_hour == 5
-    for text, said in ((f"desk {'x' * 10}", "密钥太短"), (f"a {KEY_A}\nb {KEY_A}", "同一个密钥"),
-                       (f"a {KEY_A}\na {KEY_B}", "名称重复"), (f"a {KEY_A} speed=9", "不认识的限额"),
-                       (f"A! {KEY_A}", "名称只能")):
+    for text, said in (
+        (f"desk {'x' * 10}", "密钥太短"),
+        (f"a {KEY_A}\nb {KEY_A}", "同一个密钥"),
+        (f"a {KEY_A}\na {KEY_B}", "名称重复"),
+        (f"a {KEY_A} speed=9", "不认识的限额"),
+        (f"A! {KEY_A}", "名称只能"),
+    ):
         with pytest.raises(SettingsError, match=said):
             parse_keys(text)
 
 
 # ---------- limits ----------
+
 
 def test_too_many_requests_from_one_client_get_429_with_retry_after():
     settings = HttpSettings(local_limits=Limits(requests_per_minute=6), ip_requests_per_minute=10**6)
@@ -102,8 +110,10 @@ def test_too_many_requests_from_one_client_get_429_with_retry_after():
 def test_too_many_requests_from_one_address_get_429_whatever_the_client():
     settings = keyed().model_copy(update={"ip_requests_per_minute": 12})
     with client_on(create_app(MemoryStore(), settings)) as c:
-        statuses = [c.get("/api/faq", params={"q": "断保"}, headers={"X-API-Key": key}).status_code
-                    for key in (KEY_A, KEY_B, KEY_A, KEY_B)]
+        statuses = [
+            c.get("/api/faq", params={"q": "断保"}, headers={"X-API-Key": key}).status_code
+            for key in (KEY_A, KEY_B, KEY_A, KEY_B)
+        ]
         assert statuses == [200, 200, 429, 429]
 
 
@@ -121,10 +131,18 @@ def test_sessions_per_client_and_hour_are_bounded_with_a_clear_429():
 
 # ---------- headers, HEAD, body cap ----------
 
+
 def test_every_response_carries_the_security_headers(client):
-    responses = [client.get("/"), client.get("/healthz"), client.get("/api/faq", params={"q": "断保"}),
-                 client.post("/api/ask", json={}), client.get("/api/nothing"), client.get("/docs"),
-                 client.get("/healthz", headers={"host": "attacker.example"}), client.get("/metrics")]
+    responses = [
+        client.get("/"),
+        client.get("/healthz"),
+        client.get("/api/faq", params={"q": "断保"}),
+        client.post("/api/ask", json={}),
+        client.get("/api/nothing"),
+        client.get("/docs"),
+        client.get("/healthz", headers={"host": "attacker.example"}),
+        client.get("/metrics"),
+    ]
     for response in responses:
         h = response.headers
         assert h["x-content-type-options"] == "nosniff", response.url
@@ -142,14 +160,20 @@ def test_head_answers_wherever_get_does_without_a_body(client):
 
 def test_a_body_over_the_cap_is_refused_on_every_route(client):
     big = b"x" * (HttpSettings().max_body + 1)
-    for method, path in (("POST", "/api/chat"), ("POST", "/api/calc"), ("DELETE", "/api/chat/abc"),
-                         ("GET", "/api/faq?q=a"), ("POST", "/nothing")):
+    for method, path in (
+        ("POST", "/api/chat"),
+        ("POST", "/api/calc"),
+        ("DELETE", "/api/chat/abc"),
+        ("GET", "/api/faq?q=a"),
+        ("POST", "/nothing"),
+    ):
         response = client.request(method, path, content=big, headers={"content-type": "application/json"})
         assert response.status_code == 413, path
         assert response.json()["detail"] == f"请求内容太大（最多{HttpSettings().max_body}字节）"
 
 
 # ---------- docs offline, metrics ----------
+
 
 def test_the_docs_pages_load_nothing_from_another_site(client):
     for path in ("/docs", "/redoc"):
@@ -185,6 +209,7 @@ def test_metrics_count_requests_conversations_answers_and_errors(client):
 
 
 # ---------- the log under a flood ----------
+
 
 def test_a_flood_of_one_failure_is_one_line_an_interval_without_tracebacks(caplog):
     now = [0.0]

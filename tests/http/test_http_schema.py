@@ -6,6 +6,7 @@ One built-in check is left out: "a schema-valid request is accepted". A history 
 field by field and still contradict itself (a newborn without a birth date, a payment date
 outside the year): that is the documented 400 with the engine's sentence, not a fault.
 """
+
 from __future__ import annotations
 
 import schemathesis

@@ -1,6 +1,7 @@
 """`yibao serve` as a real process: it comes up, answers over real HTTP, refuses a port in use,
 a host beyond loopback without keys and a bad keys file in one line, drops a client that
 never finishes its request, and stops cleanly on SIGTERM."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,12 +46,12 @@ def test_the_server_refuses_a_bad_date_in_one_line(server):
 
 def test_eight_callers_at_once_each_keep_their_own_conversation(server):
     def conversation(n: int) -> str:
-        status, answer = request(server.base + "/api/chat", {"message": HISTORY,
-                                                          "today": "2026-03-01"})
+        status, answer = request(server.base + "/api/chat", {"message": HISTORY, "today": "2026-03-01"})
         assert status == 200  # told whole: the answer straight away
         session = answer["session"]
-        status, details = request(server.base + "/api/chat", {"session": session, "message": "依据",
-                                                           "today": "2026-03-01"})
+        status, details = request(
+            server.base + "/api/chat", {"session": session, "message": "依据", "today": "2026-03-01"}
+        )
         assert status == 200 and "逐年封顶线" in details["replies"][0]["text"]
         return answer["replies"][-1]["text"]
 
@@ -60,19 +61,24 @@ def test_eight_callers_at_once_each_keep_their_own_conversation(server):
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(server):
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(server.port)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", str(server.port)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"]
+        f"yibao: 端口 {server.port} 已被占用，请换一个端口（--port）或先停止占用它的程序"
+    ]
 
 
 def test_a_store_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0",
-                           "--store", str(blocker / "sessions.db")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0", "--store", str(blocker / "sessions.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(f"yibao: 无法打开会话存储 {blocker / 'sessions.db'}")
@@ -93,7 +99,6 @@ def test_sigterm_stops_the_server_cleanly_and_its_log_holds_no_question(tmp_path
     assert HISTORY not in log and urllib.request.quote(QUESTION) not in log and "2025年" not in log
 
 
-
 def test_the_bench_reports_every_round_without_errors():
     measured = figures(requests=16, clients=4, slow=50, hold=0)
     assert measured["errors"] == 0 and measured["exit_code"] == 0
@@ -104,15 +109,17 @@ def test_the_bench_reports_every_round_without_errors():
 
 
 def serve_args(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_listening_beyond_loopback_without_keys_is_refused_in_one_line(tmp_path):
     done = serve_args("--host", "0.0.0.0", "--store", str(tmp_path / "s.db"))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "yibao: 在 0.0.0.0 上监听会让本机以外的人访问，必须配置接口密钥（--keys 文件或 $YIBAO_API_KEYS）"]
+        "yibao: 在 0.0.0.0 上监听会让本机以外的人访问，必须配置接口密钥（--keys 文件或 $YIBAO_API_KEYS）"
+    ]
 
 
 def test_a_keys_file_that_cannot_be_used_is_one_line_and_exit_2(tmp_path):

@@ -1,6 +1,7 @@
 """The matcher and search caches are pickles: they are read only from a folder that is the
 user's own with mode 0700, and only files of the user's that no one else can write; with no
 such folder nothing is cached and everything is rebuilt in memory."""
+
 from __future__ import annotations
 
 import os
@@ -78,7 +79,12 @@ def test_without_a_private_folder_nothing_is_cached_and_answers_still_come(tmp_p
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "YIBAO_CACHE_DIR")}
     env.update(HOME=str(blocker), YIBAO_CACHE_DIR=str(blocker / "cache"), TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    p = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "断保一年要等多久"], env=env,
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "断保一年要等多久"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0 and '"intent": "waiting_' in p.stdout, p.stderr
     assert not any((tmp_path / "tmp").rglob("*.pickle")), "no pickle in a shared temporary folder"

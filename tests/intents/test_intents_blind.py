@@ -1,4 +1,5 @@
 """Blind sets, scored by facts through `yibao ask`'s own code: the figures may not fall."""
+
 import argparse
 import json
 from pathlib import Path
@@ -25,11 +26,16 @@ def test_facts_are_an_and_of_or_groups_read_after_nfkc_and_without_thousands_sep
 
 
 def test_an_off_topic_case_is_right_only_when_refused_with_the_hotline():
-    cases = [BlindCase(q="a", out_of_scope=True), BlindCase(q="b", out_of_scope=True),
-             BlindCase(q="c", facts=[["4年"]])]
-    answers = {"a": {"intent": None, "answer": "不在范围内，请拨打12393"},
-               "b": {"intent": "fees_2026", "answer": "一档400元，12393"},
-               "c": {"intent": "x", "answer": "连续参保满4年"}}
+    cases = [
+        BlindCase(q="a", out_of_scope=True),
+        BlindCase(q="b", out_of_scope=True),
+        BlindCase(q="c", facts=[["4年"]]),
+    ]
+    answers = {
+        "a": {"intent": None, "answer": "不在范围内，请拨打12393"},
+        "b": {"intent": "fees_2026", "answer": "一档400元，12393"},
+        "c": {"intent": "x", "answer": "连续参保满4年"},
+    }
     r = score("t", cases, answers.__getitem__)
     assert (r.in_scope_right, r.in_scope, r.off_topic_refused, r.off_topic) == (1, 1, 1, 2)
     assert [m.q for m in r.misses] == ["b"]

@@ -1,4 +1,5 @@
 """The held-out report and the baseline comparison `yibao eval` prints."""
+
 import argparse
 import json
 
@@ -8,8 +9,13 @@ from bot.bench.evaluation import Case, report
 
 
 def test_report_counts_accuracy_refusals_and_confusions():
-    cases = [Case(q="a", intent="x"), Case(q="b", intent="x"), Case(q="c", intent="y"),
-             Case(q="d", intent=None), Case(q="e", intent=None)]
+    cases = [
+        Case(q="a", intent="x"),
+        Case(q="b", intent="x"),
+        Case(q="c", intent="y"),
+        Case(q="d", intent=None),
+        Case(q="e", intent=None),
+    ]
     answers = {"a": "x", "b": "y", "c": "y", "d": None, "e": "x"}
     r = report("t", cases, answers.get)
     assert r.accuracy == 0.6

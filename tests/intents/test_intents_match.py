@@ -1,4 +1,5 @@
 """Matching: right intent for paraphrases, refusal of off-topic questions, ambiguity."""
+
 import pytest
 
 from bot.conversation.router import understand
@@ -29,8 +30,10 @@ def test_personal_years_go_to_the_task_intent_general_to_the_faq(small):
     assert decide(small.rank("固定等待期是几个月")).intent == "waiting_fixed"
 
 
-@pytest.mark.parametrize("question", ["公积金怎么提取", "重庆哪里好玩", "帮我写首诗",
-                                      "社保卡坐公交能打折吗", "what is the weather today", ""])
+@pytest.mark.parametrize(
+    "question",
+    ["公积金怎么提取", "重庆哪里好玩", "帮我写首诗", "社保卡坐公交能打折吗", "what is the weather today", ""],
+)
 def test_off_topic_is_refused(small, question):
     assert decide(small.rank(question)).kind == "out_of_scope"
 
@@ -64,12 +67,15 @@ def test_a_faq_id_may_not_reuse_a_task_id():
         build_catalogue([spec("my_cap", "封顶线是多少")])
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("連續參保有什麼獎勵", "continuous_incentive_what"),
-    ("零报消激励是什么", "zero_claim_incentive_what"),
-    ("娃儿刚生咋个上医保", "newborn_how_to_enrol"),
-    ("斷保以後的固定等待期多長", "waiting_fixed"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("連續參保有什麼獎勵", "continuous_incentive_what"),
+        ("零报消激励是什么", "zero_claim_incentive_what"),
+        ("娃儿刚生咋个上医保", "newborn_how_to_enrol"),
+        ("斷保以後的固定等待期多長", "waiting_fixed"),
+    ],
+)
 def test_real_catalogue_reads_dialect_typos_and_traditional_script(question, intent):
     assert understand(question).intent == intent
 
@@ -90,6 +96,7 @@ def test_an_intent_naming_none_of_the_questions_domain_terms_scores_lower():
     alike = m._similarities(m.query("怎么才算零报销"))["zero_claim_what_counts"]
     assert alike - clash > TOPIC_CLASH
 
+
 def test_a_figure_of_another_benefit_is_refused_even_when_it_shares_the_words():
     from bot.conversation.router import understand
 
@@ -98,12 +105,15 @@ def test_a_figure_of_another_benefit_is_refused_even_when_it_shares_the_words():
     assert understand("大病保险起付线是多少").intent == "critical_deductible"
 
 
-@pytest.mark.parametrize("text, asked", [
-    ("前几年在外地交的，能接着算不", None),
-    ("好几年都没报销过，这个怎么算", None),
-    ("连续交满几年有激励", "any"),
-    ("一年交多少", "any"),
-])
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("前几年在外地交的，能接着算不", None),
+        ("好几年都没报销过，这个怎么算", None),
+        ("连续交满几年有激励", "any"),
+        ("一年交多少", "any"),
+    ],
+)
 def test_some_years_told_are_no_figure_asked(text, asked):
     from intents.match import asks_for_figure
 

@@ -1,25 +1,32 @@
 """Another place's insurance is not Chongqing's to answer; a place that is only background is."""
+
 import pytest
 
 from bot.conversation.router import understand
 from intents.places import elsewhere
 
 
-@pytest.mark.parametrize("question, place", [
-    ("杭州的居民医保一年交好多", "杭州"),
-    ("上海职工医保有没有零报销激励", "上海"),
-    ("贵州那边的医保政策断了要等多久", "贵州"),
-])
+@pytest.mark.parametrize(
+    "question, place",
+    [
+        ("杭州的居民医保一年交好多", "杭州"),
+        ("上海职工医保有没有零报销激励", "上海"),
+        ("贵州那边的医保政策断了要等多久", "贵州"),
+    ],
+)
 def test_a_question_about_another_place_s_insurance_is_refused(question, place):
     assert elsewhere(question) == place
     assert understand(question).kind == "out_of_scope"
 
 
-@pytest.mark.parametrize("question", [
-    "我前两年在杭州交的居民医保，今年回来交，年限算不算连续",
-    "湖北的医保转回重庆，等待期咋个算",
-    "从贵州回来以后一直在交医保，有没有激励",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我前两年在杭州交的居民医保，今年回来交，年限算不算连续",
+        "湖北的医保转回重庆，等待期咋个算",
+        "从贵州回来以后一直在交医保，有没有激励",
+    ],
+)
 def test_a_place_named_as_background_leaves_the_question_to_the_matcher(question):
     assert elsewhere(question) is None
     assert understand(question).kind != "out_of_scope"

@@ -1,4 +1,5 @@
 """Whatever a person types, reading it never raises and the answers keep their shape."""
+
 import datetime as dt
 
 from hypothesis import given, settings
@@ -7,9 +8,36 @@ from hypothesis import strategies as st
 from bot.conversation.router import understand
 from intents.slots import extract
 
-PIECES = st.sampled_from(["2025年", "25年", "二〇二五年", "去年", "明年", "没交", "交了", "断了", "两年",
-                          "补缴了1年", "12月10号", "2026-12-10", "，", "但", "对", "不是", "😀", "abc",
-                          "13812345678", "3025年", "1990年", "出生", "零报销", "外地", "职工医保", " "])
+PIECES = st.sampled_from(
+    [
+        "2025年",
+        "25年",
+        "二〇二五年",
+        "去年",
+        "明年",
+        "没交",
+        "交了",
+        "断了",
+        "两年",
+        "补缴了1年",
+        "12月10号",
+        "2026-12-10",
+        "，",
+        "但",
+        "对",
+        "不是",
+        "😀",
+        "abc",
+        "13812345678",
+        "3025年",
+        "1990年",
+        "出生",
+        "零报销",
+        "外地",
+        "职工医保",
+        " ",
+    ]
+)
 TEXT = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=30).map("".join))
 
 

@@ -1,4 +1,5 @@
 """What a person sees for FAQ answers, "您是想问", off-topic questions and small talk."""
+
 from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, out_of_scope_reply
 from bot.conversation.router import catalogue, understand
 from intents.match import Match
@@ -50,7 +51,7 @@ def test_a_close_call_between_policy_questions_is_answered_with_the_neighbours_o
     from bot.conversation.dialogue import respond
     from bot.service import ask
 
-    question = "新生儿 参保 时间"   # an agent's look-up: how to enrol, or from when it pays?
+    question = "新生儿 参保 时间"  # an agent's look-up: how to enrol, or from when it pays?
     decision = understand(question)
     assert decision.kind == "match" and decision.close
     result = ask(question, dt.date(2026, 12, 1))

@@ -1,4 +1,5 @@
 """CheckList-style robustness: the intent holds under dialect, typos, script, keywords, a story."""
+
 import argparse
 import json
 

@@ -1,5 +1,6 @@
 """Where matching draws the line: questions near the subject that the sources do not answer,
 long messages, relative years, months, bare terms and greetings around other requests."""
+
 import pytest
 
 from bot.conversation.router import understand
@@ -16,39 +17,45 @@ def test_a_question_nearer_the_uncovered_ones_is_refused_and_a_covered_one_answe
     catalogue = Catalogue(
         intents=[_faq("break_consequences", "断保了有什么影响", "医保断了会怎么样", "没连续参保的后果")],
         domain=["医保", "断保", "社保"],
-        uncovered=["社保断了影响买房吗", "断缴社保还能落户吗", "社保断了孩子能上学吗"])
+        uncovered=["社保断了影响买房吗", "断缴社保还能落户吗", "社保断了孩子能上学吗"],
+    )
     m = Matcher(catalogue)
     assert decide(m.rank("社保断缴对买房子有没有影响")).kind == "out_of_scope"
     assert decide(m.rank("医保断了有啥影响")).intent == "break_consequences"
 
 
-@pytest.mark.parametrize("question", [
-    "无偿献血的人看病有没有优待",
-    "去上海住院要不要先办异地备案",
-    "职工医保交满多少年退休以后就不用再交",
-    "社保交满几年才能在主城买房",
-    "医保卡里还剩多少钱去哪里查",
-    "医保中心星期天上不上班",
-    "住院报销要交哪些发票和证明",
-    "你好，帮我把这句话翻译成英文",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "无偿献血的人看病有没有优待",
+        "去上海住院要不要先办异地备案",
+        "职工医保交满多少年退休以后就不用再交",
+        "社保交满几年才能在主城买房",
+        "医保卡里还剩多少钱去哪里查",
+        "医保中心星期天上不上班",
+        "住院报销要交哪些发票和证明",
+        "你好，帮我把这句话翻译成英文",
+    ],
+)
 def test_questions_the_sources_do_not_answer_are_refused(question):
     assert understand(question).kind == "out_of_scope"
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("职工医保的个人账户能给我爸妈看病用吗", "account_sharing_relatives"),
-    ("在外地办了退休还能回重庆交职工医保吗", "retired_elsewhere"),
-    ("手工报销的业务村里能办吗", "village_services"),
-    ("交医保费遇到问题打哪个电话", "contribution_hotline"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("职工医保的个人账户能给我爸妈看病用吗", "account_sharing_relatives"),
+        ("在外地办了退休还能回重庆交职工医保吗", "retired_elsewhere"),
+        ("手工报销的业务村里能办吗", "village_services"),
+        ("交医保费遇到问题打哪个电话", "contribution_hotline"),
+    ],
+)
 def test_covered_questions_sharing_those_words_are_still_answered(question, intent):
     assert understand(question).intent == intent
 
 
 def test_a_story_around_the_question_does_not_drown_it():
-    story = ("隔壁王婆婆身体一直硬朗 一年到头都没有用医保报过销 "
-             "听说这样子第二年有好处 是不是真的哦")
+    story = "隔壁王婆婆身体一直硬朗 一年到头都没有用医保报过销 听说这样子第二年有好处 是不是真的哦"
     assert understand(story).intent == "zero_claim_incentive_what"
 
 
@@ -71,8 +78,9 @@ def test_haojiu_is_when_before_an_act_and_how_long_after_waiting():
     assert understand("明年的医保好久开始交").intent == "collection_period"
 
 
-@pytest.mark.parametrize("term, intent", [("交费", None), ("集中参保期", "collection_period"),
-                                          ("零报销", "zero_claim_incentive_what")])
+@pytest.mark.parametrize(
+    "term, intent", [("交费", None), ("集中参保期", "collection_period"), ("零报销", "zero_claim_incentive_what")]
+)
 def test_a_bare_term_of_the_subject_is_answered_not_refused(term, intent):
     decision = understand(term)
     assert decision.kind == "match"
@@ -117,9 +125,14 @@ def test_a_close_call_goes_to_the_one_intent_whose_wordings_name_the_questions_d
     from intents.match import Decision, Match
 
     m = matcher()
-    close = Decision(kind="ambiguous", score=0.6, candidates=[
-        Match(intent="continuous_incentive_first_year", score=0.6, raw=0.3),
-        Match(intent="zero_claim_incentive_what", score=0.6, raw=0.3)])
+    close = Decision(
+        kind="ambiguous",
+        score=0.6,
+        candidates=[
+            Match(intent="continuous_incentive_first_year", score=0.6, raw=0.3),
+            Match(intent="zero_claim_incentive_what", score=0.6, raw=0.3),
+        ],
+    )
     settled = _by_topic(m, "零报销是不是也要等几年才有", close)
     assert settled.kind == "match" and settled.intent == "zero_claim_incentive_what"
     # no domain term named: the close call stays a question back to the person
@@ -134,14 +147,18 @@ def test_what_one_pays_in_may_be_answered_without_an_amount():
     assert understand("退役军人接续居民医保要交多少").intent == "veterans_and_military_spouses"
 
 
-
 def _concept_matcher() -> Matcher:
-    return Matcher(Catalogue(
-        intents=[_faq("newborn_start", "新生儿参保后从哪天开始享受待遇", "刚出生的孩子什么时候能报销"),
-                 _faq("fees", "居民医保一年交多少钱", "2026年度个人缴费标准是多少")],
-        domain=["医保", "新生儿", "缴费"],
-        uncovered=["打疫苗医保报不报", "医保卡丢了怎么补办"],
-        concepts={"newborn": ["新生儿", "出生"], "fees": ["交多少"]}))
+    return Matcher(
+        Catalogue(
+            intents=[
+                _faq("newborn_start", "新生儿参保后从哪天开始享受待遇", "刚出生的孩子什么时候能报销"),
+                _faq("fees", "居民医保一年交多少钱", "2026年度个人缴费标准是多少"),
+            ],
+            domain=["医保", "新生儿", "缴费"],
+            uncovered=["打疫苗医保报不报", "医保卡丢了怎么补办"],
+            concepts={"newborn": ["新生儿", "出生"], "fees": ["交多少"]},
+        )
+    )
 
 
 def test_of_low_scores_the_intent_naming_the_question_s_notion_is_chosen():
@@ -160,9 +177,12 @@ def test_no_intent_is_chosen_without_a_notion_under_the_floor_or_below_the_uncov
     assert m.by_concept("外婆那边的狗要打几针", plain) is None
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("屋里幺儿才生下来半个月，啥时候能报得到", "newborn_benefit_start"),
-    ("我们这种年年不断交医保的，有奖没得", "continuous_incentive_what"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("屋里幺儿才生下来半个月，啥时候能报得到", "newborn_benefit_start"),
+        ("我们这种年年不断交医保的，有奖没得", "continuous_incentive_what"),
+    ],
+)
 def test_the_product_answers_notions_wrapped_in_unknown_words(question, intent):
     assert understand(question).intent == intent

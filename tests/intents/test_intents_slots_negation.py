@@ -1,6 +1,7 @@
 """Facts read from the forms a person actually types: a split verb (参了保, 报过), a payment for a
 year that is denied (没有补缴2026年的), a group named under a negation (不是低保户), and a payment
 made in one year for the next (11月交的是2026年的)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,21 +17,27 @@ def _facts(text: str, today: dt.date = TODAY) -> set[tuple[int, str]]:
     return {(f.year, f.status) for f in extract(text, today).facts}
 
 
-@pytest.mark.parametrize("text", [
-    "二〇二五年、二〇二六年、二〇二七年我都参了保",
-    "2025年、2026年、2027年我们全家都参了保",
-    "二五、二六、二七年都参过保的",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "二〇二五年、二〇二六年、二〇二七年我都参了保",
+        "2025年、2026年、2027年我们全家都参了保",
+        "二五、二六、二七年都参过保的",
+    ],
+)
 def test_a_list_of_years_said_insured_with_a_split_verb(text):
     assert _facts(text) == {(2025, "insured"), (2026, "insured"), (2027, "insured")}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("二五年报过一次门诊，二六年一次都没报过", {(2025, "claimed"), (2026, "zero_claim")}),
-    ("2025年住院报过两回，2026年没再报过", {(2025, "claimed"), (2026, "zero_claim")}),
-    ("26年没去报过销，25年报过销", {(2025, "claimed"), (2026, "zero_claim")}),
-    ("我二五年没参过保，二六年参了保", {(2025, "uninsured"), (2026, "insured")}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("二五年报过一次门诊，二六年一次都没报过", {(2025, "claimed"), (2026, "zero_claim")}),
+        ("2025年住院报过两回，2026年没再报过", {(2025, "claimed"), (2026, "zero_claim")}),
+        ("26年没去报过销，25年报过销", {(2025, "claimed"), (2026, "zero_claim")}),
+        ("我二五年没参过保，二六年参了保", {(2025, "uninsured"), (2026, "insured")}),
+    ],
+)
 def test_claimed_and_not_claimed_with_reported(text, expected):
     assert _facts(text) == expected
 
@@ -55,15 +62,18 @@ def test_a_payment_for_a_year_still_names_it():
     assert slots.target_year == 2027 and (2027, "insured") in _facts("上个月交了2027年的")
 
 
-@pytest.mark.parametrize("text, group, general, denied", [
-    ("普通居民，不是学生也不是低保户", None, True, {"student", "low_income"}),
-    ("我既不是大学生也不是特困人员", None, False, {"student", "low_income"}),
-    ("并非低保户，就是一般参保人", None, True, {"low_income"}),
-    ("家里没有低保", None, False, {"low_income"}),
-    ("我不是学生，是低保户", "low_income", False, {"student"}),
-    ("孩子刚出生，我们不是低保", "newborn", False, {"low_income"}),
-    ("我是特困供养人员", "low_income", False, set()),
-])
+@pytest.mark.parametrize(
+    "text, group, general, denied",
+    [
+        ("普通居民，不是学生也不是低保户", None, True, {"student", "low_income"}),
+        ("我既不是大学生也不是特困人员", None, False, {"student", "low_income"}),
+        ("并非低保户，就是一般参保人", None, True, {"low_income"}),
+        ("家里没有低保", None, False, {"low_income"}),
+        ("我不是学生，是低保户", "low_income", False, {"student"}),
+        ("孩子刚出生，我们不是低保", "newborn", False, {"low_income"}),
+        ("我是特困供养人员", "low_income", False, set()),
+    ],
+)
 def test_a_group_under_a_negation_is_not_that_group(text, group, general, denied):
     slots = extract(text, TODAY)
     assert slots.group == group
@@ -71,11 +81,14 @@ def test_a_group_under_a_negation_is_not_that_group(text, group, general, denied
     assert set(slots.not_groups) == denied
 
 
-@pytest.mark.parametrize("text", [
-    "2025年那年是没得医保的，11月交的是2026年的",
-    "2025年没买，11月份交的是26年的",
-    "2025年没有医保，是11月交的2026年的",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年那年是没得医保的，11月交的是2026年的",
+        "2025年没买，11月份交的是26年的",
+        "2025年没有医保，是11月交的2026年的",
+    ],
+)
 def test_a_payment_made_in_one_year_for_the_next_is_no_fact_about_the_first(text):
     slots = extract(text, dt.date(2026, 3, 10))
     assert {(f.year, f.status) for f in slots.facts} == {(2025, "uninsured"), (2026, "insured")}

@@ -1,29 +1,33 @@
 """The shared text pipeline: one vocabulary whatever the script, dialect or typo."""
+
 import pytest
 
 from intents.text import compact, normalise, tokens
 
 
-@pytest.mark.parametrize("typed, canonical", [
-    ("連續參保有什麼獎勵", "连续参保有什么激励"),
-    ("断了两年咋个办", "断保了2年怎么办"),
-    ("零报消激励", "零报销激励"),
-    ("一年都没得报销过", "1年都零报销"),   # dialect 没得 first, then 没有报销过 = 零报销
-    ("等代期多久", "等待期多久"),
-    ("大并保险封顶线", "大病保险最高支付限额"),
-    ("娃儿两岁才参保有没得等待期", "小孩两岁才参保有没有等待期"),
-    ("断缴一年", "断保1年"),
-    ("补交两年", "补缴2年"),
-    ("要等好久", "要等多久"),
-    ("ｌｉｓｔ２０２５年", "list2025年"),
-    # a span of years or months in numerals is its digit; a year or 第/每 is left alone
-    ("断缴四年再交", "断保4年再交"),
-    ("要等三个月", "要等3个月"),
-    ("二〇二五年参保", "二〇二五年参保"),
-    ("二五年没交", "二五年没交"),
-    ("第三年开始", "第三年开始"),
-    ("每两年一次", "每两年一次"),
-])
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("連續參保有什麼獎勵", "连续参保有什么激励"),
+        ("断了两年咋个办", "断保了2年怎么办"),
+        ("零报消激励", "零报销激励"),
+        ("一年都没得报销过", "1年都零报销"),  # dialect 没得 first, then 没有报销过 = 零报销
+        ("等代期多久", "等待期多久"),
+        ("大并保险封顶线", "大病保险最高支付限额"),
+        ("娃儿两岁才参保有没得等待期", "小孩两岁才参保有没有等待期"),
+        ("断缴一年", "断保1年"),
+        ("补交两年", "补缴2年"),
+        ("要等好久", "要等多久"),
+        ("ｌｉｓｔ２０２５年", "list2025年"),
+        # a span of years or months in numerals is its digit; a year or 第/每 is left alone
+        ("断缴四年再交", "断保4年再交"),
+        ("要等三个月", "要等3个月"),
+        ("二〇二五年参保", "二〇二五年参保"),
+        ("二五年没交", "二五年没交"),
+        ("第三年开始", "第三年开始"),
+        ("每两年一次", "每两年一次"),
+    ],
+)
 def test_normalise_maps_variants_to_one_vocabulary(typed, canonical):
     assert normalise(typed) == canonical
 
@@ -50,8 +54,9 @@ def test_bad_input_never_raises(text):
     compact(text)
 
 
-@pytest.mark.parametrize("typed, read", [("二五二六两年没交", "25、26两年没交"),
-                                         ("二五二六二七年都交了", "25、26、27年都交了")])
+@pytest.mark.parametrize(
+    "typed, read", [("二五二六两年没交", "25、26两年没交"), ("二五二六二七年都交了", "25、26、27年都交了")]
+)
 def test_a_run_of_years_said_by_two_numerals_each_reads_as_a_list(typed, read):
     assert normalise(typed).startswith(read)
 

@@ -1,4 +1,5 @@
 """Shared helpers for the rules tests: the YAML case files and the history they describe."""
+
 from __future__ import annotations
 
 import datetime as dt

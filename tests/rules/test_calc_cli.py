@@ -1,4 +1,5 @@
 """`yibao calc` as a script and a person use it: JSON fields, the human table, exit code 2 on bad input."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ EXE = os.environ.get("YIBAO_EXE")
 
 def calc(*args: str) -> subprocess.CompletedProcess:
     command = [EXE] if EXE else [sys.executable, "-m", "bot"]
-    return subprocess.run([*command, "calc", *args], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, COLUMNS="200"))
+    return subprocess.run(
+        [*command, "calc", *args], capture_output=True, text=True, timeout=60, env=dict(os.environ, COLUMNS="200")
+    )
 
 
 def test_json_gives_cap_waiting_start_and_a_cited_trace():
@@ -29,8 +31,21 @@ def test_json_gives_cap_waiting_start_and_a_cited_trace():
 
 
 def test_year_lists_take_ranges_and_full_width_commas():
-    p = calc("--json", "--year", "2030", "--enrolled", "2025－2027，2029、2030", "--employee", "2028",
-             "--zero-claim", "2025", "--reward-used", "2027", "--paid-on", "2029-12-01")
+    p = calc(
+        "--json",
+        "--year",
+        "2030",
+        "--enrolled",
+        "2025－2027，2029、2030",
+        "--employee",
+        "2028",
+        "--zero-claim",
+        "2025",
+        "--reward-used",
+        "2027",
+        "--paid-on",
+        "2029-12-01",
+    )
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
     assert [row["coverage"] for row in r["cap_by_year"]] == ["chongqing"] * 3 + ["employee"] + ["chongqing"] * 2
@@ -39,9 +54,25 @@ def test_year_lists_take_ranges_and_full_width_commas():
 
 
 def test_the_issue_example_runs_with_a_switch_year():
-    p = calc("--json", "--year", "2028", "--enrolled", "2025-2026,2028", "--elsewhere", "2027", "--employee",
-             "2027", "--zero-claim", "2025", "--reward-used", "2027", "--backpaid", "0",
-             "--paid-on", "2027-12-10")
+    p = calc(
+        "--json",
+        "--year",
+        "2028",
+        "--enrolled",
+        "2025-2026,2028",
+        "--elsewhere",
+        "2027",
+        "--employee",
+        "2027",
+        "--zero-claim",
+        "2025",
+        "--reward-used",
+        "2027",
+        "--backpaid",
+        "0",
+        "--paid-on",
+        "2027-12-10",
+    )
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
     assert r["cap"]["effective"] == 200000 and r["waiting"]["months"] == 0
@@ -49,8 +80,19 @@ def test_the_issue_example_runs_with_a_switch_year():
 
 
 def test_newborn_flags_reach_the_engine():
-    p = calc("--json", "--year", "2026", "--enrolled", "2026", "--group", "newborn", "--born", "2026-03-01",
-             "--paid-on", "2026-04-15")
+    p = calc(
+        "--json",
+        "--year",
+        "2026",
+        "--enrolled",
+        "2026",
+        "--group",
+        "newborn",
+        "--born",
+        "2026-03-01",
+        "--paid-on",
+        "2026-04-15",
+    )
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["benefits_from"] == "2026-03-01"
 
@@ -65,20 +107,23 @@ def test_human_output_shows_figures_table_and_citations():
     assert "经办机构" in out
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--year", "2027", "--enrolled", "2025-2027", "--elsewhere", "2026"], "同一年度"),
-    (["--year", "2027", "--enrolled", "2024,2027"], "早于2025年"),
-    (["--year", "2026", "--enrolled", "2025-2027"], "晚于所问的参保年度"),
-    (["--year", "2027", "--enrolled", "2027", "--backpaid", "3"], "多于断保年数"),
-    (["--year", "2026", "--enrolled", "2026", "--group", "newborn"], "出生日期"),
-    (["--year", "2026", "--enrolled", "2026", "--paid-on", "2026-02-30"], "不是有效日期"),
-    (["--year", "1990"], "超出可计算范围"),
-    (["--year", "3025"], "超出可计算范围"),
-    (["--year", "2027", "--enrolled", "2027", "--zero-claim", "2026"], "没有参保"),
-    (["--year", "2027", "--enrolled", "2027-2025"], "倒置"),
-    (["--year", "2027", "--enrolled", "去年"], "不是年份"),
-    (["--year", "2027", "--backpaid", "-1"], "负数"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--year", "2027", "--enrolled", "2025-2027", "--elsewhere", "2026"], "同一年度"),
+        (["--year", "2027", "--enrolled", "2024,2027"], "早于2025年"),
+        (["--year", "2026", "--enrolled", "2025-2027"], "晚于所问的参保年度"),
+        (["--year", "2027", "--enrolled", "2027", "--backpaid", "3"], "多于断保年数"),
+        (["--year", "2026", "--enrolled", "2026", "--group", "newborn"], "出生日期"),
+        (["--year", "2026", "--enrolled", "2026", "--paid-on", "2026-02-30"], "不是有效日期"),
+        (["--year", "1990"], "超出可计算范围"),
+        (["--year", "3025"], "超出可计算范围"),
+        (["--year", "2027", "--enrolled", "2027", "--zero-claim", "2026"], "没有参保"),
+        (["--year", "2027", "--enrolled", "2027-2025"], "倒置"),
+        (["--year", "2027", "--enrolled", "去年"], "不是年份"),
+        (["--year", "2027", "--backpaid", "-1"], "负数"),
+    ],
+)
 def test_bad_input_is_one_line_on_stderr_and_exit_2(args, needle):
     p = calc(*args)
     assert p.returncode == 2

@@ -1,4 +1,5 @@
 """Table-driven cases, one YAML file per rule under cases/, each case naming its article."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,5 +36,13 @@ def test_every_rule_file_has_cases_and_each_case_a_unique_name():
     names = [p.values[2]["name"] for p in CASES]
     files = {p.values[0] for p in CASES}
     assert len(names) == len(set(names))
-    assert {"cap_ceiling", "continuous", "zero_claim", "reduction", "waiting", "benefits",
-            "special_groups", "history"} <= files
+    assert {
+        "cap_ceiling",
+        "continuous",
+        "zero_claim",
+        "reduction",
+        "waiting",
+        "benefits",
+        "special_groups",
+        "history",
+    } <= files

@@ -1,6 +1,7 @@
 """The articles applied to a number of years of break (rules.counts): the same figures as the engine
 gives for that many uninsured years before re-enrolment, the 20% ceiling, the long-break floor, and
 which of the years said can count before a given insured year (37号 四.2)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,9 @@ def engine(broken: int, backpaid: int = 0):
     """The engine's result for `broken` uninsured years from the first year, then re-enrolment,
     paid in the collection period."""
     target = FIRST + broken
-    return evaluate(History.from_lists(target, enrolled=[target], backpaid=backpaid,
-                                       paid_on=dt.date(target - 1, 12, 10)))
+    return evaluate(
+        History.from_lists(target, enrolled=[target], backpaid=backpaid, paid_on=dt.date(target - 1, 12, 10))
+    )
 
 
 @pytest.mark.parametrize("broken", range(1, 13))

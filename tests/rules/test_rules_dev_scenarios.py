@@ -1,4 +1,5 @@
 """The shared development scenarios (../shared/eval/dev-scenarios.yaml), evaluated in-process."""
+
 from __future__ import annotations
 
 import pytest

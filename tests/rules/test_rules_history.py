@@ -1,4 +1,5 @@
 """The History model: how year lists become coverage, and the contradictions it refuses."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,11 +54,19 @@ def test_negative_back_payment_is_refused():
 
 def test_result_field_names_the_dialogue_reads():
     r = evaluate(History.from_lists(2027, enrolled=[2027], paid_on=dt.date(2026, 12, 15))).model_dump(mode="json")
-    assert set(r["cap"]) == {"base", "continuous", "zero_claim", "incentives", "incentives_capped",
-                             "reduction", "effective"}
+    assert set(r["cap"]) == {
+        "base",
+        "continuous",
+        "zero_claim",
+        "incentives",
+        "incentives_capped",
+        "reduction",
+        "effective",
+    }
     assert set(r["cap_by_year"][0]) == {"year", "coverage", "continuous", "zero_claim", "reduction", "effective"}
-    assert {"applies", "reason", "fixed", "variable", "repaired", "floor_applied", "months",
-            "counting_from"} <= set(r["waiting"])
+    assert {"applies", "reason", "fixed", "variable", "repaired", "floor_applied", "months", "counting_from"} <= set(
+        r["waiting"]
+    )
     assert set(r["trace"][0]) == {"rule", "text", "inputs", "result", "citation"}
     assert set(r["trace"][0]["citation"]) == {"document", "article", "quote"}
     assert {"benefits_from", "fees", "caveats", "broken_years"} <= set(r)

@@ -4,6 +4,7 @@ A month count, a day count, a percentage, an age, an amount, a year or a collect
 written inside a string or as a number in rules/*.py would leave a sentence or a figure wrong
 when a parameter changes. Docstrings may quote the articles (they are the law beside the code).
 """
+
 from __future__ import annotations
 
 import ast
@@ -14,7 +15,7 @@ import rules
 
 RULES = Path(rules.__file__).parent
 POLICY_WORDS = re.compile(r"[1-9]\d*\s*(?:个月|天|%|周岁|万元|元)|(?<![A-Za-z_])20\d\d|(?<![\d至])(?:[2-9]|1[01])月")
-DOCUMENT = re.compile(r"〔20\d\d〕\d+号")   # a document's number names it, it is no value
+DOCUMENT = re.compile(r"〔20\d\d〕\d+号")  # a document's number names it, it is no value
 
 
 def docstrings(tree: ast.AST) -> set[int]:
@@ -29,8 +30,13 @@ def docstrings(tree: ast.AST) -> set[int]:
 
 def compared(tree: ast.AST) -> set[int]:
     """The numbers a condition compares with (`month >= 9`, `days < 730`), other than 0 and 1."""
-    return {id(n) for c in ast.walk(tree) if isinstance(c, ast.Compare) for n in (c.left, *c.comparators)
-            if isinstance(n, ast.Constant) and type(n.value) is int and n.value not in (0, 1)}
+    return {
+        id(n)
+        for c in ast.walk(tree)
+        if isinstance(c, ast.Compare)
+        for n in (c.left, *c.comparators)
+        if isinstance(n, ast.Constant) and type(n.value) is int and n.value not in (0, 1)
+    }
 
 
 def literals():

@@ -1,4 +1,5 @@
 """Invariants over generated histories (hypothesis): bounds on the cap and the waiting period."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,14 @@ def histories(draw):
     resident = sorted(y for y, c in coverage.items() if c.resident)
     zero = draw(st.sets(st.sampled_from(resident)))
     reward = draw(st.sets(st.sampled_from(resident))) - zero
-    kw = dict(target_year=target, coverage=coverage, zero_claim=zero, reward_used=reward,
-              group=draw(st.sampled_from(GROUPS)), paid_on=draw(paid_days(target)))
+    kw = dict(
+        target_year=target,
+        coverage=coverage,
+        zero_claim=zero,
+        reward_used=reward,
+        group=draw(st.sampled_from(GROUPS)),
+        paid_on=draw(paid_days(target)),
+    )
     broken = len(evaluate(History(**kw)).broken_years)
     return History(**kw, backpaid=draw(st.integers(0, broken)))
 

@@ -1,4 +1,5 @@
 """Every parameter value and every cited sentence has a source, quoted verbatim from its document."""
+
 from __future__ import annotations
 
 import re
@@ -59,15 +60,32 @@ def test_every_parameter_value_has_a_document_article_and_quote():
 
 
 def test_a_value_without_a_quote_is_refused_at_load():
-    bad = {"parameters": [{"name": "x", "description": "x", "unit": "yuan", "values": [
-        {"from": "2025-01-01", "value": 1, "reference": {"document": "渝医保发〔2025〕37号", "article": "五.4"}}]}]}
+    bad = {
+        "parameters": [
+            {
+                "name": "x",
+                "description": "x",
+                "unit": "yuan",
+                "values": [
+                    {
+                        "from": "2025-01-01",
+                        "value": 1,
+                        "reference": {"document": "渝医保发〔2025〕37号", "article": "五.4"},
+                    }
+                ],
+            }
+        ]
+    }
     with pytest.raises(ValidationError):
         ParameterFile.model_validate(bad)
 
 
 def test_a_value_without_a_source_is_refused_at_load():
-    bad = {"parameters": [{"name": "x", "description": "x", "unit": "yuan", "values": [
-        {"from": "2025-01-01", "value": 1}]}]}
+    bad = {
+        "parameters": [
+            {"name": "x", "description": "x", "unit": "yuan", "values": [{"from": "2025-01-01", "value": 1}]}
+        ]
+    }
     with pytest.raises(ValidationError):
         ParameterFile.model_validate(bad)
 
@@ -86,8 +104,17 @@ def test_contribution_tiers_exist_only_for_2026():
 
 def test_every_trace_step_cites_a_known_sentence():
     from rules_helpers import figures
-    result = figures({"target_year": 2029, "enrolled": [2029], "backpaid": 3, "paid_on": "2028-12-01",
-                      "zero_claim": [], "today": "2029-03-01"})
+
+    result = figures(
+        {
+            "target_year": 2029,
+            "enrolled": [2029],
+            "backpaid": 3,
+            "paid_on": "2028-12-01",
+            "zero_claim": [],
+            "today": "2029-03-01",
+        }
+    )
     known = {(c.document, c.article, c.quote) for c in articles().values()}
     assert result["trace"]
     for step in result["trace"]:

@@ -1,4 +1,5 @@
 """Fixtures for the Telegram face tests."""
+
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ Telegram (not yet confirmed). (A message Telegram took whose answer the bot neve
 kill falling in the millisecond between the two, would be sent again: Telegram offers no way
 to ask whether a message was sent. That one moment is at least once, not exactly once.)
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,18 @@ from tg_harness import TODAY, TOKEN
 
 PEOPLE = 10
 EACH = 30
-QUESTIONS = ["新生儿怎么参保？", "你好", "2026年居民医保交多少钱？", "我断了两年，要等多久才能报销？", "谢谢",
-             "什么是零报销激励？", "大学生怎么参保", "集中参保期是什么时候？", "重新开始", "帮助"]
+QUESTIONS = [
+    "新生儿怎么参保？",
+    "你好",
+    "2026年居民医保交多少钱？",
+    "我断了两年，要等多久才能报销？",
+    "谢谢",
+    "什么是零报销激励？",
+    "大学生怎么参保",
+    "集中参保期是什么时候？",
+    "重新开始",
+    "帮助",
+]
 
 
 def messages_of(person: int) -> list[str]:
@@ -80,8 +91,9 @@ async def test_a_bot_killed_with_300_messages_queued_answers_each_exactly_once_i
 
     api.stall_sends_after = None
     await world.start()
-    await api.wait_for(lambda a: all(len(a.sent_to(c)) >= len(texts) for c, texts in expected.items()),
-                       WAIT * 2, "every reply")
+    await api.wait_for(
+        lambda a: all(len(a.sent_to(c)) >= len(texts) for c, texts in expected.items()), WAIT * 2, "every reply"
+    )
     await world.confirmed(last)
     await asyncio.sleep(1.0)  # anything sent twice would arrive now
     for c, texts in expected.items():

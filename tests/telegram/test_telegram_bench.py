@@ -1,4 +1,5 @@
 """`yibao bench` part for Telegram: it runs and reports its figures (never asserts a speed)."""
+
 from __future__ import annotations
 
 from bot.bench.telegram_bench import figures

@@ -1,4 +1,5 @@
 """Configuration from the environment: a missing or malformed value is one line and exit 2."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,15 @@ from tg_harness import TOKEN
 
 
 def test_a_token_of_the_right_shape_is_accepted_with_the_optional_settings():
-    config = TelegramConfig.from_env({
-        "TELEGRAM_BOT_TOKEN": f" {TOKEN} ", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
-        "YIBAO_STORE": "/tmp/s.db", "TELEGRAM_WEBHOOK_SECRET": "s3cret_-0123456789", "TELEGRAM_RATE_LIMIT": "25"})
+    config = TelegramConfig.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": f" {TOKEN} ",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "YIBAO_STORE": "/tmp/s.db",
+            "TELEGRAM_WEBHOOK_SECRET": "s3cret_-0123456789",
+            "TELEGRAM_RATE_LIMIT": "25",
+        }
+    )
     assert config.token.get_secret_value() == TOKEN
     assert config.base_file_url == "http://127.0.0.1:8081/file/bot"
     assert (config.store, config.rate_limit) == ("/tmp/s.db", 25.0)
@@ -27,8 +34,10 @@ def test_without_a_token_the_message_says_which_variable_to_set():
         TelegramConfig.from_env({"TELEGRAM_BOT_TOKEN": "  "})
 
 
-@pytest.mark.parametrize("token", ["123456", "abc:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef", "123456:short",
-                                   "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef!"])
+@pytest.mark.parametrize(
+    "token",
+    ["123456", "abc:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef", "123456:short", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef!"],
+)
 def test_a_malformed_token_is_refused_without_repeating_it(token):
     with pytest.raises(InputError) as caught:
         TelegramConfig.from_env({"TELEGRAM_BOT_TOKEN": token})
@@ -36,12 +45,17 @@ def test_a_malformed_token_is_refused_without_repeating_it(token):
     assert token not in str(caught.value)
 
 
-@pytest.mark.parametrize("name,value", [("TELEGRAM_API_BASE_URL", "127.0.0.1:8081/bot"),
-                                        ("TELEGRAM_WEBHOOK_SECRET", "has space"),
-                                        ("TELEGRAM_WEBHOOK_SECRET", "x"),
-                                        ("TELEGRAM_WEBHOOK_SECRET", "fifteen_chars15"),
-                                        ("TELEGRAM_RATE_LIMIT", "fast"),
-                                        ("TELEGRAM_RATE_LIMIT", "-1")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("TELEGRAM_API_BASE_URL", "127.0.0.1:8081/bot"),
+        ("TELEGRAM_WEBHOOK_SECRET", "has space"),
+        ("TELEGRAM_WEBHOOK_SECRET", "x"),
+        ("TELEGRAM_WEBHOOK_SECRET", "fifteen_chars15"),
+        ("TELEGRAM_RATE_LIMIT", "fast"),
+        ("TELEGRAM_RATE_LIMIT", "-1"),
+    ],
+)
 def test_other_bad_settings_name_their_variable(name, value):
     with pytest.raises(InputError, match=name):
         TelegramConfig.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, name: value})
@@ -51,8 +65,9 @@ def _yibao_telegram(env_token: str | None, *extra: str) -> subprocess.CompletedP
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     if env_token is not None:
         env["TELEGRAM_BOT_TOKEN"] = env_token
-    return subprocess.run([sys.executable, "-m", "bot", "telegram", *extra], env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "telegram", *extra], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_yibao_telegram_without_a_token_exits_2_with_one_line():

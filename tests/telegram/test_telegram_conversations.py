@@ -4,6 +4,7 @@ The store is the SQLite session store in a temporary directory, as in production
 figures and wording checked here are the manager's own (compared with what turn() answers to
 the same messages in a fresh session), so the face is shown to add nothing and lose nothing.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -54,15 +55,16 @@ async def test_a_calculation_by_buttons_ends_in_the_managers_figure_with_cited_e
     assert conv.messages[0] == "我想算一下我的大病保险封顶线"
     expected = manager_texts(conv.messages)
     assert "元" in expected[0]
-    shown = h.sent()[-len(expected):]
+    shown = h.sent()[-len(expected) :]
     assert [m["text"].split("\n")[0] for m in shown] == [t.split("\n")[0] for t in expected]
     answer = shown[-1]
     assert len(answer["text"].splitlines()) <= 3, "the figure fits a phone"
     assert not any(e["type"] == "blockquote" for e in answer.get("entities", []))
     await h.tap(answer, data_of(answer, "依据"))
     steps = h.sent()[-1]
-    assert "依据" in steps["text"] and any(e["type"] == "blockquote" for e in steps.get("entities", [])), \
+    assert "依据" in steps["text"] and any(e["type"] == "blockquote" for e in steps.get("entities", [])), (
         "the 依据 button shows the steps and quotes the sources"
+    )
 
 
 async def test_years_ticked_on_buttons_reach_the_manager_as_one_answer(real_bot):
@@ -134,7 +136,7 @@ async def test_faq_search_shows_the_question_answer_and_the_quoted_article(real_
 
     hits = search("新生儿怎么参保", k=3)
     assert hits
-    shown = h.sent()[-len(hits):]
+    shown = h.sent()[-len(hits) :]
     for hit, message in zip(hits, shown, strict=True):
         assert message["text"].startswith(hit.question)
         assert hit.excerpt in message["text"] and hit.document in message["text"]
@@ -168,7 +170,7 @@ async def test_a_new_bot_on_the_same_store_continues_the_conversation(api, tmp_p
         label, data = buttons(question)[0]
         await h.tap(question, data)
         expected = manager_texts(["我想算一下我的大病保险封顶线", data[5:]])
-        assert h.texts()[-len(expected):] == expected
+        assert h.texts()[-len(expected) :] == expected
     finally:
         await h.app.shutdown()
         store.close()

@@ -5,6 +5,7 @@ the SQLite store in a temporary directory, the real dialogue manager) and drives
 Telegram would: updates handed out by long polling, calls recorded as they arrive. Every wait
 is bounded; the processes are killed in the fixture's teardown.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,16 +34,18 @@ class BotProcess:
 
     def __init__(self, base_url: str, store: Path, log: Path) -> None:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "YIBAO_"))}
-        self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url,
-                        YIBAO_STORE=str(store), PYTHONUNBUFFERED="1")
+        self.env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, YIBAO_STORE=str(store), PYTHONUNBUFFERED="1"
+        )
         self.log = log
         self.command = list(COMMAND)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=log,
-                                            stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                self.command, env=self.env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
+            )
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -71,8 +74,13 @@ class World:
         seen = len(self.api.calls)
         self.bot.start()
         await self.api.wait_for(
-            lambda a: any(c.method == "getUpdates" for c in a.calls[seen:]) and
-            any(c.method == "setMyCommands" for c in a.calls[seen:]), WAIT, "the bot to start polling")
+            lambda a: (
+                any(c.method == "getUpdates" for c in a.calls[seen:])
+                and any(c.method == "setMyCommands" for c in a.calls[seen:])
+            ),
+            WAIT,
+            "the bot to start polling",
+        )
 
     async def say(self, text: str | None, count: int = 1, **extra) -> list[dict]:
         """A person writes; returns the `count` messages the bot sends in reply."""
@@ -93,8 +101,10 @@ class World:
     async def confirmed(self, update_id: int) -> None:
         """Wait until the bot has asked for updates after `update_id` (so it will not see it again)."""
         await self.api.wait_for(
-            lambda a: any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id
-                          for c in a.calls), WAIT, f"update {update_id} to be confirmed")
+            lambda a: any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id for c in a.calls),
+            WAIT,
+            f"update {update_id} to be confirmed",
+        )
 
     def stored(self):
         store = SQLiteStore(self.store)
@@ -151,9 +161,18 @@ async def test_forget_removes_the_stored_conversation(world):
 
 async def test_a_sticker_gets_a_polite_line(world):
     await world.start()
-    replies = await world.say(None, sticker={
-        "file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512, "height": 512,
-        "is_animated": False, "is_video": False})
+    replies = await world.say(
+        None,
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
     assert texts(replies) == [TEXT_ONLY]
 
 
@@ -218,16 +237,18 @@ async def test_webhook_mode_takes_updates_only_with_the_secret(world):
     async with aiohttp.ClientSession() as http:
         for _ in range(100):  # the web server comes up just after setWebhook
             try:
-                async with http.post(url, json=update, headers={
-                        "X-Telegram-Bot-Api-Secret-Token": "a-wrong-secret"}) as refused:
+                async with http.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "a-wrong-secret"}
+                ) as refused:
                     break
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.1)
         assert refused.status == 403
         async with http.post(url, json=update) as unsigned:
             assert unsigned.status == 403
-        async with http.post(url, json=update, headers={
-                "X-Telegram-Bot-Api-Secret-Token": "the-shared-secret"}) as accepted:
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "the-shared-secret"}
+        ) as accepted:
             assert accepted.status == 200
     expected = manager_texts(["帮助"])
     await world.api.wait_messages(CHAT, len(expected), WAIT)

@@ -4,6 +4,7 @@ The replies here are chosen by each test (the face must render whatever the mana
 conversations through the real dialogue manager are in test_conversations.py and
 test_end_to_end.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +15,16 @@ from bot.models import Option, Reply
 from bot.telegram.face import EXPIRED, NOT_YOURS, SORRY, TEXT_ONLY, _post_init
 from tg_harness import TOKEN, Scripted, buttons, data_of, make_harness
 
-YEARS = Reply(text="2024年到2026年，哪几年交了重庆城乡居民医保？可以多选。", multi_select=True, options=[
-    Option(label="2024年", value="year:2024"), Option(label="2025年", value="year:2025"),
-    Option(label="2026年", value="year:2026"), Option(label="都交了", value="years:all")])
+YEARS = Reply(
+    text="2024年到2026年，哪几年交了重庆城乡居民医保？可以多选。",
+    multi_select=True,
+    options=[
+        Option(label="2024年", value="year:2024"),
+        Option(label="2025年", value="year:2025"),
+        Option(label="2026年", value="year:2026"),
+        Option(label="都交了", value="years:all"),
+    ],
+)
 
 
 async def test_a_question_gets_the_managers_reply_for_this_chat_and_person(scripted_bot):
@@ -30,9 +38,15 @@ async def test_a_question_gets_the_managers_reply_for_this_chat_and_person(scrip
 
 async def test_yes_no_buttons_send_their_value_and_the_message_shows_the_choice(scripted_bot):
     h, conv = scripted_bot
-    conv.queue = [[Reply(text="我理解的是：2025年参保。对吗？",
-                         options=[Option(label="对", value="yes"), Option(label="不对", value="no")])],
-                  [Reply(text="您的封顶线是 …")]]
+    conv.queue = [
+        [
+            Reply(
+                text="我理解的是：2025年参保。对吗？",
+                options=[Option(label="对", value="yes"), Option(label="不对", value="no")],
+            )
+        ],
+        [Reply(text="您的封顶线是 …")],
+    ]
     await h.say("算封顶线")
     question = h.sent()[0]
     assert [label for label, _ in buttons(question)] == ["对", "不对"]
@@ -94,8 +108,10 @@ async def test_all_years_button_is_sent_at_once(scripted_bot):
 
 async def test_a_button_from_an_older_message_only_gets_a_toast(scripted_bot):
     h, conv = scripted_bot
-    conv.queue = [[Reply(text="对吗？", options=[Option(label="对", value="yes")])],
-                  [Reply(text="您想了解哪一项？", options=[Option(label="封顶线", value="task:my_cap")])]]
+    conv.queue = [
+        [Reply(text="对吗？", options=[Option(label="对", value="yes")])],
+        [Reply(text="您想了解哪一项？", options=[Option(label="封顶线", value="task:my_cap")])],
+    ]
     await h.say("第一句")
     old = h.sent()[0]
     await h.say("第二句")
@@ -117,8 +133,17 @@ async def test_callback_data_this_face_did_not_write_is_refused_politely(scripte
 async def test_stickers_photos_voice_locations_documents_get_one_polite_line(scripted_bot):
     h, conv = scripted_bot
     extras = [
-        {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-                     "height": 512, "is_animated": False, "is_video": False}},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
         {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]},
         {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}},
         {"location": {"latitude": 29.56, "longitude": 106.55}},
@@ -153,8 +178,19 @@ async def test_in_a_group_only_messages_addressed_to_the_bot_are_answered(script
     await h.say("/calc", **group)
     assert conv.received[-1] == ("tg:-100:7", "我想算一下我的大病保险封顶线")
     await h.say("@someone_else 你好", entities=[{"type": "mention", "offset": 0, "length": 13}], **group)
-    await h.say(None, sticker={"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
-                               "height": 1, "is_animated": False, "is_video": False}, **group)
+    await h.say(
+        None,
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+        **group,
+    )
     assert len(conv.received) == 3
     assert len(h.sent(-100)) == 3
 
@@ -178,8 +214,7 @@ async def test_commands_send_the_managers_own_words(scripted_bot):
     h, conv = scripted_bot
     for command in ("/start", "/help", "/calc", "/reset", "/forget"):
         await h.say(command)
-    assert [m for _, m in conv.received] == [
-        "帮助", "帮助", "我想算一下我的大病保险封顶线", "重新开始", "忘记我"]
+    assert [m for _, m in conv.received] == ["帮助", "帮助", "我想算一下我的大病保险封顶线", "重新开始", "忘记我"]
     await h.say("/calc 2025年交了")
     assert conv.received[-1][1] == "我想算一下我的大病保险封顶线，2025年交了"
 
@@ -195,7 +230,14 @@ async def test_menu_lists_every_command(scripted_bot):
     await _post_init(h.app)
     (call,) = h.api.calls_of("setMyCommands")
     assert [c["command"] for c in call.params["commands"]] == [
-        "start", "help", "calc", "faq", "reset", "forget", "about"]
+        "start",
+        "help",
+        "calc",
+        "faq",
+        "reset",
+        "forget",
+        "about",
+    ]
 
 
 async def test_a_long_reply_arrives_in_pieces_with_buttons_under_the_last(scripted_bot):
@@ -213,6 +255,7 @@ async def test_typing_is_shown_while_a_slow_answer_is_worked_out(api):
     class Slow:
         def turn(self, key, message):
             import time
+
             time.sleep(0.3)
             return [Reply(text="好了")], "0000"
 
@@ -248,6 +291,7 @@ async def test_two_fast_taps_in_one_chat_are_handled_one_after_the_other(api):
 
         def turn(self, key, message):
             import time
+
             self.active[key] = self.active.get(key, 0) + 1
             self.most[key] = max(self.most.get(key, 0), self.active[key])
             time.sleep(0.05)

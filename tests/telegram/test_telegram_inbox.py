@@ -1,6 +1,7 @@
 """The inbox in process: a duplicate update is answered once, a failing store gets "请稍后再试"
 and leaves the update to be answered later, what is kept holds no names or numbers, and odd
 updates (no sender, a mention splitting an emoji, forged buttons) get no apology."""
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,13 @@ async def test_odd_updates_get_no_apology(scripted_bot):
     split = api.message(-100, 8, "😀@yibao_test_bot 你好", chat_type="supergroup")
     split["entities"] = [{"type": "mention", "offset": 1, "length": 16}]
     await h.feed({"message": split})
-    bot_message = {"message_id": 5, "date": 0, "chat": {"id": 42, "type": "private"},
-                   "from": api.bot_user, "text": "请选择"}
+    bot_message = {
+        "message_id": 5,
+        "date": 0,
+        "chat": {"id": 42, "type": "private"},
+        "from": api.bot_user,
+        "text": "请选择",
+    }
     for forged in ("0000+2025", "****+2025", "****=", "0000=", "zz", "****-2025", "0000:" + "x" * 60):
         await h.tap(bot_message, forged)
     current = state_version(str(conv.turns))  # a button of the current state, its label not text
@@ -103,8 +109,11 @@ async def test_odd_updates_get_no_apology(scripted_bot):
     await h.tap(labelled, f"{current}:x")
     texts = [m["text"] for chat in (42, -100) for m in api.sent_to(chat)]
     assert SORRY not in texts
-    assert conv.received == [(session_key(-100, -100), "新生儿怎么参保"), (session_key(-100, 8), "你好"),
-                             (session_key(42, 7), "x")]
+    assert conv.received == [
+        (session_key(-100, -100), "新生儿怎么参保"),
+        (session_key(-100, 8), "你好"),
+        (session_key(42, 7), "x"),
+    ]
     assert all(a.get("text") == EXPIRED for a in h.answers()[:6])
 
 

@@ -1,4 +1,5 @@
 """How a Reply looks on Telegram: escaping, splitting at 4,096 characters, buttons."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -28,23 +29,28 @@ def seen(html: str) -> str:
 
 
 def test_angle_brackets_and_ampersands_reach_the_person_as_typed():
-    reply = Reply(text="封顶线 <b>24万</b> & 以上 \"引号\"")
+    reply = Reply(text='封顶线 <b>24万</b> & 以上 "引号"')
     (html,) = render_html(reply)
     assert "<b>" not in html
-    assert seen(html) == "封顶线 <b>24万</b> & 以上 \"引号\""
+    assert seen(html) == '封顶线 <b>24万</b> & 以上 "引号"'
 
 
 def test_excerpt_is_quoted_with_its_document_and_article():
-    reply = Reply(text="等待期为3个月。", sources=[Source(
-        document="渝医保发〔2025〕37号", article="第五条", excerpt="设置参保等待期<3个月>")])
+    reply = Reply(
+        text="等待期为3个月。",
+        sources=[Source(document="渝医保发〔2025〕37号", article="第五条", excerpt="设置参保等待期<3个月>")],
+    )
     (html,) = render_html(reply)
     assert "<blockquote>设置参保等待期&lt;3个月&gt;</blockquote>" in html
     assert seen(html) == "等待期为3个月。\n设置参保等待期<3个月>\n——渝医保发〔2025〕37号，第五条"
 
 
 def test_a_personal_result_keeps_its_excerpts_for_its_依据_button():
-    reply = Reply(text="2026年您的大病保险最高支付限额是204,000元。", details="依据：\n· 2025年零报销", sources=[
-        Source(document="渝医保发〔2025〕42号", article="三", excerpt="次年提高大病保险最高支付限额4000元")])
+    reply = Reply(
+        text="2026年您的大病保险最高支付限额是204,000元。",
+        details="依据：\n· 2025年零报销",
+        sources=[Source(document="渝医保发〔2025〕42号", article="三", excerpt="次年提高大病保险最高支付限额4000元")],
+    )
     (html,) = render_html(reply)
     assert "blockquote" not in html and seen(html) == "2026年您的大病保险最高支付限额是204,000元。"
 
@@ -88,19 +94,27 @@ def test_any_text_renders_to_valid_html_within_the_limit(text):
 
 
 def test_short_options_share_a_row_and_long_ones_stand_alone():
-    reply = Reply(text="您是想问：", options=[
-        Option(label="是", value="yes"), Option(label="否", value="no"),
-        Option(label="断缴以后等待期怎么算？", value="pick:waiting"),
-        Option(label="大病保险封顶线怎么算？", value="pick:cap")])
+    reply = Reply(
+        text="您是想问：",
+        options=[
+            Option(label="是", value="yes"),
+            Option(label="否", value="no"),
+            Option(label="断缴以后等待期怎么算？", value="pick:waiting"),
+            Option(label="大病保险封顶线怎么算？", value="pick:cap"),
+        ],
+    )
     rows = keyboard(reply, "abcd").inline_keyboard
     assert [[b.text for b in row] for row in rows] == [
-        ["是", "否"], ["断缴以后等待期怎么算？"], ["大病保险封顶线怎么算？"]]
+        ["是", "否"],
+        ["断缴以后等待期怎么算？"],
+        ["大病保险封顶线怎么算？"],
+    ]
     assert rows[0][0].callback_data == "abcd:yes"
 
 
 def test_callback_data_stays_within_64_bytes_even_for_a_long_value():
     reply = Reply(text="?", options=[Option(label="很长", value="x" * 63)])
-    (button,), = keyboard(reply, "abcd").inline_keyboard
+    ((button,),) = keyboard(reply, "abcd").inline_keyboard
     assert len(button.callback_data.encode()) <= CALLBACK_LIMIT
     assert decode(button.callback_data).value == "很长"
 
@@ -110,16 +124,26 @@ def test_no_options_no_keyboard():
 
 
 def _years_reply() -> Reply:
-    return Reply(text="哪几年交了？", multi_select=True, options=[
-        Option(label="2024年", value="year:2024"), Option(label="2025年", value="year:2025"),
-        Option(label="2026年", value="year:2026"), Option(label="都交了", value="years:all"),
-        Option(label="都没交", value="years:none")])
+    return Reply(
+        text="哪几年交了？",
+        multi_select=True,
+        options=[
+            Option(label="2024年", value="year:2024"),
+            Option(label="2025年", value="year:2025"),
+            Option(label="2026年", value="year:2026"),
+            Option(label="都交了", value="years:all"),
+            Option(label="都没交", value="years:none"),
+        ],
+    )
 
 
 def test_year_toggles_tick_and_untick_in_the_keyboard():
     markup = keyboard(_years_reply(), "abcd")
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [
-        ["2024年", "2025年", "2026年"], ["都交了", "都没交"], ["确认"]]
+        ["2024年", "2025年", "2026年"],
+        ["都交了", "都没交"],
+        ["确认"],
+    ]
     markup = toggle(markup, "abcd-year:2025")
     markup = toggle(markup, "abcd-year:2024")
     assert [b.text for b in markup.inline_keyboard[0]] == ["✅ 2024年", "✅ 2025年", "2026年"]

@@ -1,4 +1,5 @@
 """AiohttpRequest: the Bot API calls of the real bot, against the fake server on 127.0.0.1."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """An Application wired to an in-process fake Bot API, and a scripted stand-in for rendering tests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,9 +53,17 @@ class Harness:
         await self.feed({"message": self.api.message(chat_id, user_id, text, **extra)})
 
     async def tap(self, message: dict, data: str, user_id: int = 7) -> None:
-        await self.feed({"callback_query": {
-            "id": "q1", "chat_instance": "ci", "data": data, "message": message,
-            "from": {"id": user_id, "is_bot": False, "first_name": "测试"}}})
+        await self.feed(
+            {
+                "callback_query": {
+                    "id": "q1",
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": message,
+                    "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+                }
+            }
+        )
 
     def sent(self, chat_id: int = 42) -> list[dict]:
         return self.api.sent_to(chat_id)
@@ -69,8 +78,7 @@ class Harness:
 async def make_harness(api: FakeBotAPI, conversations, typing_after: float = 0.3) -> Harness:
     config = TelegramConfig(token=TOKEN, rate_limit=1000)
     face = TelegramFace(conversations, typing_after=typing_after)
-    app = build_application(config, face, request=OfflineRequest(api),
-                            get_updates_request=OfflineRequest(api))
+    app = build_application(config, face, request=OfflineRequest(api), get_updates_request=OfflineRequest(api))
     await app.initialize()
     harness = Harness(app, api)
     harness.face = face
