@@ -90,7 +90,7 @@ W_LEFT_OUT = 0.1  # and this much times the share of the message's content it le
 # (报多少, 比例, 最高报 ...), or any figure at all (多少年, 多少项, 交多少, 电话是多少). What one
 # pays in (交多少) may be answered without an amount ("只交个人部分"): it asks any figure.
 _ASKS_AMOUNT = re.compile(
-    r"几成|比例|百分之几|百分比|最高支付限额|起付线|"
+    r"几成|比例|百分之几|百分比|(?:最高支付限额|起付线)[^，,。？?]{0,6}(?:多少|几)|"
     r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
     r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]"
 )  # what is paid out, not paid in
