@@ -112,6 +112,8 @@ def test_a_figure_of_another_benefit_is_refused_even_when_it_shares_the_words():
         ("好几年都没报销过，这个怎么算", None),
         ("连续交满几年有激励", "any"),
         ("一年交多少", "any"),
+        ("听说交满两年就能提高大病封顶线了", None),
+        ("大病封顶线现在是多少", "amount"),
     ],
 )
 def test_some_years_told_are_no_figure_asked(text, asked):
