@@ -570,7 +570,7 @@ def _second_task(text: str, first: str) -> str | None:
     """ "要等多久才能报？明年封顶线又是多少？": the other personal figure a message asks for, in a
     question of its own, answered from the same facts once the first is worked out."""
     named = [tasks_named(part) for part in split_questions(text)]
-    others = [n[0] for n in named if len(n) == 1 and n[0] != first]
+    others = [n[0] for n in named if n and first not in n]  # (要等多久才能报: the waiting period and its date)
     return others[0] if others and first in TASKS and first != "what_if" else None
 
 
