@@ -86,3 +86,13 @@ def test_a_group_withdrawn_later_is_dropped():
     assert talk.state is not None and talk.state.facts.group == "low_income"
     talk.say("不对，我其实不是低保户，2025年和2026年都交了")
     assert talk.state.facts.group is None
+
+
+def test_a_waiting_question_asked_beside_the_cap_is_taken_up_when_the_cap_is_worked_out_at_once():
+    talk = Talk("2026-12-15")
+    replies = talk.say("我女儿2025、2026年都没交，这个月交了2027年的，明年封顶线是多少？好久才能报得到？")
+    assert any("192,000元" in r.text for r in replies)
+    assert replies[-1].intent == "ask:backpaid", replies[-1].text  # the one fact the waiting period lacks
+    talk.say("没补缴")
+    months = talk.say("对")
+    assert any("等待期是4个月" in r.text for r in months), [r.text for r in months]
