@@ -287,10 +287,16 @@ def to_simplified(text: str) -> str:
     return text
 
 
+# an agent's label before what a caller asked ("来电：参保人问…", "咨询:"): not part of the question
+_LABEL = re.compile(
+    r"^\s*(?:市民|群众|用户|参保人|客户|家属)?(?:来电|来信|留言|咨询|提问|问题|问)(?:咨询|反映|询问)?\s*[:：]\s*"
+)
+
+
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Canonical form of what a person typed; keeps digits and punctuation for slot extraction."""
-    text = to_simplified(text or "").lower()
+    text = _LABEL.sub("", to_simplified(text or "").lower())
     text = repair_slips(read_dialect(read_spelling(text)))
     pattern = _synonym_pattern()
     if pattern is not None:

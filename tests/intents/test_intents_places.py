@@ -30,3 +30,10 @@ def test_a_question_about_another_place_s_insurance_is_refused(question, place):
 def test_a_place_named_as_background_leaves_the_question_to_the_matcher(question):
     assert elsewhere(question) is None
     assert understand(question).kind != "out_of_scope"
+
+
+def test_what_care_in_another_place_pays_is_refused_but_a_waiting_question_there_is_not():
+    assert elsewhere("去广州住院的话居民医保能报几成") == "广州"
+    assert understand("去广州住院的话居民医保能报几成").kind == "out_of_scope"
+    assert elsewhere("去广州住院了，还在等待期里，能报不") is None
+    assert elsewhere("来电：西安市2026年度职工医保缴费标准") == "西安"

@@ -64,3 +64,14 @@ def test_a_run_of_years_said_by_two_numerals_each_reads_as_a_list(typed, read):
 @pytest.mark.parametrize("typed", ["二〇二五年", "二十年", "断保二三年", "一二年"])
 def test_full_years_tens_and_rough_spans_are_not_read_as_short_years(typed):
     assert "、" not in normalise(typed) and "2" + "5" not in normalise(typed).replace("二〇二五", "")
+
+
+def test_an_agent_s_label_is_no_part_of_the_question():
+    assert normalise("来电：新生儿何时可以参保") == normalise("新生儿什么时候可以参保")
+    assert normalise("咨询: 断保后能否补缴") == normalise("断保后能不能补缴")
+
+
+def test_the_written_register_reads_as_everyday_speech_but_未来_stays():
+    assert normalise("大学生有无等待期") == normalise("大学生有没有等待期")
+    assert normalise("2025年未参保") == normalise("2025年没参保")
+    assert "未来" in normalise("未来政策会变吗")
