@@ -88,3 +88,9 @@ def test_a_message_without_latin_letters_never_builds_the_pinyin_reader():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0"]
+
+
+def test_the_contribution_tiers_typed_in_pinyin_are_read():
+    from intents.text import normalise
+
+    assert normalise("erdang yinian duoshao").startswith("二档")
