@@ -28,6 +28,9 @@ adjusted by
   each of the question's telling words (used by one or two intents only) the intent never uses;
 - -QUALIFIER when the question names a benefit or scheme (the catalogue's qualifiers: 门诊,
   医疗救助 ...) that none of the intent's wordings names: a figure of another benefit;
+- -NOTION_MISS for each of the subject's notions the question names (catalogue.concepts: 断保,
+  连续参保, 零报销, 等待期 ..., at most two) that none of the intent's wordings names: "2026年没交
+  连续参保年限咋算" is about continuity after a break, not the waiting period of a break;
 - keywords / negative words of the intent (+0.05 / -0.2 each);
 - personal markers for task intents: a question about *my* years ("我2025年断了，2026年交的")
   is a task, a general one ("断保一年有多长等待期", "今年没报销明年封顶线涨多少") belongs to
@@ -151,6 +154,7 @@ NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要�
 UNCOVERED = "__uncovered__"  # the catalogue's questions the sources do not answer
 UNCOVERED_MARGIN = 0.03  # an intent must beat them by this much (raw) to be answered
 QUALIFIER = 0.12  # the question names a benefit the intent's wordings never name
+NOTION_MISS = 0.045  # per notion of the question (at most two) an intent's wordings never name
 CONCEPT_FLOOR = 0.12  # raw: from here a question naming the subject's notions is answered
 CONCEPT_FLOOR_TWO = 0.06  # and from here when the intent's wordings name two of them or more
 CONCEPT_RIVALS = 3  # by the best of this many top intents whose wordings name them too
@@ -440,6 +444,7 @@ class Matcher:
         # known at all): an intent that never uses them explains less of the question
         telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
         named = frozenset(w for w in getattr(self, "qualifiers", ()) if w in q.text)
+        notions = self.concepts_of(q.text)
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
@@ -455,6 +460,8 @@ class Matcher:
                 sim -= RARE * sum(1 for t in telling if intent not in self.intent_postings[t])
                 if named and not named & self.qualified.get(intent, frozenset()):
                     sim -= QUALIFIER  # a figure of another benefit (门诊的起付线)
+                # the subject's notions the question names that none of the intent's wordings name
+                sim -= NOTION_MISS * min(2, len(notions - self.intent_concepts[intent]))
             if spec.kind == "task":
                 sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
                 if intent in HYPOTHETICAL_TASKS:  # 假如/要是 ... 的话 speaks for a what-if

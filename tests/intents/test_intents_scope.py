@@ -186,3 +186,17 @@ def test_no_intent_is_chosen_without_a_notion_under_the_floor_or_below_the_uncov
 )
 def test_the_product_answers_notions_wrapped_in_unknown_words(question, intent):
     assert understand(question).intent == intent
+
+
+def test_an_intent_naming_the_question_s_notions_outranks_one_that_names_fewer():
+    m = Matcher(
+        Catalogue(
+            intents=[
+                _faq("break_wait", "断保以后要等几个月", "断了一年等多久"),
+                _faq("break_years", "断保以后连续参保年限怎么算", "断了以后年限重新算吗"),
+            ],
+            domain=["断保", "年限"],
+            concepts={"break": ["断保"], "continuity": ["连续参保", "年限"]},
+        )
+    )
+    assert m.rank("我前年断保了，去年又交了，年限咋个算")[0].intent == "break_years"
