@@ -1,0 +1,61 @@
+"""Several policy questions in one message, and two things of one subject compared: each part
+answered from the FAQ when every part reads as an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from bot.conversation.faq_turns import _faq_answer, _general_count, _reminder, topic_of
+from bot.conversation.reading import is_faq
+from bot.conversation.router import Decision, split_comparison, split_questions
+from bot.conversation.state import State
+from bot.models import Reply
+from intents.slots import Slots, extract
+from intents.text import normalise
+
+
+def several(
+    st: State, text: str, slots: Slots, today: dt.date, understand: Callable[[str], Decision]
+) -> list[Reply] | None:
+    """Several policy questions in one message ("断保一年等多久？封顶线降多少？"), or two things of one
+    subject compared ("固定等待期和变动等待期有什么区别"): each part answered when every part reads as a
+    FAQ entry (an entry both parts name, once; the sides of a comparison of one topic); else None,
+    and the message is read as one question."""
+
+    parts = _compared(split_questions(text))
+    comparison = not parts
+    parts = parts or split_comparison(text)
+    if not parts:
+        return None
+    decisions = [understand(p) for p in parts]
+    if any(d.kind != "match" or not is_faq(d.intent) for d in decisions):
+        return None
+    intents = list(dict.fromkeys(d.intent or "" for d in decisions))
+    if comparison and len({topic_of(i) for i in intents}) != 1:
+        return None  # the two sides read as different subjects: the comparison is not ours
+    asked = parts if len(intents) == len(parts) else [text] * len(intents)
+    count = _general_count(slots, today)
+    replies = [
+        _faq_answer(p, i, slots if p == text else extract(p, today), count) for p, i in zip(asked, intents, strict=True)
+    ]
+    if any(r is None for r in replies):
+        return None
+    return [r for r in replies if r is not None] + _reminder(st, today)
+
+
+_FOLLOW_UP = re.compile(r"^(?:那|那么)?(?:各|分别|各自|都)(?:是|要|有|能)?(?:多少|多久|多长|几个月|几年|怎么算|什么)")
+
+
+def _compared(parts: list[str]) -> list[str]:
+    """The questions of a message with a comparison among them read as its two sides, and a
+    follow-up that only asks the figure of each ("各是多久", "分别多少") left to their answers:
+    "固定等待期和变动等待期有啥区别？各是多久？" -> ["固定等待期", "变动等待期"]."""
+    out: list[str] = []
+    compared = False
+    for part in parts:
+        sides = split_comparison(part)
+        compared = compared or bool(sides)
+        out.extend(sides or [part])
+    return [p for p in out if not _FOLLOW_UP.match(normalise(p))] if compared else out
