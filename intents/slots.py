@@ -74,6 +74,8 @@ class Slots(BaseModel):
     backpaid: int | None = None  # 补缴了N年 (0 for 没有补缴 / 不补缴)
     broken_count: int | None = None  # 断了N年 / N年没交
     insured_count: int | None = None  # 连续交了N年 / 交了N年医保 / 参保N年了
+    nth_year: int | None = None  # 第N年: an insured year counted from the first year, no calendar year
+    zero_claim_count: int | None = None  # N年零报销 / 零报销连着N年 / N个零报销年度
     target_year: int | None = None  # the year asked about: 2027年的封顶线, 交了2027年的, 2027年参保要等多久;
     # in a question naming none, the latest year said insured
     target_inferred: bool = False  # True when the question names no year (the latest year said insured)
@@ -547,8 +549,13 @@ _BROKEN = re.compile(
     r"参保|买)"
 )
 _INSURED_COUNT = re.compile(
-    r"(?:连续|一直|已经)?(?:交|缴|参保|买)了?\s*(?<!\d)(\d{1,2})\s*年(?!的)|参保\s*(\d{1,2})\s*年了|"
+    r"(?:连续|一直|已经)?(?:交|缴|参保|买)(?:了|满|够)?\s*(?<!\d)(\d{1,2})\s*年(?!的(?!话))|参保\s*(\d{1,2})\s*年了|"
     r"(?:前面|前|头|最开始|开始)(?<!\d)(\d{1,2})\s*年(?:都|也)?(?:在)?(?:交|缴|参保|买)"
+)
+_NTH_YEAR = re.compile(r"第\s*(\d{1,2})\s*个?年")
+_ZERO_CLAIM_COUNT = re.compile(
+    r"(?<![\d第])(\d{1,2})\s*个?年(?:度)?(?:都|也|全)?(?:是)?零报销|(?<!\d)(\d{1,2})\s*个零报销|"
+    r"零报销(?:了|过)?(?:都)?(?:连续|连着|一共|共|总共)?\s*(?<!\d)(\d{1,2})\s*个?年"
 )
 _BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)(?!了?\s*\d)")
 _BACKPAY_WORDS = re.compile(
@@ -632,6 +639,14 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.broken_count = int(m.group(1) or m.group(2))
     if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2) : m.end()]):
         slots.insured_count = int(m.group(1) or m.group(2) or m.group(3))
+    if m := _NTH_YEAR.search(undated):
+        slots.nth_year = int(m.group(1))
+    spans = year_spans(undated, today)[0]
+    for m in _ZERO_CLAIM_COUNT.finditer(undated):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        if not any(span.start <= m.start(group) < span.end for span in spans):  # 25年没报销: a year
+            slots.zero_claim_count = int(m.group(group))
+            break
     if m := _BACKPAID.search(undated):
         slots.backpaid = int(m.group(1) or m.group(2))
     elif _NO_BACKPAY.search(undated):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import buttons
+from bot.answers import incentives
 from bot.answers.counts import BreakCount, opening
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
@@ -62,13 +63,15 @@ def faq_reply_for(intent: str) -> Reply | None:
 
 def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> Reply | None:
     """The entry's reply to this question, opened by the correction of a figure the question wrongly
-    assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。") and, for a number of years
-    of break said without calendar years, by the figures for that number; None without the entry."""
+    assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"), for a number of years
+    of break said without calendar years, by the figures for that number, and for an incentive entry,
+    by the incentives worked out for the years the question states (answers.incentives); None
+    without the entry."""
 
     reply = faq_reply_for(intent)
     if reply is None:
         return None
-    opened = (correction(question, reply.text) or "") + opening(intent, count)
+    opened = (correction(question, reply.text) or "") + opening(intent, count) + incentives.opening(question, intent)
     return reply.model_copy(update={"text": f"{opened}{reply.text}"}) if opened else reply
 
 

@@ -130,10 +130,29 @@ def test_counts_in_digits_and_chinese_numerals(text, broken, backpaid):
         ("补缴了2年", None),
         ("交了2027年的", None),
         ("2025年交了", None),
+        ("连续参保满十二年", 12),
+        ("一直交够5年的话", 5),
     ],
 )
 def test_years_insured_counted(text, count):
     assert extract(text, TODAY).insured_count == count
+
+
+@pytest.mark.parametrize(
+    ("text", "nth", "zero"),
+    [
+        ("交到第九年的时候封顶线是多少", 9, None),
+        ("第12年能提高几多", 12, None),
+        ("连续4年都没报销过", None, 4),
+        ("零报销一共三年，加了多少", None, 3),
+        ("攒了7个零报销年度", None, 7),
+        ("2026年没报销", None, None),
+        ("我26年没报销27年也交了", None, None),
+    ],
+)
+def test_the_nth_insured_year_and_the_count_of_zero_reimbursement_years(text, nth, zero):
+    slots = extract(text, TODAY)
+    assert (slots.nth_year, slots.zero_claim_count) == (nth, zero)
 
 
 @pytest.mark.parametrize(
