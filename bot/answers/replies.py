@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot import buttons
 from bot.answers import incentives
 from bot.answers.counts import BreakCount, opening
+from bot.answers.kin import kin_answer
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
 from faq import load
@@ -65,12 +66,16 @@ def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> R
     """The entry's reply to this question, opened by the correction of a figure the question wrongly
     assumes (faq.premises: "听说满3年就有奖励" -> "不是3年，按规定是4年。"), for a number of years
     of break said without calendar years, by the figures for that number, and for an incentive entry,
-    by the incentives worked out for the years the question states (answers.incentives); None
-    without the entry."""
+    by the incentives worked out for the years the question states (answers.incentives); an answer
+    about the personal account for family opens with the answer for the relative the question names
+    (bot.answers.kin); None without the entry."""
 
     reply = faq_reply_for(intent)
     if reply is None:
         return None
+    kin = kin_answer(question, intent, reply.text)
+    if kin is not None:
+        reply = reply.model_copy(update={"text": kin})
     opened = (correction(question, reply.text) or "") + opening(intent, count) + incentives.opening(question, intent)
     return reply.model_copy(update={"text": f"{opened}{reply.text}"}) if opened else reply
 
