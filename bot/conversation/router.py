@@ -19,6 +19,7 @@ from faq import load
 from faq import search as faq_search
 from faq.premises import states_a_figure
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
+from intents.kinship import relations
 from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
 from intents.places import elsewhere
 from intents.text import normalise, read_cached, write_cached
@@ -138,6 +139,8 @@ def understand(text: str) -> Decision:
     decision = decide(ranked, fragment=m.is_fragment(text))
     if decision.kind == "out_of_scope" and (named := m.by_concept(text, ranked)) is not None:
         decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    if decision.kind == "out_of_scope" and (kin := _for_a_relative(m, text, ranked)) is not None:
+        return Decision(kind="match", intent=kin, score=decision.score, candidates=ranked[:3])
     if decision.kind == "ambiguous":
         decision = _by_topic(m, text, decision)
     if decision.kind == "ambiguous" and all(m.specs[c.intent].kind == "faq" for c in decision.candidates):
@@ -179,6 +182,24 @@ def _fused(m: Matcher, text: str, ranked: list[Match], decision: Decision) -> De
         return decision
     close = [decision.intent, *decision.close] if decision.close else []
     return decision.model_copy(update={"intent": best, "close": [c for c in close if c and c != best]})
+
+
+def _for_a_relative(m: Matcher, text: str, ranked: list[Match]) -> str | None:
+    """A question about the personal account that names a person ("我大姨子能不能用我医保卡里的钱",
+    "卡借给朋友用得不"): the account entry ranked best, whose answer opens with whether that
+    person is a near relative (bot.answers.kin), however low the wordings scored."""
+    if "account" not in m.concepts_of(m.query(text).text) or not relations(text):
+        return None
+    family = (
+        [
+            r.intent
+            for r in ranked
+            if "account" in m.intent_concepts.get(r.intent, frozenset()) and load().entry(r.intent).topic == "family"
+        ]
+        if ranked
+        else []
+    )
+    return family[0] if family else None
 
 
 def _best_of_close(decision: Decision) -> Decision:

@@ -76,3 +76,12 @@ def test_a_question_naming_no_relative_keeps_the_entry_answer() -> None:
     reply = answer("职工医保个人账户可以给哪些亲属用")
     assert reply["intent"] == "account_sharing_relatives"
     assert reply["answer"].startswith("职工医保个人账户可以给已参加基本医保的近亲属使用。")
+
+
+def test_a_relative_asking_about_the_account_in_everyday_words_gets_the_answer_for_that_relative():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我大姨子能不能用我医保卡里的钱拿药", dt.date(2026, 12, 1))["answer"]
+    assert answer.startswith("不可以。")
