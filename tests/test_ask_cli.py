@@ -158,3 +158,12 @@ def test_a_year_paid_after_remembering_is_the_year_asked_about():
 
     answer = ask("女儿2025到2027年三年都没交，2028年才想起来交，不补缴等待期多长", dt.date(2026, 12, 1))["answer"]
     assert "2028年" in answer and "5个月" in answer
+
+
+def test_one_message_asking_two_figures_of_one_history_gets_both():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我外甥2025和2026年都没交，这个月交了明年的，封顶线和等待期分别是多少", dt.date(2026, 12, 1))["answer"]
+    assert "192,000元" in answer and "等待期是4个月" in answer

@@ -64,12 +64,21 @@ def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
     return [note] if note is not None else []
 
 
+_SIBLINGS = {"my_waiting", "my_benefit_start"}
+_EACH = re.compile(r"各|分别|都|和|以及|还有")
+
+
 def _second_task(text: str, first: str) -> str | None:
     """ "要等多久才能报？明年封顶线又是多少？": the other personal figure a message asks for, in a
     question of its own, answered from the same facts once the first is worked out."""
+    if first not in TASKS or first == "what_if":
+        return None
+    kin = _SIBLINGS if first in _SIBLINGS else {first}  # the waiting period's answer gives its date too
     named = [tasks_named(part) for part in split_questions(text)]
     others = [n[0] for n in named if n and first not in n]  # (要等多久才能报: the waiting period and its date)
-    return others[0] if others and first in TASKS and first != "what_if" else None
+    both = [t for t in tasks_named(text) if t not in kin]  # "等待期和封顶线各是多少": two in one question
+    found = others or (both if _EACH.search(text) else [])
+    return found[0] if found else None
 
 
 def _file(st: State, slots: Slots, text: str, today: dt.date, correcting: bool = False) -> list[int]:

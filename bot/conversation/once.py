@@ -58,17 +58,13 @@ def _once(
     incentive used) is assumed and said; a summary stands as said and the figures follow;
     otherwise the general rule and what a personal answer still needs. A question that neither
     asks for one's own figure nor tells one's own history gets the policy answer."""
-    st.next_task = None  # (one message, one figure)
+    second, st.next_task = st.next_task, None  # a second figure asked: worked out after the first
     if st.task and not _asks_own_figure(message) and not hist.has_history_facts(extract(message, today)):
         rule = _rule_reply(message, st.task, understand)
         if rule is not None:
             return [rule]
     assumed: list[str] = []
-    while st.task and st.pending in ONE_SHOT_DEFAULTS:
-        slot = st.pending
-        setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
-        assumed.append(w.ASSUMED[slot])
-        replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")] + advance(st, today)
+    replies = _assume_defaults(st, replies, assumed, today)
     if st.pending == "confirm":
         said = [
             r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})
@@ -76,7 +72,7 @@ def _once(
             else r
             for r in replies
         ]
-        return said + _compute(st, today)
+        return said + _compute(st, today) + (_second_figure(st, second, today) if second else [])
     if assumed and replies and replies[0].text.startswith(w.AS_SAID):
         replies = [replies[0].model_copy(update={"text": replies[0].text + "".join(assumed)})] + replies[1:]
     if st.task is None or st.pending is None:
@@ -89,6 +85,31 @@ def _once(
     rule = _rule_reply(message, st.task, understand)
     general = [rule.model_copy(update={"text": w.GENERAL_RULE + rule.text, "options": []})] if rule else []
     return [r for r in replies if r.intent == COUNT_NOTE] + general + [needs]
+
+
+def _assume_defaults(st: State, replies: list[Reply], assumed: list[str], today: dt.date) -> list[Reply]:
+    """No back-payment and no incentive used, when the one message leaves them unsaid (each said
+    in `assumed`), asking on until a fact without a default is missing or the summary stands."""
+    while st.task and st.pending in ONE_SHOT_DEFAULTS:
+        slot = st.pending
+        setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
+        assumed.append(w.ASSUMED[slot])
+        replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")] + advance(st, today)
+    return replies
+
+
+def _second_figure(st: State, task: str, today: dt.date) -> list[Reply]:
+    """The other personal figure the one message asks for ("等待期和封顶线各是多少"), from the same
+    facts (its own defaults said), or nothing when it needs a fact the message does not give."""
+    st.task, st.pending, st.what_if = task, None, None  # type: ignore[assignment]
+    assumed: list[str] = []
+    _assume_defaults(st, advance(st, today), assumed, today)
+    if st.pending != "confirm":
+        return []
+    figures = _compute(st, today)
+    if assumed and figures:
+        figures[0] = figures[0].model_copy(update={"text": figures[0].text + "".join(assumed)})
+    return figures
 
 
 def _asks_own_figure(message: str) -> bool:
