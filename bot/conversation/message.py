@@ -39,7 +39,8 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
         if tasks and (facts_said or _personal(text)):
             intent = tasks[0]  # a close call between a general and a personal question, asked personally
     named = tasks_named(text)
-    if decision.kind == "ambiguous" and intent is None and len(named) == 1 and _ASKS_OWN.search(text):
+    close_call = decision.kind == "ambiguous" or bool(decision.close)  # (a close call answered by its best)
+    if close_call and (intent is None or intent not in TASKS) and len(named) == 1 and _ASKS_OWN.search(text):
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
     intent = task_by_words(text, decision, intent)
     intent = _contributions_asked(slots, decision, intent)

@@ -50,12 +50,18 @@ OWN_FIGURE = re.compile(
 CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
 
 
+_WAITING_AND_DATE = {"my_waiting", "my_benefit_start"}
+
+
 def task_by_words(text: str, decision: Decision, intent: str | None) -> str | None:
     """Between two close questions, the personal one whose words the message uses: "2028年
     封顶线多少" is the cap even when the waiting period ranks a little higher; "我哪天开始能
     报销" is one's own start date even when the rule of the waiting period ranks a little
     higher; "明年继续交的话，要等待期不" is the waiting period of next year, not a cap what-if."""
     said = tasks_named(text)
+    if intent in TASK_WORDS and intent not in said and said and set(said) <= _WAITING_AND_DATE:
+        # "要等多久才能报销" names the waiting period and its date, not the cap the history ranked first
+        return "my_waiting" if "等" in text else said[0]
     if len(said) != 1 or said[0] == intent:
         return intent
     scores = {c.intent: c.score for c in decision.candidates[:3]}
