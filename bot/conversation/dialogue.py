@@ -283,6 +283,8 @@ def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | No
         if st.facts != before or msg.slots.target_year:
             st.pending = None
             return _conflict(st, conflicts) if conflicts else _count_note(st, msg.slots, today) + advance(st, today)
+        if not conflicts and not msg.asks and msg.slots.yes is not True:
+            return _compute(st, today)  # "没有断过" at the summary: the summary said again, so it stands
     yes = msg.slots.yes
     if yes is True and not msg.asks:
         return _compute(st, today)
@@ -366,6 +368,7 @@ def _handle_facts_alone(st: State, msg: Message, today: dt.date) -> list[Reply]:
     named = tasks_named(msg.text) if msg.asks else []
     guess = (
         _fresh_topic(st)
+        or (st.last_task if not msg.asks else None)  # facts told after a result: that result, with them
         or (named[0] if len(named) == 1 else None)
         or likely_task(msg.decision)
         or (menu_task(msg.text) if msg.asks else None)

@@ -97,3 +97,21 @@ def test_a_waiting_question_asked_beside_the_cap_is_taken_up_when_the_cap_is_wor
     talk.say("没补缴")
     months = talk.say("对")
     assert any("等待期是4个月" in r.text for r in months), [r.text for r in months]
+
+
+def test_a_fact_said_again_at_the_summary_lets_the_summary_stand():
+    talk = Talk("2026-11-22")
+    talk.say("我10月份交了明年的，哪天开始能用医保？")
+    summary = talk.say("25年26年都交了")[-1]
+    assert summary.intent == "confirm", summary.text
+    replies = talk.say("从来没有断过")
+    assert any("2027年1月1日" in r.text for r in replies), [r.text for r in replies]
+
+
+def test_a_fact_told_after_a_result_reopens_that_result_with_it():
+    talk = Talk("2026-12-10")
+    first = talk.say("我2025、2026年都没交，上个月交了2027年的，明年封顶线是多少？")
+    assert any("192,000元" in r.text for r in first)
+    again = talk.say("补缴了一年")[-1]
+    assert again.intent == "confirm", again.text  # not "好的，记下了。您想了解哪一项？"
+    assert any("192,000元" in r.text for r in talk.say("对"))  # back-payment does not restore the cap
