@@ -167,3 +167,12 @@ def test_one_message_asking_two_figures_of_one_history_gets_both():
 
     answer = ask("我外甥2025和2026年都没交，这个月交了明年的，封顶线和等待期分别是多少", dt.date(2026, 12, 1))["answer"]
     assert "192,000元" in answer and "等待期是4个月" in answer
+
+
+def test_a_personal_question_short_of_facts_states_the_rule_of_its_own_topic():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我断过一年保，今年重新交了，明年接着交的话大病封顶线还降不降", dt.date(2026, 12, 1))["answer"]
+    assert "恢复" in answer  # the rule about the cap restored, not the zero-claim incentive

@@ -15,7 +15,7 @@ from bot.conversation.faq_turns import TOPIC_TASK, _faq_answer, _general_count, 
 from bot.conversation.forms import _as_said, _compute, advance
 from bot.conversation.message import Message
 from bot.conversation.reading import CONVERSATION, FIRST_PERSON, OWN_FIGURE, TASKS, tasks_named
-from bot.conversation.router import Decision
+from bot.conversation.router import Decision, rank
 from bot.conversation.state import Facts, State
 from bot.models import Reply
 from intents.slots import extract
@@ -120,9 +120,10 @@ def _asks_own_figure(message: str) -> bool:
 def _rule_reply(message: str, task: str, understand: Callable[[str], Decision]) -> Reply | None:
     """The FAQ answer closest to the message on the question's topic, else the task's rule."""
 
-    for c in understand(message).candidates[:3]:
-        if c.intent not in TASKS and TOPIC_TASK.get(topic_of(c.intent) or "") == task:
-            reply = faq_reply_for(c.intent)
+    ranked = [c.intent for c in understand(message).candidates[:3]] + [m.intent for m in rank(message, limit=10)]
+    for intent in dict.fromkeys(ranked):
+        if intent not in TASKS and TOPIC_TASK.get(topic_of(intent) or "") == task:
+            reply = faq_reply_for(intent)
             if reply is not None:
                 return reply
     return faq_reply_for(GENERAL_RULE.get(task, ""))
