@@ -176,3 +176,12 @@ def test_a_personal_question_short_of_facts_states_the_rule_of_its_own_topic():
 
     answer = ask("我断过一年保，今年重新交了，明年接着交的话大病封顶线还降不降", dt.date(2026, 12, 1))["answer"]
     assert "恢复" in answer  # the rule about the cap restored, not the zero-claim incentive
+
+
+def test_a_history_told_year_by_year_without_its_claims_gets_a_figure_on_a_said_assumption():
+    import datetime as dt
+
+    from bot.service import ask
+
+    answer = ask("我2025年交了，2026年断了，2027年又交上了，2027年大病封顶线是多少", dt.date(2026, 12, 1))["answer"]
+    assert "196,000元" in answer and "没说哪年没报销过" in answer

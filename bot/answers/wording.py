@@ -52,6 +52,7 @@ GENERAL_RULE = "一般规定："
 ASSUMED = {
     "backpaid": "（没说补缴，按没有补缴计算。）",
     "reward_used": "（没说大病保险用过激励额度，按没有用过计算。）",
+    "zero_claim": "（没说哪年没报销过，按每年都有报销、没有零报销激励计算；哪年一次都没报销过，次年封顶线还会更高。）",
 }
 FACT_NAMES = {
     "years": f"{policy.first_year()}年以来每一年是否参保（在重庆、外地还是职工医保）",

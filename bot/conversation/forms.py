@@ -65,7 +65,7 @@ def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
 
 
 _SIBLINGS = {"my_waiting", "my_benefit_start"}
-_EACH = re.compile(r"各|分别|两个都|两样|两项")
+_EACH = re.compile(r"各|分别|两个都|两样|两项|两个事|两件事|两个问题|一是")
 
 
 def _second_task(text: str, first: str) -> str | None:

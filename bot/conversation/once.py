@@ -35,7 +35,7 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
     return [_out_of_scope()]
 
 
-ONE_SHOT_DEFAULTS = {"backpaid": 0, "reward_used": []}
+ONE_SHOT_DEFAULTS = {"backpaid": 0, "reward_used": [], "zero_claim": False}
 CHECKLIST = {
     "my_cap": ("years", "zero_claim"),
     "my_waiting": ("years", "backpaid"),
@@ -64,7 +64,8 @@ def _once(
         if rule is not None:
             return [rule]
     assumed: list[str] = []
-    replies = _assume_defaults(st, replies, assumed, today)
+    told = bool(extract(message, today).years)  # a history told year by year
+    replies = _assume_defaults(st, replies, assumed, today, told)
     if st.pending == "confirm":
         said = [
             r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})
@@ -87,12 +88,19 @@ def _once(
     return [r for r in replies if r.intent == COUNT_NOTE] + general + [needs]
 
 
-def _assume_defaults(st: State, replies: list[Reply], assumed: list[str], today: dt.date) -> list[Reply]:
-    """No back-payment and no incentive used, when the one message leaves them unsaid (each said
-    in `assumed`), asking on until a fact without a default is missing or the summary stands."""
-    while st.task and st.pending in ONE_SHOT_DEFAULTS:
+def _assume_defaults(
+    st: State, replies: list[Reply], assumed: list[str], today: dt.date, told: bool = True
+) -> list[Reply]:
+    """No back-payment and no incentive used (and, when the message told its years, no year without
+    a claim), when the one message leaves them unsaid (each said in `assumed`), asking on until a fact
+    without a default is missing or the summary stands."""
+    while st.task and st.pending in ONE_SHOT_DEFAULTS and (told or st.pending != "zero_claim"):
         slot = st.pending
-        setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
+        if slot == "zero_claim":  # the years asked about: reimbursed, the incentive not assumed
+            for year in st.pending_years:
+                st.facts.zero_claim.setdefault(year, False)
+        else:
+            setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
         assumed.append(w.ASSUMED[slot])
         replies = [r for r in replies if not r.intent or not r.intent.startswith("ask:")] + advance(st, today)
     return replies
