@@ -31,6 +31,7 @@ from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from intents.places import places
 from intents.text import normalise
 from rules import policy
 
@@ -502,14 +503,8 @@ _NEGATED_INSURED = re.compile(
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续"
 )
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
-_PLACES = (
-    "北京|天津|上海|河北|石家庄|山西|太原|内蒙古|呼和浩特|辽宁|沈阳|大连|吉林|长春|黑龙江|哈尔滨|江苏|"
-    "南京|苏州|浙江|杭州|宁波|温州|安徽|合肥|福建|福州|厦门|江西|南昌|山东|济南|青岛|河南|郑州|湖北|"
-    "武汉|宜昌|湖南|长沙|广东|广州|深圳|东莞|佛山|广西|南宁|海南|海口|四川|成都|达州|南充|广安|泸州|"
-    "贵州|贵阳|遵义|云南|昆明|西藏|拉萨|陕西|西安|甘肃|兰州|青海|西宁|宁夏|银川|新疆|乌鲁木齐|香港|澳门|台湾"
-)
 _ELSEWHERE = re.compile(
-    rf"外地|市外|外省|省外|外市|异地|老家|{_PLACES}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
+    rf"外地|市外|外省|省外|外市|异地|老家|{'|'.join(places())}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
     rf"县)"
 )
 _EMPLOYEE = re.compile(r"职工医保|单位(?:交|缴|买|给)|公司(?:交|缴|买|给)|厂里(?:交|缴|买)|上班交")
