@@ -6,7 +6,7 @@ give no standard for is told so, with the 12393 hotline, instead of another year
 
 from __future__ import annotations
 
-from bot.answers.replies import HOTLINE
+from bot.answers.wording import HOTLINE
 from bot.models import Reply
 from intents.slots import Payers, Slots
 from rules import policy

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
+from bot.answers.wording import HOTLINE
 from faq import load
 from intents.kinship import Relation, near_relatives, relations
 
 FAMILY = "family"
-HOTLINE = "12393"
 _CANNED_YES = re.compile(r"^可以[^。]*。")
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import buttons
+from bot.answers.wording import HOTLINE as WORDING_HOTLINE
 from bot.conversation import history as hist
 from bot.conversation.state import State
 from bot.models import Option, Reply, Source
 from rules.models import Result, Step
 
 CAVEAT = "以上是按您提供的情况估算的，具体以医保经办机构核定为准。"
-HOTLINE = "如有疑问，可拨打医保服务热线12393。"
+HOTLINE = f"如有疑问，可拨打医保服务热线{WORDING_HOTLINE}。"
 MAX_STEPS = 7
 MAX_SOURCES = 2
 

@@ -10,13 +10,13 @@ from bot import buttons
 from bot.answers import incentives
 from bot.answers.counts import BreakCount, opening
 from bot.answers.kin import kin_answer
+from bot.answers.wording import HOTLINE
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
 from faq import load
 from faq.premises import correction
 from rules.policy import Group
 
-HOTLINE = "12393"
 MAX_SOURCES = 2
 
 SCOPE = (

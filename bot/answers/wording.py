@@ -9,6 +9,8 @@ from bot.conversation.privacy import NOTICE
 from bot.models import Option
 from rules import policy
 
+HOTLINE = "12393"  # the medical-insurance service hotline (../shared/seeds/README.md)
+
 PRIVACY_TEXT = NOTICE
 EMPTY_TEXT = "您好像没有输入内容。可以直接问我，比如“我断保了两年，要等多久才能报销？”"
 LONG_TEXT = (
