@@ -59,13 +59,13 @@ def _once(
     otherwise the general rule and what a personal answer still needs. A question that neither
     asks for one's own figure nor tells one's own history gets the policy answer."""
     second, st.next_task = st.next_task, None  # a second figure asked: worked out after the first
-    if st.task and not _asks_own_figure(message) and not hist.has_history_facts(extract(message, today)):
+    slots = extract(message, today)
+    if st.task and not _asks_own_figure(message) and not hist.has_history_facts(slots):
         rule = _rule_reply(message, st.task, understand)
         if rule is not None:
             return [rule]
     assumed: list[str] = []
-    told = bool(extract(message, today).years)  # a history told year by year
-    replies = _assume_defaults(st, replies, assumed, today, told)
+    replies = _assume_defaults(st, replies, assumed, today, told=bool(slots.years))  # a history told year by year
     if st.pending == "confirm":
         said = [
             r.model_copy(update={"text": _as_said(r.text) + "".join(assumed), "options": []})

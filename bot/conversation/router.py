@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import intents
+from bot.answers.kin import is_family
 from faq import load
 from faq import search as faq_search
 from faq.premises import states_a_figure
@@ -190,16 +191,7 @@ def _for_a_relative(m: Matcher, text: str, ranked: list[Match]) -> str | None:
     person is a near relative (bot.answers.kin), however low the wordings scored."""
     if "account" not in m.concepts_of(m.query(text).text) or not relations(text):
         return None
-    family = (
-        [
-            r.intent
-            for r in ranked
-            if "account" in m.intent_concepts.get(r.intent, frozenset()) and load().entry(r.intent).topic == "family"
-        ]
-        if ranked
-        else []
-    )
-    return family[0] if family else None
+    return next((r.intent for r in ranked if is_family(r.intent)), None)
 
 
 def _best_of_close(decision: Decision) -> Decision:
