@@ -79,6 +79,7 @@ _COUNT = re.compile(r"[断补缴交停][^，。,；;]{0,3}?(?:\d+|[一两二三�
 _RELATIVE_YEAR = re.compile(r"[今去明前后]年")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
 # Where a long message is cut into pieces, each scored on its own as well as the whole.
+_NEGATED_BREAK = re.compile(r"(?:没有?|未|从未|从没有?|从来没有?|不曾|从不)(?:断保|断过|断缴|中断)")
 _CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
 _ASKS = re.compile(
     r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
@@ -95,8 +96,8 @@ W_LEFT_OUT = 0.1  # and this much times the share of the message's content it le
 _ASKS_AMOUNT = re.compile(
     r"几成|比例|百分之几|百分比|(?:最高支付限额|起付线)[^，,。？?]{0,6}(?:多少|几)|"
     r"[报给赔][^，,。？?]{0,2}多少(?!年|个月|天|次|岁|项|人|部分)|"
-    r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]"
-)  # what is paid out, not paid in
+    r"最多.{0,3}[报给赔]|最高.{0,3}[报给赔]|多少钱|几块钱|多少块"
+)  # what is paid out, and money asked by name (交多少钱: an amount, where 交多少 may be a share)
 # 几年 asks a figure; 好几年, 前几年, 这几年 only tell of some years
 _ASKS_FIGURE = re.compile(r"多少|(?<![好前这那十近])几(?:个|年|项)(?!前|来)")
 
@@ -157,6 +158,7 @@ QUALIFIER = 0.12  # the question names a benefit the intent's wordings never nam
 NOTION_MISS = 0.045  # per notion of the question (at most two) an intent's wordings never name
 CONCEPT_FLOOR = 0.12  # raw: from here a question naming the subject's notions is answered
 CONCEPT_FLOOR_TWO = 0.06  # and from here when the intent's wordings name two of them or more
+CONCEPT_DEPTH = 12  # read this deep, so that greetings and "no" ranked first leave them room
 CONCEPT_RIVALS = 3  # by the best of this many top intents whose wordings name them too
 
 
@@ -219,10 +221,14 @@ class Matcher:
         self.catalogue = catalogue
         self.specs: dict[str, IntentSpec] = catalogue.by_id()
         self.example_intent: list[str] = []
+        self.concept_forms = {
+            name: tuple(dict.fromkeys(normalise(f) for f in forms)) for name, forms in catalogue.concepts.items()
+        }
         self.example_compact: list[str] = []
         self.example_weight: list[float] = []
         self.example_months: list[frozenset[str]] = []
         self.example_topics: list[frozenset[str]] = []
+        self.example_notions: list[frozenset[str]] = []
         postings: dict[str, list[int]] = defaultdict(list)
         example_terms: list[set[str]] = []
         sources = [(spec.id, spec.examples) for spec in catalogue.intents]
@@ -238,9 +244,14 @@ class Matcher:
                 example_terms.append(terms)
                 self.example_months.append(frozenset(t for t in terms if t.startswith("m:")))
                 self.example_topics.append(self.topics_of(clean))
+                self.example_notions.append(self.concepts_of(clean))
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
+        # the notions no uncovered question names: a question naming one is of the answered subject
+        self.answered_notions = frozenset(self.concept_forms) - frozenset().union(
+            *(no for it, no in zip(self.example_intent, self.example_notions, strict=True) if it == UNCOVERED)
+        )
         self.unknown_idf = math.log(n + 1) + 1.0
         self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) + 0.1 for t, p in postings.items()}
         self.postings = {t: tuple(p) for t, p in postings.items()}
@@ -272,15 +283,14 @@ class Matcher:
             s.id: frozenset(w for w in self.qualifiers if any(w in normalise(e) for e in s.examples))
             for s in catalogue.intents
         }
-        self.concept_forms = {
-            name: tuple(dict.fromkeys(normalise(f) for f in forms)) for name, forms in catalogue.concepts.items()
-        }
         self.intent_concepts = {
             s.id: frozenset().union(*(self.concepts_of(normalise(e)) for e in s.examples)) for s in catalogue.intents
         }
 
     def concepts_of(self, clean: str) -> frozenset[str]:
-        """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ..."""
+        """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ...
+        A break denied ("十几年没断过", "从未中断") names continuity, not a break."""
+        clean = _NEGATED_BREAK.sub("一直交", clean)
         return frozenset(name for name, forms in self.concept_forms.items() if any(f in clean for f in forms))
 
     def by_concept(self, text: str, ranked: list[Match]) -> Match | None:
@@ -297,10 +307,13 @@ class Matcher:
         named = self.concepts_of(self.query(text).text)
         if not named:
             return None
+        policy = [m for m in ranked if self.specs[m.intent].kind != "conversation"]
+        if len(policy) < CONCEPT_RIVALS:  # greetings and "no" ranked first: read deeper
+            seen = {m.intent for m in policy}
+            deeper = self.rank(text, limit=CONCEPT_DEPTH)
+            policy += [m for m in deeper if self.specs[m.intent].kind != "conversation" and m.intent not in seen]
         shared = [
-            (len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m)
-            for m in ranked[:CONCEPT_RIVALS]
-            if self.specs[m.intent].kind != "conversation"
+            (len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m) for m in policy[:CONCEPT_RIVALS]
         ]
         shared = [
             row
@@ -311,7 +324,9 @@ class Matcher:
 
     @staticmethod
     def topics_of(clean: str) -> frozenset[str]:
-        """The domain dictionary's terms a normalised text names (断保, 零报销, 新生儿 ...)."""
+        """The domain dictionary's terms a normalised text names (断保, 零报销, 新生儿 ...); a break
+        denied ("没断保") names none."""
+        clean = _NEGATED_BREAK.sub("一直交", clean)
         return frozenset(w for w in domain_words() if w in clean)
 
     def is_fragment(self, text: str) -> bool:
@@ -331,7 +346,10 @@ class Matcher:
         clean = normalise(text or "")[:500]
         squeezed = compact(clean, normalised=True)
         return _Query(
-            text=clean, compact=squeezed, terms=sorted(_terms(clean, squeezed)), personal=personal_strength(clean)
+            text=clean,
+            compact=squeezed,
+            terms=sorted(_terms(clean, squeezed)),
+            personal=personal_strength(clean),
         )
 
     def rank(self, text: str, limit: int = 5) -> list[Match]:
@@ -344,7 +362,8 @@ class Matcher:
         q = self.query(text)
         if not q.compact:
             return []
-        scored = self._adjusted(q, q.personal)
+        notions = self.concepts_of(q.text)
+        scored = self._adjusted(q, q.personal, notions)
         if len(q.compact) >= LONG_QUERY:
             clauses = [c for c in _CLAUSE.split(q.text) if c]
             whole = sum(len(t) for t in q.terms if not t.startswith(("2:", "1:"))) or 1
@@ -355,7 +374,7 @@ class Matcher:
                     if content < 4 or len(piece.compact) >= len(q.compact) or not _ASKS.search(piece.text):
                         continue  # a piece that tells ("2025年交了") is no reading of the question
                     cost = W_WINDOW + W_LEFT_OUT * max(0.0, 1 - content / whole)
-                    for intent, sim in self._adjusted(piece, q.personal).items():
+                    for intent, sim in self._adjusted(piece, q.personal, notions).items():
                         if sim - cost > scored.get(intent, -1.0):
                             scored[intent] = sim - cost
         uncovered = scored.pop(UNCOVERED, None)
@@ -378,8 +397,9 @@ class Matcher:
             for sim, intent in ordered[:limit]
         ]
 
-    def _similarities(self, q: _Query) -> dict[str, float]:
-        """Each intent's similarity to the question (UNCOVERED among them), before adjustment."""
+    def _similarities(self, q: _Query, q_notions: frozenset[str]) -> dict[str, float]:
+        """Each intent's similarity to the question (UNCOVERED among them), before adjustment;
+        `q_notions` are the notions of the whole message (a piece of it is read in their light)."""
         weights = {t: self.idf.get(t, self.unknown_idf) for t in q.terms}
         total = sum(weights.values()) or 1.0
         shared: dict[int, float] = defaultdict(float)
@@ -403,6 +423,11 @@ class Matcher:
             if q_topics and topic and not q_topics & topic:
                 sim -= TOPIC_CLASH  # "怎么才算断保" is not "怎么才算零报销", however alike they read
             intent = self.example_intent[index]
+            if intent == UNCOVERED:
+                # an uncovered question is less near for each of the question's notions that only
+                # the answered questions speak of (零报销, 等待期: self.answered_notions), as the
+                # intents are for the notions their wordings never name (NOTION_MISS in _adjusted)
+                sim -= NOTION_MISS * min(2, len(q_notions & self.answered_notions))
             if sim > best.get(intent, 0.0):
                 second[intent] = best.get(intent, 0.0)
                 best[intent] = sim
@@ -424,9 +449,11 @@ class Matcher:
             best[intent] = W_EXAMPLE * nearest + W_INTENT * spread
         return best
 
-    def _adjusted(self, q: _Query, personal: int) -> dict[str, float]:
-        """_similarities() with the adjustments of the module notes."""
-        best = self._similarities(q)
+    def _adjusted(self, q: _Query, personal: int, notions: frozenset[str]) -> dict[str, float]:
+        """_similarities() with the adjustments of the module notes; `notions`: the whole message's
+        (the uncovered questions are held to them; an intent to the notions of the text it reads)."""
+        best = self._similarities(q, notions)
+        own = self.concepts_of(q.text)  # an intent answers the piece read, in its own notions
         penalty = 0.25 * sum(1 for w in self.oos_words if w in q.text)
         words = [t for t in q.terms if not t.startswith(("2:", "1:"))]
         foreign = sum(1 for t in words if t not in self.known_words and not t.isdigit() and not t.startswith("m:"))
@@ -444,7 +471,6 @@ class Matcher:
         # known at all): an intent that never uses them explains less of the question
         telling = [t for t in words if len(self.intent_postings.get(t, ())) in (1, 2)][:2]
         named = frozenset(w for w in getattr(self, "qualifiers", ()) if w in q.text)
-        notions = self.concepts_of(q.text)
         scored: dict[str, float] = {}
         for intent, sim in best.items():
             if intent == UNCOVERED:
@@ -461,7 +487,7 @@ class Matcher:
                 if named and not named & self.qualified.get(intent, frozenset()):
                     sim -= QUALIFIER  # a figure of another benefit (门诊的起付线)
                 # the subject's notions the question names that none of the intent's wordings name
-                sim -= NOTION_MISS * min(2, len(notions - self.intent_concepts[intent]))
+                sim -= NOTION_MISS * min(2, len(own - self.intent_concepts[intent]))
             if spec.kind == "task":
                 sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
                 if intent in HYPOTHETICAL_TASKS:  # 假如/要是 ... 的话 speaks for a what-if

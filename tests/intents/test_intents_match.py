@@ -92,8 +92,8 @@ def test_an_intent_naming_none_of_the_questions_domain_terms_scores_lower():
     m = matcher()
     assert m.topics_of("怎么才算断保") == frozenset({"断保"})
     assert "断保" not in m.intent_topics["zero_claim_what_counts"]
-    clash = m._similarities(m.query("怎么才算断保"))["zero_claim_what_counts"]
-    alike = m._similarities(m.query("怎么才算零报销"))["zero_claim_what_counts"]
+    clash = m._similarities(m.query("怎么才算断保"), frozenset())["zero_claim_what_counts"]
+    alike = m._similarities(m.query("怎么才算零报销"), frozenset())["zero_claim_what_counts"]
     assert alike - clash > TOPIC_CLASH
 
 
@@ -120,3 +120,44 @@ def test_some_years_told_are_no_figure_asked(text, asked):
     from intents.match import asks_for_figure
 
     assert asks_for_figure(text) == asked
+
+
+def test_a_notion_only_answered_questions_name_keeps_a_message_off_the_uncovered_ones():
+    from bot.conversation.router import matcher
+    from intents.match import NOTION_MISS, UNCOVERED
+
+    m = matcher()
+    assert "zero_claim" in m.answered_notions and "fees" not in m.answered_notions
+    q = m.query("零报销攒下的额度，如果今年住院用大病保险报了销，会怎么样")
+    named = m.concepts_of(q.text)
+    plain = m._similarities(q, frozenset())[UNCOVERED]
+    assert m._similarities(q, named)[UNCOVERED] <= plain - NOTION_MISS + 1e-9
+    assert understand(q.text).intent == "zero_claim_cleared_when_used"
+
+
+def test_a_break_denied_names_continuity_not_a_break():
+    from bot.conversation.router import matcher
+
+    m = matcher()
+    for text in ("十几年没断过", "从来没有断保", "一直交从未中断"):
+        named = m.concepts_of(m.query(text).text)
+        assert "continuity" in named and "break" not in named, text
+    assert "break" in m.concepts_of(m.query("去年断保了").text)
+
+
+def test_every_notion_form_still_says_something_after_the_text_pipeline():
+    from bot.conversation.router import catalogue
+    from intents.text import normalise
+
+    for name, forms in catalogue().concepts.items():
+        for form in forms:  # "来得及" reads as "能", which would name the notion in any question
+            assert len(normalise(form)) >= min(2, len(form)), (name, form)
+
+
+def test_a_question_on_help_paying_goes_to_the_help_not_the_waiting_rules_of_the_same_groups():
+    assert understand("我家是特困户，交医保费政府给不给补贴").intent == "help_for_low_income"
+
+
+def test_money_asked_by_name_is_refused_by_an_entry_that_states_no_amount():
+    assert understand("低保户参保政府补贴多少钱").kind == "out_of_scope"
+    assert understand("居民医保一年要交多少钱").intent == "fees_2026"
