@@ -499,7 +499,7 @@ _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)
 # "从来没断过", "没有断保": never broken, every year insured
 _NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
-    rf"{_NEGATION}(?:去|给[他她]|帮[他她])?(?:参(?:过|上)?保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
+    rf"{_NEGATION}(?:再|去|给[他她]|帮[他她])?(?:参(?:过|上)?保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续"
 )
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
@@ -526,7 +526,7 @@ _CLAIMED = re.compile(r"报销了|报销过|报了|报过|住院报|用过医保
 _INSURED = re.compile(
     r"参保|参(?:了|过|的|上)保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|"
     r"在交|上了医保|"
-    r"(?:才|又|重新|开始)(?:想起来?|记起来?|跑去|去|来)?(?:交|缴|买)|"
+    r"(?:才|又|再|重新|开始)(?:想起来?|记起来?|跑去|去|来)?(?:交|缴|买|参保)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)"
 )
@@ -560,6 +560,11 @@ _BACKPAY_WORDS = re.compile(
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
+# "（2025到2028年交了，）后头又连续交了3年": as many more years insured after the last one told
+_THEN_MORE = re.compile(
+    r"(?:后头|后面|之后|以后|然后|接着|再往后)(?:又|再|还)?(?:连续|接着|继续|一直)?(?:交|缴|参保|买)(?:了|满|够)?\s*"
+    r"(?<!\d)(\d{1,2})\s*个?年"
+)
 _UNTIL = re.compile(r"(?:一直|连续)?(?:都)?(?:在)?(?:交|缴|参保|买)(?:了)?(?:医保)?到(\d{4}|\d{2})\s*年")
 _EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:用|报)|都(?:有)?报|都(?:是)?零报销")
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
@@ -632,7 +637,12 @@ def extract(text: str, today: dt.date) -> Slots:
     slots.all_insured, slots.none_insured = _all_or_none(undated, today)
     if m := _BROKEN.search(undated):
         slots.broken_count = int(m.group(1) or m.group(2))
-    if (m := _INSURED_COUNT.search(undated)) and not _BACKPAID.search(undated[max(0, m.start() - 2) : m.end()]):
+    more = _THEN_MORE.search(undated)  # "之后又交了2年": more years, not how many in all
+    if (
+        (m := _INSURED_COUNT.search(undated))
+        and not _BACKPAID.search(undated[max(0, m.start() - 2) : m.end()])
+        and not (more and more.start() <= m.start() < more.end())
+    ):
         slots.insured_count = int(m.group(1) or m.group(2) or m.group(3))
     if m := _NTH_YEAR.search(undated):
         slots.nth_year = int(m.group(1))
@@ -648,6 +658,7 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
     _until(undated, today, slots)
+    _then_more(undated, slots)
     slots.written_years = sorted(
         {
             y
@@ -688,6 +699,23 @@ def _until(undated: str, today: dt.date, slots: Slots) -> None:
                 slots.facts.append(YearFact(year=year, status="insured"))
                 if year not in slots.years:
                     slots.years = sorted(set(slots.years) | {year})
+
+
+def _then_more(undated: str, slots: Slots) -> None:
+    """ "2025年到2028年连续交满4年，后头又连续交了3年": the N years after the last insured year
+    told are insured too (2029-2031), unless the message says otherwise of one of them."""
+    m = _THEN_MORE.search(undated)
+    insured = [f.year for f in slots.facts if f.status == "insured"]
+    if not m or not insured:
+        return
+    last, more = max(insured), int(m.group(1))
+    told = {f.year for f in slots.facts}
+    for year in range(last + 1, last + 1 + min(more, 20)):
+        if year not in told:
+            slots.facts.append(YearFact(year=year, status="insured"))
+    slots.years = sorted(set(slots.years) | set(range(last + 1, last + 1 + min(more, 20))))
+    if slots.target_inferred and slots.target_year == last:
+        slots.target_year = last + min(more, 20)  # the years told run on: the last is the one asked
 
 
 def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:

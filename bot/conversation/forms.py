@@ -37,6 +37,8 @@ def _start_task(
 ) -> list[Reply]:
     if intent in ("my_waiting", "my_benefit_start") and _HYPOTHETICAL.search(text) and slots.backpaid:
         intent = "what_if"  # "如果补缴一年，要等多久": a hypothesis, not a back-payment made
+    if intent == "what_if" and _what_if(slots, text).kind == "continue" and _told_past(slots, today):
+        intent = "my_cap"  # "假如2025到2028年连续交满4年…能加好多": the years supposed are all told
     fresh = not st.facts.known() and not correcting  # the whole history in this one message
     st.task = intent  # type: ignore[assignment]
     st.what_if = _what_if(slots, text) if intent == "what_if" else None
@@ -52,6 +54,12 @@ def _start_task(
         return _conflict(st, conflicts)
     st.whole = fresh and hist.has_history_facts(slots)
     return _count_note(st, slots, today) + advance(st, today)
+
+
+def _told_past(slots: Slots, today: dt.date) -> bool:
+    """Whether a message tells years insured from the coming year on: a "keep enrolling" what-if
+    whose supposed years run past the coming one is the figure of the last of them."""
+    return any(f.status == "insured" and f.year > hist.coming_year(today) for f in slots.facts)
 
 
 def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:

@@ -97,3 +97,8 @@ def test_three_broken_years_then_paying_again_lower_the_cap_without_asking_for_z
 def test_zero_claims_are_not_listed_as_needed_when_no_year_before_was_insured():
     replies = one_shot("2025年到2027年都没参保，2028年的封顶线是多少", dt.date(2028, 3, 1))
     assert "188,000" in replies[-1].text
+
+
+def test_a_supposed_history_running_past_next_year_gives_the_cap_of_its_last_year():
+    replies = one_shot("要是我2025至2028年每年都交，之后又连续交了2年，封顶线能到多少", dt.date(2026, 12, 1))
+    assert "2030年您的大病保险最高支付限额是208,000元" in replies[-1].text

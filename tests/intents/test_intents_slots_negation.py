@@ -94,3 +94,16 @@ def test_a_payment_made_in_one_year_for_the_next_is_no_fact_about_the_first(text
     assert {(f.year, f.status) for f in slots.facts} == {(2025, "uninsured"), (2026, "insured")}
     assert slots.conflicts == []
     assert slots.paid_month == (2025, 11)
+
+
+def test_paying_again_is_a_year_insured_and_no_longer_paying_is_not():
+    again = extract("2025到2027年都没交，2028年再交", dt.date(2026, 12, 1))
+    assert {(f.year, f.status) for f in again.facts} >= {(2027, "uninsured"), (2028, "insured")}
+    stop = extract("2025年交了，2026年不再交了", dt.date(2026, 12, 1))
+    assert (2026, "uninsured") in {(f.year, f.status) for f in stop.facts}
+
+
+def test_more_years_after_the_last_told_are_insured_and_not_a_count_of_all():
+    s = extract("2025至2028年每年都交，之后又连续交了2年", dt.date(2026, 12, 1))
+    assert {f.year for f in s.facts if f.status == "insured"} == set(range(2025, 2031))
+    assert s.insured_count is None  # two more years, not two in all
