@@ -10,6 +10,7 @@ from bot import buttons
 from bot.answers import incentives
 from bot.answers.counts import BreakCount, opening
 from bot.answers.kin import kin_answer
+from bot.answers.provenance import source_opening
 from bot.answers.wording import HOTLINE
 from bot.conversation.router import catalogue
 from bot.models import Option, Reply, Source
@@ -68,7 +69,8 @@ def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> R
     of break said without calendar years, by the figures for that number, and for an incentive entry,
     by the incentives worked out for the years the question states (answers.incentives); an answer
     about the personal account for family opens with the answer for the relative the question names
-    (bot.answers.kin); None without the entry."""
+    (bot.answers.kin); a question asking where the rule is written gets its documents first
+    (bot.answers.provenance); None without the entry."""
 
     reply = faq_reply_for(intent)
     if reply is None:
@@ -76,7 +78,12 @@ def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> R
     kin = kin_answer(question, intent, reply.text)
     if kin is not None:
         reply = reply.model_copy(update={"text": kin})
-    opened = (correction(question, reply.text) or "") + opening(intent, count) + incentives.opening(question, intent)
+    opened = (
+        source_opening(question, reply)
+        + (correction(question, reply.text) or "")
+        + opening(intent, count)
+        + incentives.opening(question, intent)
+    )
     return reply.model_copy(update={"text": f"{opened}{reply.text}"}) if opened else reply
 
 
