@@ -125,10 +125,15 @@ def test_one_question_however_long_is_not_split():
 
 def test_a_comparison_of_two_things_of_one_subject_answers_both_sides():
     assert split_comparison("固定等待期和变动等待期有什么区别") == ["固定等待期", "变动等待期"]
-    assert split_comparison("年底交和年初交哪个享受待遇早") == ["年底交享受待遇早", "年初交享受待遇早"]
+    assert split_comparison("年底交和年初交哪个享受待遇早") == ["12月交享受待遇早", "1月交享受待遇早"]
     assert split_comparison("断保有什么影响") == []
     r = answer("固定等待期和变动等待期有什么区别", dt.date(2026, 12, 1))
     assert "固定待遇等待期是3个月" in r["answer"] and "每多断保1年" in r["answer"]
+
+
+def test_a_side_that_says_nothing_alone_is_read_in_the_topic_of_the_other_side():
+    r = answer("年底交跟开年交有什么不一样", dt.date(2026, 12, 1))
+    assert r["intent"] and "12月底前参保缴费" in r["answer"] and "次年1月至2月参保缴费" in r["answer"]
 
 
 def test_a_range_from_2025_with_no_claims_is_computed_for_the_coming_year():

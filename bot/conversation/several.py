@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.conversation.faq_turns import _faq_answer, _general_count, _reminder, topic_of
 from bot.conversation.reading import is_faq
-from bot.conversation.router import Decision, split_comparison, split_questions
+from bot.conversation.router import Decision, rank, split_comparison, split_questions
 from bot.conversation.state import State
 from bot.models import Reply
 from intents.slots import Slots, extract
@@ -30,6 +30,8 @@ def several(
     if not parts:
         return None
     decisions = [understand(p) for p in parts]
+    if comparison:
+        decisions = _parallel(parts, decisions)
     if any(d.kind != "match" or not is_faq(d.intent) for d in decisions):
         return None
     intents = list(dict.fromkeys(d.intent or "" for d in decisions))
@@ -43,6 +45,37 @@ def several(
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
+
+
+SIDE_FLOOR = 0.1  # raw similarity (before any push by the uncovered questions) of a side read in its pair's topic
+
+
+def _parallel(sides: list[str], decisions: list[Decision]) -> list[Decision]:
+    """The two sides of a comparison are of one subject: a side that reads as nothing alone ("1月交"
+    beside "12月交") is read as the best entry of its pair's topic other than the pair's own, when
+    it is that near (SIDE_FLOOR)."""
+    read = [d for d in decisions if d.kind == "match" and is_faq(d.intent)]
+    if len(read) != 1 or len(decisions) != 2:
+        return decisions
+    pair = read[0].intent or ""
+    topic = topic_of(pair)
+    out = []
+    for side, decision in zip(sides, decisions, strict=True):
+        if decision.kind != "match":
+            near = next(
+                (
+                    m
+                    for m in rank(side)
+                    if m.intent != pair
+                    and topic_of(m.intent) == topic
+                    and (m.before if m.before is not None else m.raw) >= SIDE_FLOOR
+                ),
+                None,
+            )
+            if near is not None:
+                decision = Decision(kind="match", intent=near.intent, score=near.score, candidates=[near])
+        out.append(decision)
+    return out
 
 
 _FOLLOW_UP = re.compile(r"^(?:那|那么)?(?:各|分别|各自|都)(?:是|要|有|能)?(?:多少|多久|多长|几个月|几年|怎么算|什么)")

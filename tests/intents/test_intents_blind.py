@@ -11,12 +11,12 @@ from bot.bench.blind import BlindCase, blind_sets, carries, load_cases, score, s
 HERE = Path(__file__).parent
 # The measured figures (in scope right, off-topic refused) each set may not fall below.
 FLOORS = {
-    "blind-1": (236, 71),
+    "blind-1": (237, 71),
     "blind-2": (161, 54),
     "blind-3": (283, 79),
     "blind-4": (247, 67),
-    "blind-5": (187, 53),
-    "blind-6": (207, 52),
+    "blind-5": (187, 54),
+    "blind-6": (208, 54),
 }
 
 
