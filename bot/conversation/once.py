@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.answers import wording as w
 from bot.answers.counts import COUNT_NOTE
 from bot.answers.questions import TASK_NAMES
-from bot.answers.replies import clarify_reply, conversation_reply, faq_reply_for, with_neighbours
+from bot.answers.replies import clarify_reply, conversation_reply, faq_answer, with_neighbours
 from bot.conversation import history as hist
 from bot.conversation.faq_turns import TOPIC_TASK, _faq_answer, _general_count, _out_of_scope, topic_of
 from bot.conversation.forms import _as_said, _compute, advance
@@ -126,15 +126,16 @@ def _asks_own_figure(message: str) -> bool:
 
 
 def _rule_reply(message: str, task: str, understand: Callable[[str], Decision]) -> Reply | None:
-    """The FAQ answer closest to the message on the question's topic, else the task's rule."""
+    """The FAQ answer closest to the message on the question's topic, else the task's rule, each
+    opened as a FAQ answer is (the figures of a count of years the message states: "三年都没报过")."""
 
     ranked = [c.intent for c in understand(message).candidates[:3]] + [m.intent for m in rank(message, limit=10)]
     for intent in dict.fromkeys(ranked):
         if intent not in TASKS and TOPIC_TASK.get(topic_of(intent) or "") == task:
-            reply = faq_reply_for(intent)
+            reply = faq_answer(message, intent)
             if reply is not None:
                 return reply
-    return faq_reply_for(GENERAL_RULE.get(task, ""))
+    return faq_answer(message, GENERAL_RULE.get(task, ""))
 
 
 def _unknown(facts: Facts, fact: str) -> bool:

@@ -102,3 +102,9 @@ def test_zero_claims_are_not_listed_as_needed_when_no_year_before_was_insured():
 def test_a_supposed_history_running_past_next_year_gives_the_cap_of_its_last_year():
     replies = one_shot("要是我2025至2028年每年都交，之后又连续交了2年，封顶线能到多少", dt.date(2026, 12, 1))
     assert "2030年您的大病保险最高支付限额是208,000元" in replies[-1].text
+
+
+def test_a_personal_count_without_calendar_years_gets_the_count_worked_out_before_the_rule():
+    replies = one_shot("我爸三年都没报过销，大病封顶线一共提高了多少", dt.date(2026, 12, 1))
+    text = "\n".join(r.text for r in replies)
+    assert "3×4000=12000元" in text and "还需要知道" in text
