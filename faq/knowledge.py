@@ -13,6 +13,7 @@ it cites, a citation of a passage that does not exist, or a repeated id raises a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -96,14 +97,34 @@ class Excerpt(BaseModel):
         return f"{self.document} {self.article}".strip()
 
 
+class Unless(BaseModel):
+    """A condition of the answer that the question may say is not met: when `when` (a regular
+    expression, read on the question's normalised text, numerals as digits) matches, the answer's yes/no opening
+    ("可以。") is replaced by `opening`, which says why, from the same articles."""
+
+    when: str = Field(min_length=2)
+    opening: str = Field(min_length=4)
+
+    @field_validator("when")
+    @classmethod
+    def _compiles(cls, when: str) -> str:
+        try:
+            re.compile(when)
+        except re.error as e:
+            raise ValueError(f"not a regular expression: {when!r} ({e})") from e
+        return when
+
+
 class Entry(BaseModel):
-    """One question people ask, in many wordings, with our plain answer and its quoted basis."""
+    """One question people ask, in many wordings, with our plain answer and its quoted basis;
+    `unless`: the conditions under which its yes/no opening turns (Unless)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     topic: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     questions: list[str] = Field(min_length=12)
     answer: str = Field(min_length=10)
     excerpts: list[Excerpt] = Field(min_length=1)
+    unless: list[Unless] = Field(default_factory=list)
 
     @field_validator("questions")
     @classmethod

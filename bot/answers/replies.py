@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot import buttons
 from bot.answers import incentives
+from bot.answers.conditions import turned
 from bot.answers.counts import BreakCount, opening
 from bot.answers.kin import kin_answer
 from bot.answers.provenance import source_opening
@@ -69,7 +70,8 @@ def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> R
     of break said without calendar years, by the figures for that number, and for an incentive entry,
     by the incentives worked out for the years the question states (answers.incentives); an answer
     about the personal account for family opens with the answer for the relative the question names
-    (bot.answers.kin); a question asking where the rule is written gets its documents first
+    (bot.answers.kin), one stating that a condition of the answer is not met with what that means
+    (bot.answers.conditions); a question asking where the rule is written gets its documents first
     (bot.answers.provenance); None without the entry."""
 
     reply = faq_reply_for(intent)
@@ -78,6 +80,9 @@ def faq_answer(question: str, intent: str, count: BreakCount | None = None) -> R
     kin = kin_answer(question, intent, reply.text)
     if kin is not None:
         reply = reply.model_copy(update={"text": kin})
+    condition = turned(question, intent, reply.text)
+    if condition is not None:
+        reply = reply.model_copy(update={"text": condition})
     opened = (
         source_opening(question, reply)
         + (correction(question, reply.text) or "")

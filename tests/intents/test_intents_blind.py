@@ -11,12 +11,12 @@ from bot.bench.blind import BlindCase, blind_sets, carries, load_cases, score, s
 HERE = Path(__file__).parent
 # The measured figures (in scope right, off-topic refused) each set may not fall below.
 FLOORS = {
-    "blind-1": (237, 71),
-    "blind-2": (161, 54),
-    "blind-3": (283, 79),
-    "blind-4": (247, 67),
-    "blind-5": (187, 54),
-    "blind-6": (208, 54),
+    "blind-1": (238, 71),
+    "blind-2": (162, 54),
+    "blind-3": (285, 79),
+    "blind-4": (248, 67),
+    "blind-5": (188, 54),
+    "blind-6": (211, 54),
 }
 
 
