@@ -21,7 +21,7 @@ from faq import search as faq_search
 from faq.premises import states_a_figure
 from intents.catalogue import Catalogue, IntentSpec, build_catalogue
 from intents.kinship import relations
-from intents.match import Decision, Match, Matcher, asks_for_figure, asks_something, decide
+from intents.match import THRESHOLD, Decision, Match, Matcher, asks_for_figure, asks_something, decide
 from intents.places import elsewhere
 from intents.text import normalise, read_cached, write_cached
 
@@ -140,6 +140,8 @@ def understand(text: str) -> Decision:
     decision = decide(ranked, fragment=m.is_fragment(text))
     if decision.kind == "out_of_scope" and (named := m.by_concept(text, ranked)) is not None:
         decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    if (defined := _defining(text)) is not None:  # "一厅联办是什么意思": the answer that explains it
+        return Decision(kind="match", intent=defined, score=max(decision.score, THRESHOLD), candidates=ranked[:3])
     if decision.kind == "out_of_scope" and (kin := _for_a_relative(m, text, ranked)) is not None:
         return Decision(kind="match", intent=kin, score=decision.score, candidates=ranked[:3])
     if decision.kind == "ambiguous":
@@ -183,6 +185,44 @@ def _fused(m: Matcher, text: str, ranked: list[Match], decision: Decision) -> De
         return decision
     close = [decision.intent, *decision.close] if decision.close else []
     return decision.model_copy(update={"intent": best, "close": [c for c in close if c and c != best]})
+
+
+_ASKS_MEANING = re.compile(r"什么意思|是什么|指什么|是指|指的是|什么叫|何为|何谓|含义|怎么理解")
+_QUOTED = re.compile(r"“([^”]{2,10})”")
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    """The terms one answer alone puts in quotation marks (“一厅联办”, “足不出村”), normalised, with
+    that answer's entry: the entry that explains the term."""
+    seen: dict[str, set[str]] = {}
+    for entry in load().entries:
+        for term in _QUOTED.findall(entry.answer):
+            seen.setdefault(normalise(term), set()).add(entry.id)
+    return {term: next(iter(ids)) for term, ids in seen.items() if len(ids) == 1 and len(term) >= 3}
+
+
+def _defining(text: str) -> str | None:
+    """The entry explaining a term the question asks the meaning of ("一厅联办是啥子意思"), when one
+    answer alone quotes it; None otherwise."""
+    clean = normalise(text)
+    if not _ASKS_MEANING.search(clean):
+        return None
+    named = {entry for term, entry in glossary().items() if _defined_here(clean, term)}
+    return named.pop() if len(named) == 1 else None
+
+
+_MEANING_AFTER = re.compile(
+    r"^[”」』\"'\s]{0,2}(?:到底|究竟)?(?:是|指)?(?:什么意思|是什么|什么|是指|指的是|指什么|的意思|含义|怎么理解)"
+)
+_MEANING_BEFORE = re.compile(r"(?:什么叫|何为|何谓|什么是)[“「『\"'\s]{0,2}$")
+
+
+def _defined_here(clean: str, term: str) -> bool:
+    """Whether the question asks what `term` itself means ("一厅联办是啥意思", "什么叫足不出村"),
+    not what is said of it ("市外户籍人员参保是指啥子情况的人")."""
+    at = clean.find(term)
+    return at >= 0 and bool(_MEANING_AFTER.match(clean[at + len(term) :]) or _MEANING_BEFORE.search(clean[:at]))
 
 
 def _for_a_relative(m: Matcher, text: str, ranked: list[Match]) -> str | None:

@@ -13,8 +13,8 @@ HERE = Path(__file__).parent
 FLOORS = {
     "blind-1": (238, 71),
     "blind-2": (162, 54),
-    "blind-3": (285, 79),
-    "blind-4": (248, 67),
+    "blind-3": (286, 79),
+    "blind-4": (249, 67),
     "blind-5": (188, 54),
     "blind-6": (211, 54),
 }
