@@ -183,6 +183,7 @@ def relative_years(text: str, today: dt.date) -> list[tuple[int, int, int]]:
 _Y = r"(?:\d{4}|\d{2})"
 _SEP = r"(?:、|和|与|及|跟|以及|,|，|/|到|至|-|~|～|—|－)"
 _RANGE_SEPS = ("到", "至", "-", "~", "～", "—", "－")
+_TO_RELATIVE = re.compile(r"(?<!\d)(\d{4})\s*年?\s*(?:到|至|一直到)\s*(大前年|前年|去年|今年|明年|后年|大后年)")
 # 年 may stand after every year of a list or range: "2027年到2030年", "2025年、2026年"
 _YEAR_SEQ = re.compile(rf"(?<![\d.:/])({_Y}(?:\s*年?\s*{_SEP}\s*{_Y})*)(?![\d%])(\s*年)?")
 BARE_YEARS = (1900, 2099)  # a four-digit number without 年 outside these is an amount
@@ -250,6 +251,11 @@ def year_spans(text: str, today: dt.date) -> tuple[list[_YearSpan], list[int]]:
             spans.append(_YearSpan(m.start(), m.end(), valid))
     for start, end, year in relative_years(text, today):
         spans.append(_YearSpan(start, end, [year]))
+    for m in _TO_RELATIVE.finditer(text):  # "2025年到今年": every year of the range
+        first, last = int(m.group(1)), today.year + _RELATIVE[m.group(2)]
+        if low <= first <= last <= high:
+            spans = [sp for sp in spans if not m.start() <= sp.start < m.end()]
+            spans.append(_YearSpan(m.start(), m.end(), list(range(first, last + 1))))
     spans.sort()
     return spans, invalid
 
@@ -500,7 +506,8 @@ _NEGATION = r"(?:没有?|未|不|没再|没去|没能|忘(?:了|记了?|掉了?)
 _NEVER_BROKEN = re.compile(r"(?:没有?|未|不曾|从没有?)断(?:保|缴|交|档)?(?:了|过)?")
 _NEGATED_INSURED = re.compile(
     rf"{_NEGATION}(?:再|去|给[他她]|帮[他她])?(?:参(?:过|上)?保|交|缴|买|上医保|续|有医保|续保|参加)|断保|停了|不在保|"
-    r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续"
+    r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续|"
+    r"(?:什么|任何)(?:保险|医保)?(?:都|也)没有?|(?:哪里|哪儿|哪都)(?:都)?没(?:有)?(?:参保|交|缴|买)"
 )
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
 _ELSEWHERE = re.compile(
@@ -520,6 +527,7 @@ _REWARD_UNUSED = re.compile(
 )
 _REWARD = re.compile(
     r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
+    r"(?:激励|奖励)额度(?:都|也|全|已经)?(?:用|花)(?:完|光|掉|了)|"
     r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)"
 )
 _CLAIMED = re.compile(r"报销了|报销过|报了|报过|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
@@ -536,8 +544,8 @@ _ALL = re.compile(
     r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)"
 )
 _NONE = re.compile(
-    rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参(?:过)?保|买|上)|一直没(?:有)?(?:交|缴|参保|买)|"
-    rf"从来没(?:有)?(?:交|缴|参保|买)|都断保"
+    rf"都{_NEGATION}(?:去|给[他她]|帮[他她])?(?:交|缴|参(?:过)?保|买|上)|一直没(?:有)?(?:给[他她]|帮[他她])?(?:交|缴|参保|买)|"
+    rf"从来没(?:有)?(?:给[他她]|帮[他她])?(?:交|缴|参保|买)|都断保"
 )
 _BROKEN = re.compile(
     r"断保了?\s*(?<!\d)(\d|10)\s*年|(?<![\d年])(?!1\s*年都)(\d)\s*年(?:都)?(?:没有?|未)(?:交|缴|"
@@ -570,6 +578,7 @@ _EVERY = re.compile(r"从来|从没|一直|每年|年年|哪年都|都没有?(?:
 _NOT_YET = re.compile(r"还没有?(?:去)?(?:交|缴|买)|还未(?:交|缴)")
 _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
+_TOLD_OF = re.compile(r"\s*(?:没|也|都|还|补|不|未|就)")
 _QUESTION = re.compile(
     r"多少|多久|多长|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
     r"会不会|"
@@ -577,7 +586,30 @@ _QUESTION = re.compile(
 )
 
 
+_PLACE_DENIED_BEFORE = re.compile(r"(?:没有?|未|不曾|不是)\s*(?:在|去|到)?\s*$")
+_PLACE_DENIED_AFTER = re.compile(r"\s*(?:也|都)?\s*(?:没有?|未)")
+
+
+def _denied_place(clause: str, place: re.Match[str]) -> bool:
+    """ "也没在外地参保", "外地也没有参保": the place named only to say the person was not insured there."""
+    return bool(_PLACE_DENIED_BEFORE.search(clause[: place.start()]) or _PLACE_DENIED_AFTER.match(clause, place.end()))
+
+
+# "什么保险都没有", "啥子都没补": an indefinite, not a question
+_INDEFINITE = re.compile(r"(?:什么|任何)[^，。,；;?？]{0,4}?(?:都|也)")
+
+
+def _asking(text: str) -> bool:
+    """Whether a text asks something (_QUESTION), its indefinites (什么…都) left aside."""
+    return bool(_QUESTION.search(_INDEFINITE.sub(" ", text)))
+
+
+_HEARSAY = re.compile(r"^\s*(?:听说|据说|听人说|听别人说|别人说|有人说|人家说|都说)")
+
+
 def _statuses(clause: str) -> list[Status]:
+    if _HEARSAY.match(clause):
+        return []  # "听说断保了封顶线要降": what is said of people, not a year of one's own
     found: list[Status] = []
     rest = _BACKPAY_WORDS.sub(" ", clause)  # 补缴了一年: a count of back-paid years, not a year paid
     if _REWARD_UNUSED.search(rest):
@@ -595,9 +627,12 @@ def _statuses(clause: str) -> list[Status]:
     if _EMPLOYEE.search(rest):
         found.append("employee")
         rest = _EMPLOYEE.sub(" ", rest)
-    elif _ELSEWHERE.search(rest) and re.search(r"参保|交|缴|买|医保", rest):
-        found.append("elsewhere")
-        rest = _ELSEWHERE.sub(" ", rest)
+    elif place := _ELSEWHERE.search(rest):
+        if _denied_place(rest, place):  # "也没在外地或者单位参保": nothing said of a year but that
+            return [s for s in found if s != "insured"]
+        if re.search(r"参保|参过保|交|缴|买|医保", rest):
+            found.append("elsewhere")
+            rest = _ELSEWHERE.sub(" ", rest)
     if _NEVER_BROKEN.search(rest):
         found.append("insured")
         rest = _NEVER_BROKEN.sub(" ", rest)
@@ -668,6 +703,9 @@ def extract(text: str, today: dt.date) -> Slots:
         }
     )
     _payers(undated, slots)
+    claimed = {f.year for f in slots.facts if f.status == "claimed"}
+    # "2026年只有门诊报了一点，没住院": a claim told beats a partial "no claim" of the same year
+    slots.facts = [f for f in slots.facts if not (f.status == "zero_claim" and f.year in claimed)]
     return slots
 
 
@@ -765,16 +803,21 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
                     pending, own = own, []  # 今年交了明年的: the verb pays for the next group
                 note(group.years, list(dict.fromkeys(current + own)))
-            carried = [] if _QUESTION.search(bare) else clause_years  # (the year a question asks about)
+            carried = [] if _asking(bare) else clause_years  # (the year a question asks about)
         _dates_of(bare, clause_dates, statuses, today, slots)
         for m in _TARGET_OF.finditer(bare):
             before, _ = years_in(bare[: m.start() + 1], today)
-            if before and before[-1][0] + 6 >= m.start() and not _UNPAID_FOR.search(bare[: before[-1][0]]):
+            if (
+                before
+                and before[-1][0] + 6 >= m.start()
+                and not _UNPAID_FOR.search(bare[: before[-1][0]])
+                and not _TOLD_OF.match(bare, m.end())  # "前年的没补缴": told of, not asked about
+            ):
                 slots.target_year = before[-1][1]
-        if slots.target_year is None and clause_years and _QUESTION.search(bare):
+        if slots.target_year is None and clause_years and _asking(bare):
             slots.target_year = clause_years[-1]
     slots.conflicts = sorted(y for y, s in said.items() if "insured" in s and "uninsured" in s)
-    if slots.target_year is None and _QUESTION.search(undated):
+    if slots.target_year is None and _asking(undated):
         insured = [f.year for f in slots.facts if f.status in ("insured", "elsewhere", "employee")]
         opened = {_year_value(m.group(1), True) for m in _FROM.finditer(undated)}
         if insured and not (slots.all_insured and max(insured) in opened):

@@ -107,3 +107,37 @@ def test_more_years_after_the_last_told_are_insured_and_not_a_count_of_all():
     s = extract("2025至2028年每年都交，之后又连续交了2年", dt.date(2026, 12, 1))
     assert {f.year for f in s.facts if f.status == "insured"} == set(range(2025, 2031))
     assert s.insured_count is None  # two more years, not two in all
+
+
+def _facts(text: str, today: dt.date = dt.date(2027, 12, 15)) -> set[tuple[int, str]]:
+    return {(f.year, f.status) for f in extract(text, today).facts}
+
+
+def test_a_place_named_only_to_deny_it_is_no_year_elsewhere():
+    assert extract("也没在外省或者单位参过保", dt.date(2027, 12, 15)).statuses == []
+    assert "elsewhere" not in extract("外地也没有参保", dt.date(2027, 12, 15)).statuses
+    assert _facts("2026年在外地参保了") == {(2026, "elsewhere")}
+
+
+def test_a_range_up_to_a_relative_year_covers_every_year():
+    assert _facts("从2025年到去年都没交") == {(2025, "uninsured"), (2026, "uninsured")}
+
+
+def test_never_insured_for_someone_else_and_no_insurance_of_any_kind():
+    assert extract("一直没给他买过医保", dt.date(2027, 12, 15)).none_insured
+    assert _facts("2026年什么保险都没有") == {(2026, "uninsured")}
+    assert extract("2026年什么保险都没有", dt.date(2027, 12, 15)).target_year is None  # no question
+
+
+def test_a_claim_told_beats_a_partial_no_claim_of_the_same_year():
+    assert _facts("2026年只在门诊报了一点，没有住过院") == {(2026, "claimed")}
+
+
+def test_the_incentive_amount_used_up_is_a_use():
+    assert _facts("2026年住院把奖励额度都用光了") >= {(2026, "reward_used")}
+
+
+def test_hearsay_and_a_year_told_of_are_neither_facts_nor_the_year_asked():
+    s = extract("2026年交了，听说断保了要降封顶线", dt.date(2026, 8, 30))
+    assert {(f.year, f.status) for f in s.facts} == {(2026, "insured")}
+    assert extract("去年的没补缴", dt.date(2027, 12, 15)).target_year is None
