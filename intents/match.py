@@ -209,7 +209,7 @@ _PERSONAL_BONUS = {0: -0.25, 1: 0.0, 2: 0.1, 3: 0.15}
 # kind of question (能不能接着算, 额度能不能带过来) is a question about the rule, for the FAQ.
 _OWN_FIGURE = re.compile(
     r"多少|多久|几个月|几月|哪天|哪一天|什么时候|几号|多长|最高支付限额|等待期|能报|能用|"
-    r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看"
+    r"恢复|降|涨|提高|加|激励|算一下|算算|帮我算|帮我看|要等|不用等|等那么|等这么|少等"
 )
 NO_OWN_FIGURE = 0.1  # a task intent, for a message that asks no figure of one's own
 

@@ -14,6 +14,7 @@ from bot.answers.counts import BreakCount
 from bot.answers.fees import contributions
 from bot.answers.questions import TASK_NAMES
 from bot.answers.replies import clarify_reply, faq_answer, out_of_scope_reply, with_neighbours
+from bot.conversation.forms import advance
 from bot.conversation.router import Decision
 from bot.conversation.state import State
 from bot.models import Option, Reply
@@ -31,15 +32,14 @@ def _general_count(slots: Slots, today: dt.date) -> BreakCount | None:
 
 
 def _reminder(st: State, today: dt.date) -> list[Reply]:
-    """While collecting, a detour ends with the offer to continue where we were."""
+    """While collecting, a detour ends by taking the calculation up again where it was: the question
+    the bot was waiting on, asked again at once (as a form re-asks its slot after an interruption),
+    so that an answer in the next message is taken without a turn spent on "要继续吗"."""
     if st.task is None or st.pending is None:
         return []
-    st.paused = True
-    return [
-        Reply(
-            text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume", options=list(w.RESUME_OPTIONS)
-        )
-    ]
+    st.paused = True  # a bare "好，接着算" next continues; it answers nothing
+    lead = Reply(text=w.RESUME_TEXT.format(task=TASK_NAMES.get(st.task, "")), intent="resume")
+    return [lead, *advance(st, today)]
 
 
 TOPIC_TASK = {

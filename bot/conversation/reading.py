@@ -45,7 +45,7 @@ def tasks_named(text: str) -> list[str]:
 
 OWN_FIGURE = re.compile(
     r"多少|好多|多久|好久|几个月|几年|哪天|哪一天|什么时候|啥时候|几号|多长|哪个月|能涨|能加|"
-    r"等不等|要不要等|用不用等|有没有等待期|要等|能报|封顶线是|等待期是|等待期不|等待期没"
+    r"等不等|要不要等|用不用等|有没有等待期|要等|不用等|等那么|等这么|少等|能报|封顶线是|等待期是|等待期不|等待期没"
 )
 CLOSE = 0.05  # a personal question this close to a policy answer is taken when asked of one's own figure
 

@@ -108,14 +108,14 @@ def test_cancel_stops_the_calculation_but_a_new_question_reuses_known_facts():
     assert reply.text.startswith("我理解的是：") and "2025、2026年没有参保" in reply.text
 
 
-def test_faq_detour_is_answered_then_the_question_is_offered_again():
+def test_faq_detour_is_answered_then_the_question_is_asked_again_at_once():
     talk = Talk("2026-11-22")
     talk.say("我的封顶线是多少")
     detour = talk.say("2026年度个人缴费标准是多少？")
     assert any("400" in r.text for r in detour)
-    assert detour[-1].text.startswith("要继续") and [o.value for o in detour[-1].options] == ["continue", "cancel"]
-    again = talk.say("继续")
-    assert "哪几年交了" in again[-1].text
+    assert detour[-2].text.startswith("接着算您的封顶线") and "哪几年交了" in detour[-1].text
+    assert "哪几年交了" in talk.say("继续")[-1].text  # a bare "继续" asks it once more
+    assert talk.say("都交了")[-1].intent == "ask:zero_claim"  # the answer is taken at once
 
 
 def test_low_confidence_offers_the_real_questions_to_choose_from(monkeypatch):
