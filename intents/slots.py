@@ -566,6 +566,11 @@ _BACKPAY_WORDS = re.compile(
     r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|"
     r"过)\s*\d{1,2}\s*年"
 )
+# "把2027年的也补缴了", "补缴了2025、2026年的": the years back-paid, named
+_BACKPAID_NAMED = re.compile(
+    r"((?:\d{4}\s*年?\s*(?:、|和|与|跟|,|，|到|至|-)?\s*)+)年?度?的?(?:医保|保费)?(?:也|都|全|已经)*补(?:缴|交)(?:了|过|上|齐)|"
+    r"补(?:缴|交)(?:了|过|上)\s*((?:\d{4}\s*年?\s*(?:、|和|与|跟|,|，|到|至|-)?\s*)+)年?度?的"
+)
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
 _BIRTH = re.compile(r"出生|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
@@ -690,6 +695,8 @@ def extract(text: str, today: dt.date) -> Slots:
             break
     if m := _BACKPAID.search(undated):
         slots.backpaid = int(m.group(1) or m.group(2))
+    elif named := _backpaid_years(undated, today):
+        slots.backpaid = len(named)
     elif _NO_BACKPAY.search(undated):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
@@ -708,6 +715,14 @@ def extract(text: str, today: dt.date) -> Slots:
     # "2026年只有门诊报了一点，没住院": a claim told beats a partial "no claim" of the same year
     slots.facts = [f for f in slots.facts if not (f.status == "zero_claim" and f.year in claimed)]
     return slots
+
+
+def _backpaid_years(undated: str, today: dt.date) -> list[int]:
+    """The calendar years a message says were back-paid ("把2027年的也补缴了": [2027])."""
+    m = _BACKPAID_NAMED.search(undated)
+    if not m:
+        return []
+    return [y for span in year_spans(m.group(1) or m.group(2), today)[0] for y in span.years]
 
 
 def _all_or_none(undated: str, today: dt.date) -> tuple[bool, bool]:

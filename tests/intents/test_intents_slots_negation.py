@@ -141,3 +141,9 @@ def test_hearsay_and_a_year_told_of_are_neither_facts_nor_the_year_asked():
     s = extract("2026年交了，听说断保了要降封顶线", dt.date(2026, 8, 30))
     assert {(f.year, f.status) for f in s.facts} == {(2026, "insured")}
     assert extract("去年的没补缴", dt.date(2027, 12, 15)).target_year is None
+
+
+def test_years_named_as_back_paid_count_as_the_years_back_paid():
+    assert extract("顺便把2027年的也补缴了", dt.date(2027, 12, 18)).backpaid == 1
+    assert extract("补缴了2025、2026年的", dt.date(2027, 12, 18)).backpaid == 2
+    assert _facts("补缴了2025、2026年的") == set()  # back-paid years are no years insured
