@@ -32,6 +32,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import AfterValidator, BaseModel, Field
 
 from intents.places import places
+from intents.spoken_dates import spoken_dates
 from intents.text import normalise
 from rules import policy
 
@@ -301,9 +302,15 @@ class _DateHit(BaseModel):
 
 def dates_in(text: str, today: dt.date) -> list[_DateHit]:
     """Dates with or without a day; a missing year comes from the last year named before it,
-    else from `today`. Impossible dates (2月30日) are skipped."""
+    else from `today`. Impossible dates (2月30日) are skipped. Dates said in words (上个月10号,
+    国庆节过后几天, 腊月二十三, 前几天: intents.spoken_dates) are read first; the words of one
+    too vague to read give no date and no part of them is read as another."""
     hits: list[_DateHit] = []
     taken: list[tuple[int, int]] = []
+    for said in spoken_dates(text, today):
+        taken.append((said.start, said.end))
+        if said.year is not None and said.month is not None:
+            hits.append(_DateHit(start=said.start, end=said.end, year=said.year, month=said.month, day=said.day))
 
     def year_of(raw: str | None, relative: str | None, start: int) -> int:
         if raw:
@@ -314,6 +321,8 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
         return before[-1][1] if before else today.year
 
     for m in _DATE_FULL.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
         if "月" not in m.group(0) and m.group(1) is None:
             continue  # "12-10" alone is too ambiguous (a range, a score)
         year = year_of(m.group(1), m.group(2), m.start())
@@ -325,7 +334,7 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
         hits.append(_DateHit(start=m.start(), end=m.end(), year=year, month=month, day=day))
         taken.append((m.start(), m.end()))
     for m in _MONTH_ONLY.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         month = int(m.group(3))
         if not 1 <= month <= 12:
@@ -335,7 +344,7 @@ def dates_in(text: str, today: dt.date) -> list[_DateHit]:
                 start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()), month=month, day=None
             )
         )
-    hits.extend(h for h in relative_dates(text, today) if not any(s <= h.start < e for s, e in taken))
+    hits.extend(h for h in relative_dates(text, today) if not any(s < h.end and h.start < e for s, e in taken))
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -672,7 +681,8 @@ def extract(text: str, today: dt.date) -> Slots:
             slots.dates.append(dt.date(hit.year, hit.month, hit.day))
         else:
             slots.months.append((hit.year, hit.month))
-    undated = _blank(clean, [(h.start, h.end) for h in hits])
+    unread = [(s.start, s.end) for s in spoken_dates(clean, today) if s.month is None]
+    undated = _blank(clean, [(h.start, h.end) for h in hits] + unread)
     year_hits, slots.invalid_years = years_in(undated, today)
     slots.years = sorted({y for _, y in year_hits})
     slots.all_insured, slots.none_insured = _all_or_none(undated, today)

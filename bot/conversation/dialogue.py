@@ -100,7 +100,8 @@ _DETAILS = re.compile(
     r"^(?:依据|根据|详情|详细|明细|过程|计算过程|怎么算的|咋个算的|为什么|为啥|看依据|看看依据|"
     r"展开|更多)[？?。！!]?$"
 )
-_NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|前几天|这几天|好几")  # question words that ask nothing
+# question words that ask nothing: 前几天, 国庆节过后几天, 腊月二十几 (a time said roughly)
+_NOT_ASKING = re.compile(r"[呢吧哦][。！!~]*$|过几天|[前后这]几天|好几|初几|十几|廿几")
 # "集中参保期是什么时候": a policy term asked about, not one's own figure
 _TERM_ASKED = re.compile(r"([\u4e00-\u9fff]{2,})(?:是|在)(?:什么时候|哪几个月|哪个月|几月|多少|多久|什么)")
 _CHILD = re.compile(r"孩子|娃|宝宝|小孩|新生儿")

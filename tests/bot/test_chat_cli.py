@@ -57,6 +57,13 @@ def test_several_numbers_tick_several_years(env):
     assert "208,000" in out[-1]["text"]
 
 
+def test_a_payment_day_said_as_a_festival_finishes_the_benefit_start(env):
+    out = chat(env, ["我什么时候可以开始报销", "2025年和2026年都交了", "国庆节过后几天", "对"])
+    assert "哪天交的" in out[1]["text"]
+    assert "2026年10月交的" in out[2]["text"]  # the month only: no day is made up
+    assert out[-1]["text"].startswith("您从2027年1月1日起可以享受医保待遇")
+
+
 def test_dev_dialogues_pass_through_the_command(env):
     import yaml
 
