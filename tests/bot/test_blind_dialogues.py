@@ -13,7 +13,7 @@ import yaml
 from bot import service
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "bench" / "data"
-FLOORS = {"dialogues-blind-3.yaml": 38}
+FLOORS = {"dialogues-blind-3.yaml": 38, "dialogues-blind-4.yaml": 23, "dialogues-blind-5.yaml": 31}
 
 
 def _norm(text: str) -> str:
