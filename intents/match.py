@@ -78,8 +78,9 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)?\d{2}(?:年|、|和|到|至|-)|[今去明�
 _COUNT = re.compile(r"[断补缴交停][^，。,；;]{0,3}?(?:\d+|[一两二三四五六七八九十几])年")
 _RELATIVE_YEAR = re.compile(r"[今去明前后]年")
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|的话")
-# Where a long message is cut into pieces, each scored on its own as well as the whole.
+# A break denied ("十几年没断过", "从未中断"): read as continuity by the notions and domain terms.
 _NEGATED_BREAK = re.compile(r"(?:没有?|未|从未|从没有?|从来没有?|不曾|从不)(?:断保|断过|断缴|中断)")
+# Where a long message is cut into pieces, each scored on its own as well as the whole.
 _CLAUSE = re.compile(r"[\s,，。.!！?？;；、:：~～]+")
 _ASKS = re.compile(
     r"吗|么|呢|多少|多久|几|哪|什么|怎么|谁|是不是|有没有|能不能|会不会|算不算|还在不|"
@@ -199,6 +200,11 @@ def personal_strength(clean: str) -> int:
     return min(strength, 3)
 
 
+def _break_denied_as_continuity(clean: str) -> str:
+    """A normalised text with each denied break ("没断保了") read as continuous payment ("一直交")."""
+    return _NEGATED_BREAK.sub("一直交", clean)
+
+
 def calibrate(raw: float) -> float:
     """A raw similarity as a score in 0..1, 0.5 at RAW_FALLBACK."""
     return 1.0 / (1.0 + math.exp(-STEEPNESS * (raw - RAW_FALLBACK)))
@@ -283,14 +289,15 @@ class Matcher:
             s.id: frozenset(w for w in self.qualifiers if any(w in normalise(e) for e in s.examples))
             for s in catalogue.intents
         }
-        self.intent_concepts = {
-            s.id: frozenset().union(*(self.concepts_of(normalise(e)) for e in s.examples)) for s in catalogue.intents
-        }
+        self.intent_concepts: dict[str, frozenset[str]] = {}  # the notions its wordings name
+        for intent, notions in zip(self.example_intent, self.example_notions, strict=True):
+            if intent != UNCOVERED:
+                self.intent_concepts[intent] = self.intent_concepts.get(intent, frozenset()) | notions
 
     def concepts_of(self, clean: str) -> frozenset[str]:
         """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ...
         A break denied ("十几年没断过", "从未中断") names continuity, not a break."""
-        clean = _NEGATED_BREAK.sub("一直交", clean)
+        clean = _break_denied_as_continuity(clean)
         return frozenset(name for name, forms in self.concept_forms.items() if any(f in clean for f in forms))
 
     def by_concept(self, text: str, ranked: list[Match]) -> Match | None:
@@ -326,7 +333,7 @@ class Matcher:
     def topics_of(clean: str) -> frozenset[str]:
         """The domain dictionary's terms a normalised text names (断保, 零报销, 新生儿 ...); a break
         denied ("没断保") names none."""
-        clean = _NEGATED_BREAK.sub("一直交", clean)
+        clean = _break_denied_as_continuity(clean)
         return frozenset(w for w in domain_words() if w in clean)
 
     def is_fragment(self, text: str) -> bool:

@@ -32,7 +32,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import AfterValidator, BaseModel, Field
 
 from intents.places import places
-from intents.spoken_dates import spoken_dates
+from intents.spoken_dates import Spoken, spoken_dates
 from intents.text import normalise
 from rules import policy
 
@@ -300,14 +300,15 @@ class _DateHit(BaseModel):
     day: int | None
 
 
-def dates_in(text: str, today: dt.date) -> list[_DateHit]:
+def dates_in(text: str, today: dt.date, said_in_words: Sequence[Spoken] | None = None) -> list[_DateHit]:
     """Dates with or without a day; a missing year comes from the last year named before it,
     else from `today`. Impossible dates (2月30日) are skipped. Dates said in words (上个月10号,
     国庆节过后几天, 腊月二十三, 前几天: intents.spoken_dates) are read first; the words of one
-    too vague to read give no date and no part of them is read as another."""
+    too vague to read give no date and no part of them is read as another (`said_in_words`: those
+    already read from this text, when the caller has them)."""
     hits: list[_DateHit] = []
     taken: list[tuple[int, int]] = []
-    for said in spoken_dates(text, today):
+    for said in spoken_dates(text, today) if said_in_words is None else said_in_words:
         taken.append((said.start, said.end))
         if said.year is not None and said.month is not None:
             hits.append(_DateHit(start=said.start, end=said.end, year=said.year, month=said.month, day=said.day))
@@ -675,13 +676,14 @@ def extract(text: str, today: dt.date) -> Slots:
         general=no_special_group(clean),
         not_groups=denied_groups(clean),
     )
-    hits = dates_in(clean, today)
+    in_words = spoken_dates(clean, today)
+    hits = dates_in(clean, today, in_words)
     for hit in hits:
         if hit.day is not None:
             slots.dates.append(dt.date(hit.year, hit.month, hit.day))
         else:
             slots.months.append((hit.year, hit.month))
-    unread = [(s.start, s.end) for s in spoken_dates(clean, today) if s.month is None]
+    unread = [(s.start, s.end) for s in in_words if s.month is None]
     undated = _blank(clean, [(h.start, h.end) for h in hits] + unread)
     year_hits, slots.invalid_years = years_in(undated, today)
     slots.years = sorted({y for _, y in year_hits})
@@ -711,7 +713,8 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
     _until(undated, today, slots)
-    _then_more(undated, slots)
+    if more:
+        _then_more(more, slots)
     slots.written_years = sorted(
         {
             y
@@ -765,21 +768,19 @@ def _until(undated: str, today: dt.date, slots: Slots) -> None:
                     slots.years = sorted(set(slots.years) | {year})
 
 
-def _then_more(undated: str, slots: Slots) -> None:
-    """ "2025年到2028年连续交满4年，后头又连续交了3年": the N years after the last insured year
-    told are insured too (2029-2031), unless the message says otherwise of one of them."""
-    m = _THEN_MORE.search(undated)
+def _then_more(more: re.Match[str], slots: Slots) -> None:
+    """ "2025年到2028年连续交满4年，后头又连续交了3年" (`more`, a _THEN_MORE match): the N years after the
+    last insured year told are insured too (2029-2031), unless the message says otherwise of one of them."""
     insured = [f.year for f in slots.facts if f.status == "insured"]
-    if not m or not insured:
+    if not insured:
         return
-    last, more = max(insured), int(m.group(1))
+    last = max(insured)
+    added = range(last + 1, last + 1 + min(int(more.group(1)), 20))
     told = {f.year for f in slots.facts}
-    for year in range(last + 1, last + 1 + min(more, 20)):
-        if year not in told:
-            slots.facts.append(YearFact(year=year, status="insured"))
-    slots.years = sorted(set(slots.years) | set(range(last + 1, last + 1 + min(more, 20))))
+    slots.facts.extend(YearFact(year=year, status="insured") for year in added if year not in told)
+    slots.years = sorted(set(slots.years) | set(added))
     if slots.target_inferred and slots.target_year == last:
-        slots.target_year = last + min(more, 20)  # the years told run on: the last is the one asked
+        slots.target_year = added[-1] if added else last  # the years told run on: the last is the one asked
 
 
 def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date, slots: Slots) -> None:
