@@ -115,6 +115,10 @@ _CN_NUMERAL = re.compile(
     r"(?<!\d)[〇零一二两三四五六七八九十百]+"
     r"(?=年|月|日|号|个|岁|周岁|天|(?:(?:到|至|、|和|-)[〇零一二两三四五六七八九十]+)+年)"
 )
+# 二〇二五 and 一九九〇 are years wherever they stand ("二〇二五、二〇二六这两年")
+_CN_YEAR = re.compile(
+    r"(?<![〇零一二三四五六七八九十])(?:一九|二[〇零])[〇零一二三四五六七八九]{2}(?![〇零一二三四五六七八九十])"
+)
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
@@ -155,6 +159,7 @@ def prepare(text: str) -> tuple[str, list[str]]:
     clean = normalise(text or "")[:5000]
     clean, pii = find_pii(clean)
     clean = _LIST_COUNT.sub("", clean)  # 25、26两年: the count of the years just listed
+    clean = _CN_YEAR.sub(_cn_to_digits, clean)
     clean = _CN_NUMERAL.sub(_cn_to_digits, clean)
     return clean, pii
 
@@ -292,6 +297,10 @@ _DATE_FULL = re.compile(
 _MONTH_ONLY = re.compile(rf"(?<!\d)(?:(\d{{4}}|\d{{2}})\s*年\s*|({_REL}))?(\d{{1,2}})\s*月(?:份)?(?!\d)")
 
 
+# after a date: the year it pays for, in the same clause ("12月交了2027年的", "1月5号交的2026年度")
+_PAID_FOR_AFTER = re.compile(r"[^，,。；;！!？?]{0,6}?(?:交|缴|买)(?:了|的)?(?:是)?\s*(\d{4})\s*年")
+
+
 class _DateHit(BaseModel):
     start: int
     end: int
@@ -313,11 +322,16 @@ def dates_in(text: str, today: dt.date, said_in_words: Sequence[Spoken] | None =
         if said.year is not None and said.month is not None:
             hits.append(_DateHit(start=said.start, end=said.end, year=said.year, month=said.month, day=said.day))
 
-    def year_of(raw: str | None, relative: str | None, start: int) -> int:
+    def year_of(raw: str | None, relative: str | None, start: int, end: int, month: int) -> int:
         if raw:
             return 2000 + int(raw) if len(raw) == 2 else int(raw)
         if relative:
             return today.year + _RELATIVE[relative]
+        if paid_for := _PAID_FOR_AFTER.match(text, end):
+            # "12月交了2027年的": a payment for 2027 made in its collection period, December 2026
+            # (渝医保发〔2025〕37号 五.3: September to next February), else in that year itself
+            year = int(paid_for.group(1))
+            return year - 1 if month >= policy.collection_period(year).first_month else year
         before, _ = years_in(text[:start], today)
         return before[-1][1] if before else today.year
 
@@ -326,8 +340,8 @@ def dates_in(text: str, today: dt.date, said_in_words: Sequence[Spoken] | None =
             continue
         if "月" not in m.group(0) and m.group(1) is None:
             continue  # "12-10" alone is too ambiguous (a range, a score)
-        year = year_of(m.group(1), m.group(2), m.start())
         month, day = int(m.group(3)), int(m.group(4))
+        year = year_of(m.group(1), m.group(2), m.start(), m.end(), month)
         try:
             dt.date(year, month, day)
         except ValueError:
@@ -342,7 +356,11 @@ def dates_in(text: str, today: dt.date, said_in_words: Sequence[Spoken] | None =
             continue
         hits.append(
             _DateHit(
-                start=m.start(), end=m.end(), year=year_of(m.group(1), m.group(2), m.start()), month=month, day=None
+                start=m.start(),
+                end=m.end(),
+                year=year_of(m.group(1), m.group(2), m.start(), m.end(), month),
+                month=month,
+                day=None,
             )
         )
     hits.extend(h for h in relative_dates(text, today) if not any(s < h.end and h.start < e for s, e in taken))
@@ -546,6 +564,7 @@ _INSURED = re.compile(
     r"参保|参(?:了|过|的|上)保|交了|缴了|交的|缴的|交过|缴过|买了|买的|有医保|续保|续了|缴费|都交|都缴|交上|交起|缴上|补上|"
     r"在交|上了医保|"
     r"(?:才|又|再|重新|开始)(?:想起来?|记起来?|跑去|去|来)?(?:交|缴|买|参保)|"
+    r"(?:第一次|首次|头一回|头一次|初次|第一回)(?:交|缴|买|参保)|"
     r"(?:交|缴|买|参加|参)(?:了|的)?(?:重庆)?(?:城乡)?(?:居民)?(?:医保|医疗保险|社保|保险)|参加了|参加的|"
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)"
 )
@@ -581,8 +600,11 @@ _BACKPAID_NAMED = re.compile(
     r"((?:\d{4}\s*年?\s*(?:、|和|与|跟|,|，|到|至|-)?\s*)+)年?度?的?(?:医保|保费)?(?:也|都|全|已经)*补(?:缴|交)(?:了|过|上|齐)|"
     r"补(?:缴|交)(?:了|过|上)\s*((?:\d{4}\s*年?\s*(?:、|和|与|跟|,|，|到|至|-)?\s*)+)年?度?的"
 )
+# "啥子补缴哦，没有补", "什么奖励啊，没有": a term echoed to deny it (an answer, not a question)
+ECHO_DENIED = re.compile(r"^什么([^，,。？?！!]{1,6}?)[哦啊呀嘛哟噻]?[，,。！!]\s*(?=没|不|莫)")
 _NO_BACKPAY = re.compile(r"没有?补缴|不补缴|没补|不补|没有补")
-_BIRTH = re.compile(r"出生|生的|出世|生于|生日")
+# 出生证明 and 出生医学证明 name a document brought to enrol, not the day of birth
+_BIRTH = re.compile(r"出生(?!医学证明|证明|证)|生的|出世|生于|生日")
 _FROM = re.compile(r"(?:从)?(\d{4}|\d{2})\s*年(?:度)?(?:才|就|又)?(?:开始|起|以来)")
 # "（2025到2028年交了，）后头又连续交了3年": as many more years insured after the last one told
 _THEN_MORE = re.compile(
@@ -660,7 +682,7 @@ def _statuses(clause: str) -> list[Status]:
     return found
 
 
-_PAY_VERB = re.compile(r"交|缴|买|参保")  # "12月1号交": the day of a payment, said without 了/的
+_PAY_VERB = re.compile(r"交|缴|买|参保|办了|办的|办理")  # "12月1号交": the day of a payment, said without 了/的
 _PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?(?:是|为)?\s*$")
 # "没有补缴2026年的", "还没交2027年的": a payment for a year denied, so no year paid for nor asked about
 _UNPAID_FOR = re.compile(r"(?:没有?|未|不)(?:去|再|要|用)?(?:补)?(?:交|缴|买)(?:了|过)?\s*$")
@@ -709,7 +731,7 @@ def extract(text: str, today: dt.date) -> Slots:
         slots.backpaid = int(m.group(1) or m.group(2))
     elif named := _backpaid_years(undated, today):
         slots.backpaid = len(named)
-    elif _NO_BACKPAY.search(undated):
+    elif _NO_BACKPAY.search(undated) or ((echo := ECHO_DENIED.match(undated)) and "补" in echo.group(1)):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
     _until(undated, today, slots)
@@ -857,10 +879,15 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
             slots.target_year = max(slots.target_year or 0, policy.paid_for(paid))
 
 
+_PAID_THE = re.compile(r"(?:交|缴|买)(?:的是|的|是)\s*$")  # "12月交的2026年": 的 before the year
+
+
 def _pays_for(text: str, group: _YearSpan) -> bool:
-    """Whether a year group is the object of a payment verb just before it: 交了2027年的."""
+    """Whether a year group is the object of a payment verb just before it: 交了2027年的, 交的2026年."""
     before = text[: group.start]
-    return text.startswith("的", group.end) and bool(_PAID_FOR.search(before)) and not _UNPAID_FOR.search(before)
+    if _UNPAID_FOR.search(before):
+        return False
+    return bool(_PAID_THE.search(before)) or (text.startswith("的", group.end) and bool(_PAID_FOR.search(before)))
 
 
 def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date, slots: Slots) -> None:

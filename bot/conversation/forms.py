@@ -16,11 +16,11 @@ from bot.answers.render import answer
 from bot.answers.summary import summary
 from bot.conversation import history as hist
 from bot.conversation.fill import FILL, Said
-from bot.conversation.reading import TASKS, tasks_named
+from bot.conversation.reading import TASKS, asks, tasks_named
 from bot.conversation.router import split_questions
 from bot.conversation.state import Facts, State, WhatIf
 from bot.models import Reply
-from intents.slots import Slots
+from intents.slots import Slots, prepare, years_in
 from rules import RulesError, evaluate, policy
 
 _HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一")
@@ -48,6 +48,8 @@ def _start_task(
     st.next_task = None if correcting else _second_task(text, intent)  # type: ignore[assignment]
     backpaid = st.facts.backpaid
     conflicts = _file(st, slots, text, today, correcting=correcting)
+    target = hist.target_of(st.facts, today)
+    st.next_years = [] if correcting or intent == "what_if" else _other_years(text, target, today)
     if st.what_if is not None and st.what_if.kind == "backpay":
         st.facts.backpaid = backpaid  # "如果我补缴一年" is a hypothesis, not a fact
     if conflicts:
@@ -73,7 +75,20 @@ def _count_note(st: State, slots: Slots, today: dt.date) -> list[Reply]:
 
 
 _SIBLINGS = {"my_waiting", "my_benefit_start"}
-_EACH = re.compile(r"各|分别|两个都|两样|两项|两个事|两件事|两个问题|一是")
+_EACH = re.compile(r"各|分别|两个都|两样|两项|两个事|两件事|两个问题|一是|还有|另外|以及|顺便|同时|也想知道")
+_CLAUSE = re.compile(r"[，。,；;！!]")
+
+
+def _other_years(text: str, target: int, today: dt.date) -> list[int]:
+    """ "去年和今年的封顶线分别是多少": the years besides `target` that one asking clause names
+    together with it (each, 分别), answered one after the other from the same facts."""
+    for clause in _CLAUSE.split(prepare(text)[0]):
+        if not (asks(clause) and _EACH.search(clause)):
+            continue
+        years = sorted({y for _, y in years_in(clause, today)[0]})
+        if target in years and len(years) >= 2:
+            return [y for y in years if y != target]
+    return []
 
 
 def _second_task(text: str, first: str) -> str | None:
@@ -264,13 +279,17 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
     st.what_if = None
     if st.next_task is not None:
         return replies + _second_figure(st, today)
+    if st.next_years and st.last_task is not None:
+        st.task, st.facts.target_year, st.facts.target_inferred = st.last_task, st.next_years.pop(0), False
+        return replies + _second_figure(st, today, st.last_task)
     return replies
 
 
-def _second_figure(st: State, today: dt.date) -> list[Reply]:
-    """The second personal question of the first message, from the facts just confirmed: worked
-    out at once, or the one fact it still lacks asked for (never a fact already told)."""
-    st.task, st.next_task = st.next_task, None
+def _second_figure(st: State, today: dt.date, task: str | None = None) -> list[Reply]:
+    """The second personal question of the first message (or `task` again, for another year),
+    from the facts just confirmed: worked out at once, or the one fact it still lacks asked for
+    (never a fact already told)."""
+    st.task, st.next_task = task or st.next_task, None  # type: ignore[assignment]
     if hist.next_need(st, today) is None:
         return _compute(st, today)
     return advance(st, today)

@@ -8,7 +8,7 @@ import re
 
 from bot.conversation.router import Decision
 from bot.conversation.state import State
-from intents.slots import Slots
+from intents.slots import ECHO_DENIED, Slots
 from intents.text import normalise
 
 TASKS = ("my_cap", "my_waiting", "my_benefit_start", "what_if")
@@ -123,5 +123,8 @@ def likely_task(decision: Decision) -> str | None:
 def asks(text: str) -> bool:
     """Whether a message is phrased as a question (a new question, not an answer)."""
 
-    said = text + " " + normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
+    clean = normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
+    if echo := ECHO_DENIED.match(clean):
+        text = clean = clean[echo.end() :]
+    said = text + " " + clean
     return any(word in said for word in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))
