@@ -10,14 +10,17 @@ from bot.bench.blind import BlindCase, blind_sets, carries, load_cases, score, s
 
 HERE = Path(__file__).parent
 # The measured figures (in scope right, off-topic refused) each set may not fall below.
+# Sets 3-7 lost one each when a product wording that nearly copied one of their questions was removed.
 FLOORS = {
     "blind-1": (238, 71),
     "blind-2": (162, 54),
-    "blind-3": (286, 79),
-    "blind-4": (249, 67),
-    "blind-5": (188, 54),
-    "blind-6": (211, 54),
-    "blind-7": (255, 63),
+    "blind-3": (285, 79),
+    "blind-4": (248, 67),
+    "blind-5": (187, 54),
+    "blind-6": (210, 54),
+    "blind-7": (256, 63),
+    "blind-8": (308, 75),
+    "blind-9": (305, 74),
 }
 
 
