@@ -479,7 +479,9 @@ _GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
         policy.Group.student.value,
         re.compile(
             r"大学生|在校生|学生|读大学|大学|大[一二三四五](?![点些])|"
-            r"研[一二三](?![点些])|研究生"
+            r"研[一二三](?![点些])|研究生|读研|入学|"
+            # 考来重庆读书, 考上了: admitted by an entrance examination (not to a secondary school)
+            r"考(?:来|到|上|进)(?![^，。,；;]{0,4}(?:高中|初中|中学|小学|中专|职高))"
         ),
     ),
 )
@@ -537,6 +539,9 @@ _NEGATED_INSURED = re.compile(
     r"(?:交|缴)(?:漏|掉)了|(?:交|缴|买)不(?:起|上|了)|没钱(?:交|缴|买)|断(?:的|掉了?|开了?)|没有?接续|"
     r"(?:什么|任何)(?:保险|医保)?(?:都|也)没有?|(?:哪里|哪儿|哪都)(?:都)?没(?:有)?(?:参保|交|缴|买)"
 )
+# what follows a year when it is only a verb or a no: "…，2029年交，", "2025年有", "26年也没有"
+_BARE_PAID = re.compile(r"^\s*(?:也|都|又|再|就|才)?(?:交|缴|买|有)\s*[的了]?\s*$")
+_BARE_NO = re.compile(r"^\s*(?:也|都|还|又)?(?:没有|没|未)\s*[的呢哦嘛噻]?\s*$")
 # Provinces and their capitals, and large cities, other than Chongqing: "在成都参保" is 市外.
 _ELSEWHERE = re.compile(
     rf"外地|市外|外省|省外|外市|异地|老家|{'|'.join(places())}|在(?!重庆|渝)[\u4e00-\u9fff]{{1,4}}(?:省|市|"
@@ -569,7 +574,7 @@ _INSURED = re.compile(
     r"继续(?:交|缴|参保|买)|还(?:要)?(?:交|缴|买)|接着(?:交|缴|买)|(?:想|要|准备|打算|会)(?:去)?(?:交|缴|买)"
 )
 _ALL = re.compile(
-    r"一直(?:都|在)*(?:交|缴|参保|有|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参了?保|买|有)(?:了|的|"
+    r"一直(?:都|在)*有|一直[^，,。；;！!？?没未不想要准打]{0,8}?(?:交|缴|参(?:的|了)?保|买)|每年都|年年都|(?<![成首京])都(?:交|缴|参了?保|买|有)(?:了|的|"
     r"过|着)?|" + _NEVER_BROKEN.pattern + r"(?!(?:保|缴|交|档)?(?:了|过)?[的年])|(?<!算|是|叫|"
     r"于)连续(?:交|缴|参保)(?!吗|不|么|没|嘛|呢)"
 )
@@ -590,7 +595,11 @@ _ZERO_CLAIM_COUNT = re.compile(
     r"(?<![\d第])(\d{1,2})\s*个?年(?:度)?(?:都|也|全)?(?:是)?零报销|(?<!\d)(\d{1,2})\s*个零报销|"
     r"零报销(?:了|过)?(?:都)?(?:连续|连着|一共|共|总共)?\s*(?<!\d)(\d{1,2})\s*个?年"
 )
-_BACKPAID = re.compile(r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年(?:都|也|全)?(?:已经)?补(?:缴|交)(?!了?\s*\d)")
+# "补了3年", "3年都补缴了", "把5年的钱全补了": a count of years back-paid
+_BACKPAID = re.compile(
+    r"补缴?了?\s*(\d{1,2})\s*年|(?<!\d)(\d)\s*年的?(?:钱|保费|医保费?|费)?(?:都|也|全都|全部|全)?(?:已经)?"
+    r"补(?:缴|交|上|齐|了)(?!了?\s*\d)"
+)
 _BACKPAY_WORDS = re.compile(
     r"(?:已经|后来|也|又)?补(?:缴|交)(?:了|过)?(?:\s*\d{1,2}\s*年)?(?:的)?|补(?:了|"
     r"过)\s*\d{1,2}\s*年"
@@ -618,7 +627,7 @@ _OTHERS = re.compile(r"其他|其余|别的|另外的|剩下的")
 _TARGET_OF = re.compile(r"年度?的")
 _TOLD_OF = re.compile(r"\s*(?:没|也|都|还|补|不|未|就)")
 _QUESTION = re.compile(
-    r"多少|多久|多长|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
+    r"多少|多久|(?<!不)是不是|是否|(?<!不)对不对|多长|几个月|什么时候|哪天|哪一天|几号|吗|么|\?|？|怎么|能不能|可不可以|有没有|要等|"
     r"会不会|"
     r"有等待期|[有要][^，。,]{0,6}(?:没|不)\s*$"
 )
@@ -645,6 +654,15 @@ def _asking(text: str) -> bool:
 _HEARSAY = re.compile(r"^\s*(?:听说|据说|听人说|听别人说|别人说|有人说|人家说|都说)")
 
 
+def _after_year(tail: str) -> list[Status]:
+    """The statuses the words after a year give it, a bare verb or no among them ("2029年交")."""
+    if _BARE_NO.match(tail):
+        return ["uninsured"]
+    if _BARE_PAID.match(tail):
+        return ["insured"]
+    return _statuses(tail)
+
+
 def _statuses(clause: str) -> list[Status]:
     if _HEARSAY.match(clause):
         return []  # "听说断保了封顶线要降": what is said of people, not a year of one's own
@@ -668,7 +686,7 @@ def _statuses(clause: str) -> list[Status]:
     elif place := _ELSEWHERE.search(rest):
         if _denied_place(rest, place):  # "也没在外地或者单位参保": nothing said of a year but that
             return [s for s in found if s != "insured"]
-        if re.search(r"参保|参过保|交|缴|买|医保", rest):
+        if re.search(r"参保|参(?:过|了|的|上)保|交|缴|买|医保", rest):
             found.append("elsewhere")
             rest = _ELSEWHERE.sub(" ", rest)
     if _NEVER_BROKEN.search(rest):
@@ -688,9 +706,23 @@ _PAID_FOR = re.compile(r"(?:交|缴|买)(?:了|的)?(?:是|为)?\s*$")
 _UNPAID_FOR = re.compile(r"(?:没有?|未|不)(?:去|再|要|用)?(?:补)?(?:交|缴|买)(?:了|过)?\s*$")
 
 
+# "今年是2027年", "现在是2028年初": the year the message speaks from (its 今年, 去年, 前年 are read from it)
+_NOW_SAID = re.compile(r"(?:今年|现在|如今|目前)(?:已经|已)?(?:是|到了)\s*(20\d{2})\s*年")
+
+
+def stated_today(clean: str, today: dt.date) -> dt.date:
+    """`today` moved into the year a message says it is now ("今年是2027年"), else `today`."""
+    m = _NOW_SAID.search(clean)
+    if not m or int(m.group(1)) == today.year:
+        return today
+    year = int(m.group(1))
+    return today.replace(year=year, day=min(today.day, 28)) if today.month == 2 else today.replace(year=year)
+
+
 def extract(text: str, today: dt.date) -> Slots:
     """Every slot found in one message (see the module docstring for the forms read)."""
     clean, pii = prepare(text)
+    today = stated_today(clean, today)
     slots = Slots(
         pii=pii,
         yes=yes_no(clean),
@@ -734,6 +766,7 @@ def extract(text: str, today: dt.date) -> Slots:
     elif _NO_BACKPAY.search(undated) or ((echo := ECHO_DENIED.match(undated)) and "补" in echo.group(1)):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
+    _break_from(undated, today, slots)
     _until(undated, today, slots)
     if more:
         _then_more(more, slots)
@@ -750,6 +783,29 @@ def extract(text: str, today: dt.date) -> Slots:
     # "2026年只有门诊报了一点，没住院": a claim told beats a partial "no claim" of the same year
     slots.facts = [f for f in slots.facts if not (f.status == "zero_claim" and f.year in claimed)]
     return slots
+
+
+def _break_from(undated: str, today: dt.date, slots: Slots) -> None:
+    """ "从2025年起连着三年没交", "2025年开始断了3年": a break of N years that opens at a named year
+    covers that year and the N-1 after it (each uninsured), not only the year named."""
+    broken = _BROKEN.search(undated)
+    if not broken or not slots.broken_count:
+        return
+    opened = [m for m in _FROM.finditer(undated) if m.end() <= broken.start()]
+    if not opened or _CLAUSE_SPLIT.search(undated, opened[-1].end(), broken.start()):
+        return
+    between = undated[opened[-1].end() : broken.start()]
+    first = _year_value(opened[-1].group(1), True)
+    if first is None or len(between) > _BREAK_GAP or _PAY_VERB.search(between):
+        return  # "从2025年起一直交，…断了两年": the year opens the payments, not the break
+    told = {f.year for f in slots.facts}
+    for year in range(first, first + slots.broken_count):
+        if year not in told or year == first:
+            slots.facts.append(YearFact(year=year, status="uninsured"))
+    slots.facts = list({(f.year, f.status): f for f in slots.facts}.values())
+
+
+_BREAK_GAP = 6  # characters between "2025年起" and "断了3年" (连着, 一直都 ...)
 
 
 def _backpaid_years(undated: str, today: dt.date) -> list[int]:
@@ -847,7 +903,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 note(carried, lead)
             for i, group in enumerate(groups):
                 tail = bare[group.end : groups[i + 1].start] if i + 1 < len(groups) else bare[group.end :]
-                own = _statuses(tail)
+                own = _after_year(tail)
                 current, pending = pending, []
                 if i + 1 < len(groups) and own and _pays_for(bare, groups[i + 1]):
                     pending, own = own, []  # 今年交了明年的: the verb pays for the next group
@@ -880,6 +936,7 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
 
 
 _PAID_THE = re.compile(r"(?:交|缴|买)(?:的是|的|是)\s*$")  # "12月交的2026年": 的 before the year
+_OBJECT_END = re.compile(r"度?的")  # "交了2027年的", "交了2027年度的": the year is what was paid for
 
 
 def _pays_for(text: str, group: _YearSpan) -> bool:
@@ -887,7 +944,9 @@ def _pays_for(text: str, group: _YearSpan) -> bool:
     before = text[: group.start]
     if _UNPAID_FOR.search(before):
         return False
-    return bool(_PAID_THE.search(before)) or (text.startswith("的", group.end) and bool(_PAID_FOR.search(before)))
+    return bool(_PAID_THE.search(before)) or (
+        bool(_OBJECT_END.match(text, group.end)) and bool(_PAID_FOR.search(before))
+    )
 
 
 def _dates_of(bare: str, clause_dates: list[_DateHit], statuses: Sequence[str], today: dt.date, slots: Slots) -> None:

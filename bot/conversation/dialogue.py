@@ -331,7 +331,8 @@ def _handle_pick(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
 
 
 def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
-    guess = likely_task(msg.decision) or menu_task(msg.text)
+    # (a menu word alone, "8月份开始交", does not make "这个算不算断保" a question of one's own figure)
+    guess = likely_task(msg.decision) or (menu_task(msg.text) if OWN_FIGURE.search(msg.text) else None)
     if guess:  # a policy question asked with one's own history: work out one's own figure
         return _start_task(st, guess, msg.slots, msg.text, today)
     return None

@@ -98,7 +98,8 @@ def _second_task(text: str, first: str) -> str | None:
         return None
     kin = _SIBLINGS if first in _SIBLINGS else {first}  # the waiting period's answer gives its date too
     named = [tasks_named(part) for part in split_questions(text)]
-    others = [n[0] for n in named if n and first not in n]  # (要等多久才能报: the waiting period and its date)
+    # (要等多久才能报, 要等几个月？从哪天能用？: the waiting period and its date, one answer gives both)
+    others = [n[0] for n in named if n and first not in n and n[0] not in kin]
     both = [t for t in tasks_named(text) if t not in kin]  # "等待期和封顶线各是多少": two in one question
     found = others or (both if _EACH.search(text) else [])
     return found[0] if found else None
@@ -139,12 +140,16 @@ def _drop_after_target(facts: Facts, today: dt.date) -> None:
 
 
 def _all_or_none(st: State, slots: Slots, today: dt.date) -> None:
-    """ "一直都交了" / "都没交" said with the question: every year it needs that is not known yet."""
+    """ "一直都交了" / "都没交" said with the question: every year it needs that is not known yet;
+    "在老家一直交的" / "一直在单位交": insured in that way (elsewhere, as an employee) when the message
+    names that one way with no year."""
     if not slots.all_insured and not slots.none_insured:
         return
+    ways = [k for k in slots.statuses if k in ("elsewhere", "employee")]
+    kind = (ways[0] if len(set(ways)) == 1 else "insured") if slots.all_insured else "uninsured"
     target = hist.target_of(st.facts, today)
     for y in hist.span(st.facts, target, st.task):
-        st.facts.years.setdefault(y, "insured" if slots.all_insured else "uninsured")
+        st.facts.years.setdefault(y, kind)  # type: ignore[arg-type]
 
 
 def _statuses_fill(st: State, slots: Slots, today: dt.date) -> bool:

@@ -193,7 +193,7 @@ def _need_waiting_paid_on(a: _Asked) -> Need | None:
     inside it changes the months (42号 三); before it, the summary says it is assumed."""
     facts = a.state.facts
     group = norm_group(facts.group)
-    if _paid(facts) is not None or former_rules(group):
+    if _paid(facts) is not None or former_rules(group) or facts.paid_in_period:
         return None
     return Need(slot="paid_on") if a.today > collection_end(a.target) or group == "newborn" else None
 

@@ -42,9 +42,25 @@ def _message(text: str, slots: Slots, decision: Decision) -> Message:
     close_call = decision.kind == "ambiguous" or bool(decision.close)  # (a close call answered by its best)
     if close_call and (intent is None or intent not in TASKS) and len(named) == 1 and _ASKS_OWN.search(text):
         intent = named[0]  # "算一下我的待遇等待期": one's own figure, whichever rules rank close
+    if intent is None and _told_and_asked(slots, decision, named):
+        intent = named[0]
     intent = task_by_words(text, decision, intent)
     intent = _contributions_asked(slots, decision, intent)
     return Message(text=text, slots=slots, decision=decision, intent=intent, facts_said=facts_said, asks=asks(text))
+
+
+def _told_and_asked(slots: Slots, decision: Decision, named: list[str]) -> bool:
+    """A history told year by year and one's own figure asked in its words ("…2026年12月交了2027年
+    度的，哪天起能报？"), the personal questions ranked first yet under the refusal point (a long
+    story lowers every similarity): the calculation it names, not a refusal."""
+    ranked = decision.candidates[:1]
+    return (
+        decision.kind == "out_of_scope"
+        and len(named) == 1
+        and any(f.status in hist.INSURANCE for f in slots.facts)
+        and bool(ranked)
+        and ranked[0].intent in TASKS
+    )
 
 
 def _contributions_asked(slots: Slots, decision: Decision, intent: str | None) -> str | None:

@@ -35,7 +35,10 @@ def _handle_once_general(st: State, msg: Message, today: dt.date) -> list[Reply]
     return [_out_of_scope()]
 
 
-ONE_SHOT_DEFAULTS = {"backpaid": 0, "reward_used": [], "zero_claim": False}
+ONE_SHOT_DEFAULTS = {"backpaid": 0, "reward_used": [], "zero_claim": False, "paid_on": None}
+# The waiting period's length asks no date when the payment is taken as made in the collection
+# period (37号 五.3: "在集中参保期内12月底前参保缴费的"): the default said; the start date does.
+DATE_DEFAULT_TASKS = ("my_waiting",)
 CHECKLIST = {
     "my_cap": ("years", "zero_claim"),
     "my_waiting": ("years", "backpaid"),
@@ -94,11 +97,18 @@ def _assume_defaults(
     """No back-payment and no incentive used (and, when the message told its years, no year without
     a claim), when the one message leaves them unsaid (each said in `assumed`), asking on until a fact
     without a default is missing or the summary stands."""
-    while st.task and st.pending in ONE_SHOT_DEFAULTS and (told or st.pending != "zero_claim"):
+    while (
+        st.task
+        and st.pending in ONE_SHOT_DEFAULTS
+        and (told or st.pending != "zero_claim")
+        and (st.pending != "paid_on" or st.task in DATE_DEFAULT_TASKS)
+    ):
         slot = st.pending
         if slot == "zero_claim":  # the years asked about: reimbursed, the incentive not assumed
             for year in st.pending_years:
                 st.facts.zero_claim.setdefault(year, False)
+        elif slot == "paid_on":
+            st.facts.paid_in_period = True
         else:
             setattr(st.facts, slot, ONE_SHOT_DEFAULTS[slot])
         assumed.append(w.ASSUMED[slot])

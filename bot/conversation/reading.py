@@ -30,7 +30,9 @@ _MENU_WORDS = {
 
 TASK_WORDS = {
     "my_cap": re.compile(r"封顶|限额|上限|最(?:多|高)(?:能|可以)?报"),
-    "my_waiting": re.compile(r"等待期|等多久|等好久|多久|几个月"),
+    "my_waiting": re.compile(
+        r"等待期|等多久|等好久|多久|几个月|要等|不用等|用不用等|要不要等|等不等|马上(?:就)?(?:能|可以)(?:用|报)"
+    ),
     "my_benefit_start": re.compile(r"什么时候|啥时候|哪天|哪一天|几号|开始享受|生效"),
 }
 
@@ -53,12 +55,24 @@ CLOSE = 0.05  # a personal question this close to a policy answer is taken when 
 _WAITING_AND_DATE = {"my_waiting", "my_benefit_start"}
 
 
+def _policy_runner_up(decision: Decision, intent: str) -> str | None:
+    """The FAQ entry ranked right behind a personal question, within CLOSE of it."""
+    ranked = decision.candidates[:3]
+    top = next((c.score for c in ranked if c.intent == intent), None)
+    for c in ranked:
+        if c.intent != intent and is_faq(c.intent) and top is not None and c.score >= top - 2 * CLOSE:
+            return c.intent
+    return None
+
+
 def task_by_words(text: str, decision: Decision, intent: str | None) -> str | None:
     """Between two close questions, the personal one whose words the message uses: "2028年
     封顶线多少" is the cap even when the waiting period ranks a little higher; "我哪天开始能
     报销" is one's own start date even when the rule of the waiting period ranks a little
     higher; "明年继续交的话，要等待期不" is the waiting period of next year, not a cap what-if."""
     said = tasks_named(text)
+    if intent in TASK_WORDS and not said and asks(text) and (policy := _policy_runner_up(decision, intent)) is not None:
+        return policy  # "要连续交几年才有奖励": no word of a personal figure, a rule asked about
     if intent in TASK_WORDS and intent not in said and said and set(said) <= _WAITING_AND_DATE:
         # "要等多久才能报销" names the waiting period and its date, not the cap the history ranked first
         return "my_waiting" if "等" in text else said[0]

@@ -49,6 +49,7 @@ class Facts(BaseModel):
     born: dt.date | None = None
     paid_on: dt.date | None = None
     paid_month: str | None = None  # "YYYY-MM" when only the month of payment is known
+    paid_in_period: bool = False  # one message, no date said: the payment taken as made in the period
 
     def known(self) -> bool:
         return any(
