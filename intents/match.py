@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
@@ -160,6 +160,9 @@ NOTION_MISS = 0.045  # per notion of the question (at most two) an intent's word
 CONCEPT_FLOOR = 0.12  # raw: from here a question naming the subject's notions is answered
 CONCEPT_FLOOR_TWO = 0.06  # and from here when the intent's wordings name two of them or more
 CONCEPT_DEPTH = 12  # read this deep, so that greetings and "no" ranked first leave them room
+DEFINING_SHARE = 0.8  # a notion this share of an entry's wordings name is its subject
+WHO_NOTIONS = frozenset({"student", "newborn", "account", "outpatient_reform"})  # whose rule: a subject by itself
+NOT_ITS_SUBJECT = 0.08  # an entry, for a question that names none of its subject's notions
 CONCEPT_RIVALS = 3  # by the best of this many top intents whose wordings name them too
 
 
@@ -290,9 +293,22 @@ class Matcher:
             for s in catalogue.intents
         }
         self.intent_concepts: dict[str, frozenset[str]] = {}  # the notions its wordings name
+        named_by: dict[str, Counter[str]] = defaultdict(Counter)
+        wordings: Counter[str] = Counter()
         for intent, notions in zip(self.example_intent, self.example_notions, strict=True):
             if intent != UNCOVERED:
                 self.intent_concepts[intent] = self.intent_concepts.get(intent, frozenset()) | notions
+                named_by[intent].update(notions)
+                wordings[intent] += 1
+        # the notions nearly every wording of an entry names (student for the students' entry): the
+        # entry's own subject, which a question naming none of them is not about
+        self.defining: dict[str, frozenset[str]] = {
+            intent: frozenset(
+                n for n, c in named_by[intent].items() if n in WHO_NOTIONS and c >= DEFINING_SHARE * wordings[intent]
+            )
+            for intent in wordings
+            if self.specs[intent].kind == "faq"
+        }
 
     def concepts_of(self, clean: str) -> frozenset[str]:
         """The subject's notions (catalogue.concepts) a normalised text names: continuity, break ...
@@ -495,6 +511,8 @@ class Matcher:
                     sim -= QUALIFIER  # a figure of another benefit (门诊的起付线)
                 # the subject's notions the question names that none of the intent's wordings name
                 sim -= NOTION_MISS * min(2, len(own - self.intent_concepts[intent]))
+                if self.defining.get(intent) and not notions & self.defining[intent]:
+                    sim -= NOT_ITS_SUBJECT  # "断了一年交了钱马上能用吗" is not the students' entry
             if spec.kind == "task":
                 sim += bonus if asks_own else min(bonus, 0.0) - NO_OWN_FIGURE
                 if intent in HYPOTHETICAL_TASKS:  # 假如/要是 ... 的话 speaks for a what-if

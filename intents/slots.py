@@ -766,6 +766,7 @@ def extract(text: str, today: dt.date) -> Slots:
     elif _NO_BACKPAY.search(undated) or ((echo := ECHO_DENIED.match(undated)) and "补" in echo.group(1)):
         slots.backpaid = 0
     _read_clauses(clean, undated, hits, today, slots)
+    _said_again(clean, slots)
     _break_from(undated, today, slots)
     _until(undated, today, slots)
     if more:
@@ -783,6 +784,20 @@ def extract(text: str, today: dt.date) -> Slots:
     # "2026年只有门诊报了一点，没住院": a claim told beats a partial "no claim" of the same year
     slots.facts = [f for f in slots.facts if not (f.status == "zero_claim" and f.year in claimed)]
     return slots
+
+
+# "2025年交了的……哦不对，我记错了，2025年没交": a slip taken back in the same message
+_TAKEN_BACK = re.compile(r"不对|记错|说错|搞错|弄错|更正|纠正|应该是|我是说")
+_YEAR_STATUS = ("insured", "uninsured", "elsewhere", "employee")
+
+
+def _said_again(clean: str, slots: Slots) -> None:
+    """A year said both insured and not in one message that takes a slip back: what it says last."""
+    if not slots.conflicts or not _TAKEN_BACK.search(clean):
+        return
+    last = {f.year: f for f in slots.facts if f.status in _YEAR_STATUS and f.year in slots.conflicts}
+    slots.facts = [f for f in slots.facts if f.status not in _YEAR_STATUS or f.year not in last or f is last[f.year]]
+    slots.conflicts = []
 
 
 def _break_from(undated: str, today: dt.date, slots: Slots) -> None:
@@ -895,8 +910,12 @@ def _read_clauses(clean: str, undated: str, hits: list[_DateHit], today: dt.date
                 pass  # "还没交": the payment to come, not a year before
             elif _OTHERS.search(bare):
                 carried = []  # "其他年份都交了": the years not named, not the ones just said
-            elif not (clause_dates and set(lead) <= {"insured"}):
-                note(carried, lead)  # ("今年1月5号交的" names when a payment was made, not for which year)
+            elif not (clause_dates and set(lead) <= {"insured"}) and not (
+                "uninsured" in lead and any(h.year not in carried for h in clause_dates)
+            ):
+                # ("今年1月5号交的" names when a payment was made, not for which year; "2025年交了，
+                # 2026年3月辞职就断了": a stop dated in another year says nothing of 2025)
+                note(carried, lead)
         else:
             pending = lead if _pays_for(bare, groups[0]) or not carried else []
             if lead and not pending:

@@ -85,7 +85,7 @@ from bot.conversation.reading import (
     of_oneself,
     tasks_named,
 )
-from bot.conversation.router import Decision, understand
+from bot.conversation.router import Decision, split_questions, understand
 from bot.conversation.several import several
 from bot.conversation.state import State
 from bot.models import Reply
@@ -248,14 +248,17 @@ def _own_task_named(msg: Message) -> str | None:
     """The personal question a message names as one's own figure; None for a question about a
     policy term ("集中参保期是哪几个月？" names a wait in months, but of the calendar)."""
 
-    named = tasks_named(msg.text)
+    named = asked = tasks_named(msg.text)
+    each = [tasks_named(part) for part in split_questions(msg.text)]
+    if len(named) == 2 and len(each) == 2 and all(len(n) == 1 for n in each):
+        named = each[0]  # "要等多久？封顶线是多少？": the first asked now, the other after it (forms._second_task)
     if len(named) != 1 or not OWN_FIGURE.search(msg.text) or _HYPOTHETICAL.search(msg.text):
         return None
     said = msg.text + "\n" + normalise(msg.text)
     term = _TERM_ASKED.search(said)
     if term and not tasks_named(term.group(1)) and not FIRST_PERSON.search(msg.text) and not _CHILD.search(msg.text):
         return None  # (封顶线是多少 asks the figure itself)
-    if is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, named[0]):
+    if is_faq(msg.intent) and TOPIC_TASK.get(topic_of(msg.intent or "") or "") not in (None, *asked):
         return None  # a policy question on another topic
     return named[0]
 
@@ -328,6 +331,30 @@ def _handle_pick(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
         # "您是想问…" answered with one's own history: the personal question it is
         return _start_task(st, tasks[0], msg.slots, msg.text, today)
     return None
+
+
+def _asks_figures_again(st: State, msg: Message, today: dt.date) -> bool:
+    """ "要等好久？大病封顶线是好多？" while a question of the form is pending: the figure being
+    worked out (and another one) asked again, not a policy question."""
+    named = tasks_named(msg.text)
+    return (
+        st.task is not None
+        and st.pending in FILL
+        and msg.asks
+        and not msg.facts_said
+        and not msg.slots.years  # "那我2026年的封顶线是多少": another year's figure, a question of its own
+        and st.task in named
+        and len(named) <= 2
+        and OWN_FIGURE.search(msg.text) is not None
+    )
+
+
+def _handle_figures_again(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    """The other figure asked kept for after this one; the pending question asked again."""
+    other = [t for t in tasks_named(msg.text) if t != st.task]
+    if other and st.next_task is None and not ({st.task, other[0]} <= {"my_waiting", "my_benefit_start"}):
+        st.next_task = other[0]  # type: ignore[assignment]
+    return [Reply(text=w.FIGURES_AFTER_FACTS, intent="resume"), *advance(st, today)]
 
 
 def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
@@ -420,6 +447,7 @@ RULES: tuple[Rule, ...] = (
         _handle_continue,
     ),
     Rule("after a detour", lambda st, m, t: st.paused, _handle_paused),
+    Rule("the figures asked again while collecting", _asks_figures_again, _handle_figures_again),
     Rule("correction", _is_correction, _handle_correction),
     Rule(
         "own figure, history known",

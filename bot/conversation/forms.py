@@ -97,7 +97,8 @@ def _second_task(text: str, first: str) -> str | None:
     if first not in TASKS or first == "what_if":
         return None
     kin = _SIBLINGS if first in _SIBLINGS else {first}  # the waiting period's answer gives its date too
-    named = [tasks_named(part) for part in split_questions(text)]
+    parts = split_questions(text) or [c for c in _CLAUSE.split(text) if asks(c)]  # "啥时候能报，封顶线好多"
+    named = [tasks_named(part) for part in parts] if len(parts) >= 2 else []
     # (要等多久才能报, 要等几个月？从哪天能用？: the waiting period and its date, one answer gives both)
     others = [n[0] for n in named if n and first not in n and n[0] not in kin]
     both = [t for t in tasks_named(text) if t not in kin]  # "等待期和封顶线各是多少": two in one question

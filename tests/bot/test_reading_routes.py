@@ -39,3 +39,51 @@ def test_is_it_a_break_told_with_ones_history_gets_the_policy_answer():
     text = talk.text("我之前在公司交职工医保，2026年5月离职，7月份开始交居民医保，中间空了一个多月，这个算不算断保？")
     assert "不算断保" in text or "不视为" in text or "连续参保" in text, text
     assert "您参加了医保吗" not in text, text
+
+
+def test_a_slip_taken_back_in_the_same_message_keeps_what_is_said_last():
+    from intents.slots import extract
+
+    slots = extract("2025年是交了的，哎说错了，2025年没有交", dt.date(2026, 1, 5))
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "uninsured")] and slots.conflicts == []
+
+
+def test_a_stop_dated_in_a_later_year_says_nothing_of_the_year_before():
+    from intents.slots import extract
+
+    slots = extract("2025年在公司交的职工医保，2026年4月离职就停了", dt.date(2026, 10, 10))
+    assert [(f.year, f.status) for f in slots.facts] == [(2025, "employee")] and slots.conflicts == []
+
+
+def test_two_figures_asked_in_clauses_of_one_question_are_both_worked_out():
+    text = _text(
+        one_shot("我前年去年都参了保，两年都没用过医保，今年是1月20号交的，哪天起能用，封顶线多少", dt.date(2027, 3, 1))
+    )
+    assert "208,000元" in text and "2027年2月1日" in text, text
+
+
+def test_two_figures_asked_after_a_result_are_worked_out_one_after_the_other():
+    talk = Talk("2028-01-03")
+    talk.say("我25年参了保，那年看病报过，26、27两年都没参保，2027年12月交了2028年的")
+    again = talk.text("那要等多久？封顶线又是多少？")
+    assert "补缴" in again and "只靠连续参保" not in again, again
+    talk.say("没有补缴")
+    done = talk.text("对")
+    assert "等待期是4个月" in done and "192,000元" in done, done
+
+
+def test_the_figure_asked_again_while_collecting_keeps_the_form_and_adds_the_other_figure():
+    talk = Talk("2028-01-03")
+    talk.say("我断了两年保，2027年12月交了2028年的，要等多久")
+    again = talk.text("等多久嘛？封顶线是好多？")
+    assert "有没有补缴" in again and "只靠连续参保" not in again, again
+    talk.say("没补过")
+    talk.say("2025年交了的，住院报过")
+    done = talk.text("对的")
+    assert "等待期是4个月" in done and "192,000元" in done, done
+
+
+def test_a_break_paid_for_at_once_is_not_read_as_the_students_entry():
+    from bot.conversation.router import understand
+
+    assert understand("断保了一年，现在交了钱是不是马上可以报销了？").intent != "student_period_waiting"
