@@ -561,7 +561,7 @@ _REWARD_UNUSED = re.compile(
 )
 _REWARD = re.compile(
     r"大病保险(?:报|赔|支付|用)了|大病保险(?:报销|赔付)过|用了?(?:激励|奖励)额度|激励额度用|"
-    r"(?:激励|奖励)额度(?:都|也|全|已经)?(?:用|花)(?:完|光|掉|了)|"
+    r"(?:激励|奖励)(?:的|增加的)?[\d千万元块]{0,8}额度(?:都|也|全|已经)?(?:用|花)(?:完|光|掉|了)|"
     r"(?<![没不])用(?:过|了|到过?)[^，。,；;]{0,8}?(?:激励|奖励)(?:的|增加的)?(?:额度|部分)"
 )
 _CLAIMED = re.compile(r"报销了|报销过|报了|报过|住院报|用过医保|用了医保|看病报|报销(?:\d+|几)|有报销|住过院|住了院")
@@ -635,6 +635,7 @@ _QUESTION = re.compile(
 
 _PLACE_DENIED_BEFORE = re.compile(r"(?:没有?|未|不曾|不是)\s*(?:在|去|到)?\s*$")
 _PLACE_DENIED_AFTER = re.compile(r"\s*(?:也|都)?\s*(?:没有?|未)")
+_JOB_DENIED_BEFORE = re.compile(r"(?:没有?|未|不曾)\s*(?:交|缴|买|参加|参|有)\s*(?:过|了)?\s*$")
 
 
 def _denied_place(clause: str, place: re.Match[str]) -> bool:
@@ -680,7 +681,11 @@ def _statuses(clause: str) -> list[Status]:
     if _CLAIMED.search(rest):
         found.append("claimed")
         rest = _CLAIMED.sub(" ", rest)
-    if _EMPLOYEE.search(rest):
+    job = _EMPLOYEE.search(rest)
+    if job and (_denied_place(rest, job) or _JOB_DENIED_BEFORE.search(rest[: job.start()])):
+        # "职工医保也没有", "没有交职工医保": not an employee's year
+        return [s for s in found if s != "insured"]
+    if job:
         found.append("employee")
         rest = _EMPLOYEE.sub(" ", rest)
     elif place := _ELSEWHERE.search(rest):

@@ -221,11 +221,17 @@ def _relevant_facts(st: State, slots: Slots) -> bool:
     return any(getattr(slots, name) for name in _RELEVANT.get(st.pending or "", ()))
 
 
+_THIRD_PERSON = re.compile(r"^[^，。,]{0,4}(?:她|他|老人|孩子|娃儿?)")
+
+
 def _is_correction(st: State, msg: Message, today: dt.date) -> bool:
     """Facts told after a result, of the history just used: a correction of it."""
     if st.task is not None or st.last_task is None or not msg.facts_said or _is_faq_question(msg):
         return False
-    return bool(_CORRECTION.search(msg.text)) or (not msg.asks and of_oneself(msg.text, msg.slots))
+    told = msg.slots.all_insured or msg.slots.none_insured or msg.slots.backpaid is not None
+    return bool(_CORRECTION.search(msg.text)) or (
+        not msg.asks and (of_oneself(msg.text, msg.slots) or told or bool(_THIRD_PERSON.search(msg.text)))
+    )  # ("她一直在重庆交的，没断过": the relative asked about, told of after the result)
 
 
 def _is_faq_question(msg: Message) -> bool:
@@ -318,6 +324,8 @@ def _handle_paused(st: State, msg: Message, today: dt.date) -> list[Reply] | Non
 
 def _handle_menu(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
     chosen = menu_choice(st, msg.text)
+    if chosen and chosen.startswith("task:") and msg.facts_said:  # "要交2028年度的，等待期多久": the facts too
+        return _start_task(st, chosen.split(":", 1)[1], msg.slots, msg.text, today)
     return _on_value(st, chosen, today) if chosen else None
 
 
@@ -368,7 +376,9 @@ def _handle_own_history_question(st: State, msg: Message, today: dt.date) -> lis
 def _handle_faq_detour(st: State, msg: Message, today: dt.date) -> list[Reply]:
     # a question about the policy in the middle: answered; facts only when said of oneself
     if msg.facts_said and of_oneself(msg.text, msg.slots):
-        hist.apply_slots(st.facts, msg.slots, today)
+        # ("2025年的职工医保也没报过，这个算不算零报销": the year a policy question names is no year asked about)
+        told = msg.slots.model_copy(update={"target_year": None}) if st.task is None else msg.slots
+        hist.apply_slots(st.facts, told, today)
     return _faq(st, msg.intent or "", today, msg.text, msg.decision.close, _general_count(msg.slots, today))
 
 

@@ -248,6 +248,9 @@ def fill_reward_years(st: State, said: Said, today: dt.date) -> list[Reply] | No
     return FILLED
 
 
+_PAY_WORD = re.compile(r"交|缴|买")
+
+
 def fill_backpaid(st: State, said: Said, today: dt.date) -> list[Reply] | None:
     """ "补缴了几年？": a number, 没有, 补了, 都补了 (every broken year)."""
     broken = list(st.pending_years)
@@ -256,7 +259,8 @@ def fill_backpaid(st: State, said: Said, today: dt.date) -> list[Reply] | None:
         st.facts.backpaid = max(0, min(n, len(broken) or n))
         return FILLED
     backpay_word = bool(_BACKPAID_YES.search(said.words)) or ("补" in said.words and not _NEGATIVE.search(said.words))
-    if said.yes is False or (said.yes is None and "补" in said.words and _NEGATIVE.search(said.words)):
+    paid_word = "补" in said.words or _PAY_WORD.search(said.words)  # "以前也没交过": nothing paid, back-paid neither
+    if said.yes is False or (said.yes is None and paid_word and _NEGATIVE.search(said.words)):
         st.facts.backpaid = 0
         return FILLED
     if backpay_word and _ALL.search(said.words):

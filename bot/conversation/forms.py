@@ -145,6 +145,9 @@ def _all_or_none(st: State, slots: Slots, today: dt.date) -> None:
     "在老家一直交的" / "一直在单位交": insured in that way (elsewhere, as an employee) when the message
     names that one way with no year."""
     if not slots.all_insured and not slots.none_insured:
+        if st.facts.every_year is not None:  # said earlier, before the year asked about was known
+            for y in hist.span(st.facts, hist.target_of(st.facts, today), st.task):
+                st.facts.years.setdefault(y, st.facts.every_year)
         return
     ways = [k for k in slots.statuses if k in ("elsewhere", "employee")]
     kind = (ways[0] if len(set(ways)) == 1 else "insured") if slots.all_insured else "uninsured"

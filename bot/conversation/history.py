@@ -315,6 +315,9 @@ def apply_slots(facts: Facts, slots: Slots, today: dt.date, context_years: Itera
     if slots.none_insured:
         for y in context:
             facts.years[y] = "uninsured"
+    if slots.all_insured != slots.none_insured and not context and not facts.years:
+        # "一直没给他上医保" told before any year is asked about: for the years of the question to come
+        facts.every_year = "insured" if slots.all_insured else "uninsured"
     target = slots.target_year
     told = [int(f.year) for f in facts_said]
     untold = [int(y) for y in slots.years if int(y) not in told]

@@ -134,11 +134,19 @@ def likely_task(decision: Decision) -> str | None:
     return None
 
 
+# "也没有补缴啥子", "没得啥子": nothing at all, said at a clause end (an indefinite, not a question)
+_NOTHING = re.compile(r"(?:没有?|没得|不)[^，。,；;?？]{0,6}?(?:什么|啥子|啥)(?:的)?(?=$|[，。,；;！!])")
+
+
+_SOME_YEARS = re.compile(r"[这那前头近]几(?:年|天|个月|回|次)")  # "这几年身体好": some years, not how many
+
+
 def asks(text: str) -> bool:
     """Whether a message is phrased as a question (a new question, not an answer)."""
 
     clean = normalise(text)  # 好多 -> 多少, 好久 -> 多久, 啥 -> 什么
     if echo := ECHO_DENIED.match(clean):
         text = clean = clean[echo.end() :]
+    text, clean = (_SOME_YEARS.sub("", _NOTHING.sub("", t)) for t in (text, clean))
     said = text + " " + clean
     return any(word in said for word in ("?", "？", "多少", "多久", "什么", "吗", "几", "怎么", "哪", "如果", "呢"))

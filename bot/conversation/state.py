@@ -49,6 +49,7 @@ class Facts(BaseModel):
     born: dt.date | None = None
     paid_on: dt.date | None = None
     paid_month: str | None = None  # "YYYY-MM" when only the month of payment is known
+    every_year: YearStatus | None = None  # "一直都交了" / "一直没交", said of every year, the span unknown yet
     paid_in_period: bool = False  # one message, no date said: the payment taken as made in the period
 
     def known(self) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.bot.conftest import Talk
 from tests.bot.test_one_shot import one_shot
 
@@ -62,24 +64,32 @@ def test_two_figures_asked_in_clauses_of_one_question_are_both_worked_out():
     assert "208,000元" in text and "2027年2月1日" in text, text
 
 
-def test_two_figures_asked_after_a_result_are_worked_out_one_after_the_other():
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # after a result: both figures worked out, one after the other
+        [
+            "我25年参了保，那年看病报过，26、27两年都没参保，2027年12月交了2028年的",
+            "那要等多久？封顶线又是多少？",
+            "没有补缴",
+        ],
+        # while a form question is pending: the form kept, the other figure added
+        [
+            "我断了两年保，2027年12月交了2028年的，要等多久",
+            "等多久嘛？封顶线是好多？",
+            "没补过",
+            "2025年交了的，住院报过",
+        ],
+    ],
+)
+def test_two_figures_asked_again_are_both_worked_out_without_a_policy_detour(turns):
     talk = Talk("2028-01-03")
-    talk.say("我25年参了保，那年看病报过，26、27两年都没参保，2027年12月交了2028年的")
-    again = talk.text("那要等多久？封顶线又是多少？")
+    talk.say(turns[0])
+    again = talk.text(turns[1])
     assert "补缴" in again and "只靠连续参保" not in again, again
-    talk.say("没有补缴")
+    for turn in turns[2:]:
+        talk.say(turn)
     done = talk.text("对")
-    assert "等待期是4个月" in done and "192,000元" in done, done
-
-
-def test_the_figure_asked_again_while_collecting_keeps_the_form_and_adds_the_other_figure():
-    talk = Talk("2028-01-03")
-    talk.say("我断了两年保，2027年12月交了2028年的，要等多久")
-    again = talk.text("等多久嘛？封顶线是好多？")
-    assert "有没有补缴" in again and "只靠连续参保" not in again, again
-    talk.say("没补过")
-    talk.say("2025年交了的，住院报过")
-    done = talk.text("对的")
     assert "等待期是4个月" in done and "192,000元" in done, done
 
 
@@ -87,3 +97,56 @@ def test_a_break_paid_for_at_once_is_not_read_as_the_students_entry():
     from bot.conversation.router import understand
 
     assert understand("断保了一年，现在交了钱是不是马上可以报销了？").intent != "student_period_waiting"
+
+
+def test_a_denied_employee_insurance_is_no_employee_year():
+    from intents.slots import extract
+
+    slots = extract("2025、2026年在外省也没参过保，职工医保也没有", dt.date(2027, 5, 20))
+    assert not [f for f in slots.facts if f.status == "employee"], slots.facts
+    assert not [f for f in extract("2026年没有交职工医保", dt.date(2027, 5, 20)).facts if f.status == "employee"]
+
+
+def test_nothing_at_all_and_some_years_are_not_questions():
+    from bot.conversation.reading import asks
+
+    assert not asks("他一直在重庆交的，没断过，也没补缴啥子")
+    assert not asks("这几年身体好，一次都没去报过")
+    assert asks("补缴有啥子用") and asks("断了几年要等多久")
+
+
+def test_facts_told_of_a_relative_after_the_result_show_the_summary_and_the_figure_again():
+    talk = Talk("2026-05-12")
+    talk.say("帮我爸问下，他2025年在重庆参了保，一年都没报过销，2025年11月又交了2026年的，他今年大病最高报好多")
+    again = talk.text("他一直都在重庆参保的，没断过，也没补缴什么")
+    assert "对吗" in again, again
+    assert "204,000元" in talk.text("对"), talk.seen()
+
+
+def test_a_policy_question_naming_a_year_after_a_result_does_not_move_the_year_asked_about():
+    talk = Talk("2027-04-02")
+    talk.say("我2025年交的职工医保，2026年转成居民医保交了，2026年没报过，2026年12月交了2027年的，今年封顶线多少")
+    talk.say("2025年那年职工医保也没报过，这个算不算零报销嘛？")
+    again = talk.text("都是在重庆，一天都没断过")
+    assert "2027年的大病保险最高支付限额" in again, again
+
+
+def test_never_paid_answers_the_back_payment_question():
+    talk = Talk("2025-12-15")
+    talk.say("2025年我没参保，今天交了2026年度的，哪天开始能报销")
+    text = talk.text("以前也从来没交过")
+    assert "对吗" in text and "没有补缴" in text, text
+
+
+def test_the_reward_used_in_a_year_is_that_years_reward_used():
+    from intents.slots import extract
+
+    slots = extract("2026年参了保，住院花得多，大病保险把奖励的4000块额度都用完了", dt.date(2027, 3, 1))
+    assert (2026, "reward_used") in {(f.year, f.status) for f in slots.facts}
+
+
+def test_never_insured_said_before_the_question_files_every_year_it_needs():
+    talk = Talk("2027-11-15")
+    talk.say("外甥女2025年5月3号出生的，一直没给她参保")
+    text = talk.text("现在要交2028年度的，等待期多久？")
+    assert "2025至2027年断保" in text, text
