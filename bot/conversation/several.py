@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from bot.conversation.faq_turns import _faq_answer, _general_count, _reminder, topic_of
 from bot.conversation.reading import is_faq
-from bot.conversation.router import Decision, rank, split_comparison, split_questions
+from bot.conversation.router import Decision, matcher, rank, split_comparison, split_questions
 from bot.conversation.state import State
 from bot.models import Reply
+from intents.match import WHO_NOTIONS, asks_something
 from intents.slots import Slots, extract
-from intents.text import normalise
+from intents.text import normalise, tokens
 
 
 def several(
@@ -24,17 +25,25 @@ def several(
     FAQ entry (an entry both parts name, once; the sides of a comparison of one topic); else None,
     and the message is read as one question."""
 
-    parts = _compared(split_questions(text))
+    asked_apart = split_questions(text)
+    further = [] if asked_apart else _split_further(text)
+    if further and understand(text).kind == "out_of_scope":
+        further = []  # what the whole does not ask of yibao, its clauses do not either
+    parts = _compared(asked_apart or further)
     comparison = not parts
     parts = parts or split_comparison(text)
     if not parts:
         return None
+    if not comparison:
+        parts = [parts[0]] + [_with_subject(parts[0], p) for p in parts[1:]]
     decisions = [understand(p) for p in parts]
     if comparison:
         decisions = _parallel(parts, decisions)
     if any(d.kind != "match" or not is_faq(d.intent) for d in decisions):
         return None
     intents = list(dict.fromkeys(d.intent or "" for d in decisions))
+    if further and len(intents) == 1:
+        return None  # both clauses read as one entry: the message is that one question
     if comparison and len({topic_of(i) for i in intents}) != 1:
         return None  # the two sides read as different subjects: the comparison is not ours
     asked = parts if len(intents) == len(parts) else [text] * len(intents)
@@ -45,6 +54,54 @@ def several(
     if any(r is None for r in replies):
         return None
     return [r for r in replies if r is not None] + _reminder(st, today)
+
+
+_COMMA = re.compile(r"[，,；;]")
+# "起付线和封顶线分别是多少": one predicate said of each of two things
+_EACH_OF = re.compile(r"^(.{2,}?)(?:和|跟|与|以及)(.{2,}?)(?:分别|各自|各)(.+)$")
+
+
+def _split_further(text: str) -> list[str]:
+    """Clauses that each ask, or one predicate said of each of two things; not for a message that
+    names what yibao never answers (渝快保, 养老保险: matcher.oos_words), which is read whole."""
+    clean = normalise(text or "")
+    if any(w in clean for w in matcher().oos_words):
+        return []
+    return _asking_clauses(text) or _each_of(text)
+
+
+def _asking_clauses(text: str) -> list[str]:
+    """ "断保一年封顶线降多少，等待期多久？": two clauses of one message that each ask (a story clause
+    before a question does not count); [] unless every clause asks."""
+    clauses = [c.strip(" ？?。！!") for c in _COMMA.split(text or "") if c.strip(" ？?。！!")]
+    return clauses if len(clauses) >= 2 and all(len(c) >= 3 and asks_something(c) for c in clauses) else []
+
+
+def _each_of(text: str) -> list[str]:
+    """ "大病保险起付线和封顶线分别是多少" -> ["大病保险起付线是多少", "封顶线是多少"]."""
+    m = _EACH_OF.match(normalise(text or "").strip(" ？?。！!"))
+    if not m or not asks_something(m.group(3)):
+        return []
+    first, second, said = m.group(1), m.group(2), m.group(3)
+    words = tokens(second, normalised=True)
+    if len(words) >= 2 and words[0][-1] == first[-1]:  # "一档和二档住院报销比例": the head is both's
+        first += second[second.index(words[0]) + len(words[0]) :]
+    return [first + said, second + said]
+
+
+def _with_subject(first: str, part: str) -> str:
+    """A later question of a message read with the subject the first one names when it names none
+    ("大学生交多少钱？一般几月交？": the second is the students' too)."""
+    m = matcher()
+    said = m.concepts_of(normalise(part)) & WHO_NOTIONS
+    if said:
+        return part
+    first_clean = normalise(first)
+    for notion in sorted(m.concepts_of(first_clean) & WHO_NOTIONS):
+        form = next((f for f in m.concept_forms[notion] if f in first_clean), None)
+        if form:
+            return form + part
+    return part
 
 
 SIDE_FLOOR = 0.1  # raw similarity (before any push by the uncovered questions) of a side read in its pair's topic

@@ -150,3 +150,23 @@ def test_never_insured_said_before_the_question_files_every_year_it_needs():
     talk.say("外甥女2025年5月3号出生的，一直没给她参保")
     text = talk.text("现在要交2028年度的，等待期多久？")
     assert "2025至2027年断保" in text, text
+
+
+def test_a_second_question_without_a_subject_takes_the_first_ones():
+    text = _text(one_shot("在渝读大学的学生医保交好多钱？每年啥时候交？", dt.date(2026, 12, 1)))
+    assert "400" in text and "每年9月" in text, text
+
+
+def test_one_predicate_said_of_two_things_answers_each():
+    text = _text(one_shot("居民大病保险的起付线与封顶线各是好多", dt.date(2026, 12, 1)))
+    assert "19856" in text and "20万" in text, text
+
+
+def test_two_asking_clauses_of_one_question_are_each_answered():
+    text = _text(one_shot("断缴两年大病封顶线少好多，等待期又是几个月？", dt.date(2026, 12, 1)))
+    assert "8000" in text and "4个月" in text, text
+
+
+def test_clauses_of_a_question_yibao_does_not_answer_are_not_answered_one_by_one():
+    text = _text(one_shot("惠民保明年多少钱一份，有没有年龄限制", dt.date(2026, 12, 1)))
+    assert "12393" in text and "不在我能回答的范围" in text, text
