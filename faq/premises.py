@@ -105,11 +105,14 @@ def _shown(f: Figure) -> str:
     return {"years": f"{f.value:g}年", "months": f"{f.value:g}个月", "share": f"{f.value:g}%"}[f.kind]
 
 
+_DENIES = re.compile(r"不用|不需要|无需|不会|不能|没有")
+
+
 def correction(question: str, answer: str) -> str | None:
     """ "不是X，按规定是Y。" when the question claims a figure the answer contradicts, else None."""
     claim_text = claimed(question)
-    if claim_text is None:
-        return None
+    if claim_text is None or _DENIES.match(answer.strip()):
+        return None  # ("不用另外交钱。…": the answer's own opening denies the claim, figure and all)
     stated = figures(answer)
     for claim in figures(claim_text):
         same = [f for f in stated if f.kind == claim.kind]

@@ -257,6 +257,9 @@ class Matcher:
                 for term in terms:
                     postings[term].append(index)
         n = max(len(self.example_intent), 1)
+        self.uncovered_notions = [
+            no for it, no in zip(self.example_intent, self.example_notions, strict=True) if it == UNCOVERED and no
+        ]
         # the notions no uncovered question names: a question naming one is of the answered subject
         self.answered_notions = frozenset(self.concept_forms) - frozenset().union(
             *(no for it, no in zip(self.example_intent, self.example_notions, strict=True) if it == UNCOVERED)
@@ -338,10 +341,17 @@ class Matcher:
         shared = [
             (len(named & self.intent_concepts.get(m.intent, frozenset())), m.raw, m) for m in policy[:CONCEPT_RIVALS]
         ]
+        # the most of the question's notions any one uncovered question names: an intent naming more of
+        # them (two at least) is nearer in subject however near an uncovered question reads in words
+        unanswered = max((len(named & no) for no in self.uncovered_notions), default=0)
         shared = [
             row
             for row in shared
-            if row[0] and _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)
+            if row[0]
+            and (
+                _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)
+                or (row[0] >= 2 and row[0] > unanswered and _before(row[2]) >= CONCEPT_FLOOR_TWO)
+            )
         ]
         return max(shared, key=lambda row: row[:2])[2] if shared else None
 
@@ -521,6 +531,11 @@ class Matcher:
                 sim -= 0.05 * (personal - 1)
             scored[intent] = sim
         return scored
+
+
+def _before(match: Match) -> float:
+    """An intent's raw similarity before any push by the uncovered questions."""
+    return match.before if match.before is not None else match.raw
 
 
 def _nearer_than_uncovered(match: Match, floor: float) -> bool:

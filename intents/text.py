@@ -434,6 +434,9 @@ def tokenizer():
     tok = jieba.Tokenizer(str(DATA / "jieba_small.txt"))
     tok.tmp_dir = str(cache_dir() or _scratch_dir())  # jieba's own cache (marshal: data, not code)
     tok.load_userdict(str(DATA / "domain_dict.txt"))
+    for line in (DATA / "not_words.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            tok.del_word(line.strip())  # a general word that swallows a verb of the subject
     return tok
 
 

@@ -142,6 +142,8 @@ def understand(text: str) -> Decision:
         decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
     if (defined := _defining(text)) is not None:  # "一厅联办是什么意思": the answer that explains it
         return Decision(kind="match", intent=defined, score=max(decision.score, THRESHOLD), candidates=ranked[:3])
+    if decision.kind == "out_of_scope" and (claim := _claim_set_aside(m, text)) is not None:
+        decision = claim  # "二档是不是已经涨到800了": the entry the claim is about (its figure corrected)
     if decision.kind == "out_of_scope" and (kin := _for_a_relative(m, text, ranked)) is not None:
         return Decision(kind="match", intent=kin, score=decision.score, candidates=ranked[:3])
     if decision.kind == "ambiguous":
@@ -154,6 +156,30 @@ def understand(text: str) -> Decision:
     if asked and decision.intent in _figureless(asked):
         return Decision(kind="out_of_scope", score=decision.score, candidates=decision.candidates)
     return decision
+
+
+# A claim put as a question ("…是不是800", "…交两百块钱，我没记错吧"): the figure claimed is the
+# person's, not a word of the question; the answer corrects it (faq.premises).
+_CLAIMS = re.compile(r"是不是|对不对|对吧|是吧|没记错|说得对|对不|是这样|真的吗|是真的|听说|据说")
+_CLAIMED_FIGURE = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千|多块|多元|块钱|块|元|多)?(?![\d.年月日号个岁档%％])|"
+    r"[零一二两三四五六七八九十]*[百千万][零一二两三四五六七八九十百千万]*多?(?:块钱|块|元)?"
+)
+
+
+def _claim_set_aside(m: Matcher, text: str) -> Decision | None:
+    """A claim with a figure that reads as nothing: read again without the figure; the match, if any."""
+    clean = normalise(text)
+    if not _CLAIMS.search(clean):
+        return None
+    bare = _CLAIMED_FIGURE.sub("", clean)
+    if bare == clean or len(bare) < 4:
+        return None
+    ranked = m.rank(bare)
+    decision = decide(ranked)
+    if decision.kind == "out_of_scope" and (named := m.by_concept(bare, ranked)) is not None:
+        return Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    return decision if decision.kind == "match" else None
 
 
 # Reciprocal-rank fusion of the two readings of a policy question (Cormack et al. 2009): the

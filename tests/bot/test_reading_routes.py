@@ -170,3 +170,15 @@ def test_two_asking_clauses_of_one_question_are_each_answered():
 def test_clauses_of_a_question_yibao_does_not_answer_are_not_answered_one_by_one():
     text = _text(one_shot("惠民保明年多少钱一份，有没有年龄限制", dt.date(2026, 12, 1)))
     assert "12393" in text and "不在我能回答的范围" in text, text
+
+
+def test_a_claim_with_a_figure_is_answered_by_the_entry_it_is_about():
+    text = _text(one_shot("大病保险是不是要自己另外再交三百块钱", dt.date(2026, 12, 1)))
+    assert "不用另外交钱" in text, text
+    text = _text(one_shot("听说今年居民医保一档要交五百块了，是不是", dt.date(2026, 12, 1)))
+    assert "400" in text and "12393" not in text.split("。")[0], text
+
+
+def test_an_entry_naming_more_of_the_questions_notions_than_any_uncovered_question_answers_it():
+    text = _text(one_shot("断一年保降4000，总共最多降到原来封顶线的百分之多少", dt.date(2026, 12, 1)))
+    assert "20%" in text, text

@@ -69,3 +69,8 @@ def test_a_thousand_people_or_a_word_with_cheng_is_no_amount(text):
 def test_a_premise_in_thousands_is_checked_against_the_answer_in_yuan():
     assert correction("听说满4年就每年加5千了吧", "连续参保满4年后，每年提高1000元") == "不是5000元，按规定是1000元。"
     assert correction("听说满4年就每年加1千了吧", "连续参保满4年后，每年提高1000元") is None
+
+
+def test_an_answer_that_opens_by_denying_the_claim_gets_no_figure_swapped_in():
+    answer = "不用另外交钱。参加居民医保就自动参加大病保险；2026年起大病保险起付线为19856元。"
+    assert correction("大病保险是不是每年要另外交一百块", answer) is None

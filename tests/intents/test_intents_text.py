@@ -75,3 +75,10 @@ def test_the_written_register_reads_as_everyday_speech_but_未来_stays():
     assert normalise("大学生有无等待期") == normalise("大学生有没有等待期")
     assert normalise("2025年未参保") == normalise("2025年没参保")
     assert "未来" in normalise("未来政策会变吗")
+
+
+def test_a_general_word_that_swallows_a_verb_of_the_subject_is_not_a_token():
+    from intents.text import tokens
+
+    assert "上交" not in tokens("保费能不能在手机上交") and "交" in tokens("保费能不能在手机上交")
+    assert "外交" not in tokens("大病保险要另外交钱吗") and "另外" in tokens("大病保险要另外交钱吗")
