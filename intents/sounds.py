@@ -33,6 +33,7 @@ FUNCTION_CHARS = frozenset(
 )
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _MERGES = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+MANY_SLIPS_FROM = 4  # a term this long is read from a span that sounds like it throughout
 
 
 def syllable_key(syllable: str) -> str:
@@ -87,6 +88,8 @@ class Repairer:
     lengths: tuple[int, ...] = ()
     letters: frozenset[str] = frozenset()  # the characters of the terms
     known: frozenset[str] = frozenset()  # the terms themselves
+    keys: dict[str, str] = field(default_factory=dict)  # a character that sounds like a term's -> its sound
+    by_sound: dict[tuple[str, ...], str] = field(default_factory=dict)  # a term of 4+ by its sounds
 
     @classmethod
     def build(cls, terms: Iterable[str], shape_lines: Iterable[str]) -> Repairer:
@@ -99,6 +102,11 @@ class Repairer:
                 by_key.setdefault(keys[0], set()).add(ch)
         sounds = {t: frozenset(c for c in by_key.get(readings[t][0], ()) if c != t) for t in wanted if readings.get(t)}
         shapes = read_shapes(shape_lines)
+        heard_as = {c: readings[t][0] for t in wanted if readings.get(t) for c in (t, *sounds.get(t, ()))}
+        by_sound: dict[tuple[str, ...], str] = {}
+        for term in words:
+            if len(term) >= MANY_SLIPS_FROM and all(ch in heard_as for ch in term):
+                by_sound.setdefault(tuple(heard_as[ch] for ch in term), term)
         slots: dict[tuple[int, int, str], list[str]] = {}
         for term in words:
             for p in range(len(term)):
@@ -111,6 +119,8 @@ class Repairer:
             lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
             letters=frozenset(wanted),
             known=frozenset(words),
+            keys=heard_as,
+            by_sound=by_sound,
         )
 
     def candidate(self, window: str) -> str | None:
@@ -129,7 +139,18 @@ class Repairer:
                     continue
                 if c in self.sounds_like.get(t, ()) or (n >= 3 and c in self.looks_like.get(t, ())):
                     return term
-        return None
+        return self._by_sound(window)
+
+    def _by_sound(self, window: str) -> str | None:
+        """A term of MANY_SLIPS_FROM characters or more that `window` sounds like throughout, whatever
+        the number of slips (联续参宝鸡励 for 连续参保激励), none of them a function character."""
+        if len(window) < MANY_SLIPS_FROM:
+            return None
+        sounds = tuple(self.keys.get(ch, "") for ch in window)
+        term = self.by_sound.get(sounds) if all(sounds) else None
+        if term is None or term == window:
+            return None
+        return None if any(c != t and c in FUNCTION_CHARS for c, t in zip(window, term, strict=True)) else term
 
     def repair(self, text: str, is_word: Callable[[str], bool], spans: Callable[[str], list[tuple[int, int]]]) -> str:
         """`text` with every slip of a term read as the term (see the module notes).
@@ -140,15 +161,18 @@ class Repairer:
             return text
         # a slip keeps all but one of the term's characters: a span with fewer of the terms'
         # characters than that is skipped without a look-up
-        known = [0]
+        known, heard = [0], [0]
         for ch in text:
             known.append(known[-1] + (ch in self.letters))
+            heard.append(heard[-1] + (ch in self.keys))
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(text) - 1:
             hit = None
             for n in self.lengths:
-                if i + n > len(text) or known[i + n] - known[i] < n - 1:
+                if i + n > len(text):
+                    continue
+                if known[i + n] - known[i] < n - 1 and not (n >= MANY_SLIPS_FROM and heard[i + n] - heard[i] == n):
                     continue
                 window = text[i : i + n]
                 if not _HAN.match(window):

@@ -269,14 +269,43 @@ def _own_task_named(msg: Message) -> str | None:
     return named[0]
 
 
+# "外省也没有，单位也没给我买过", "是第一次参保", "普通居民，不是学生": the case told again, nothing new
+_TELLS_CASE = re.compile(
+    r"第一次|头一回|首次|从来|哪里都|外省|外地|单位|普通|不是|也没|没有参|没参|没买|没交|就是\d{4}年"
+)
+
+
+def _tells_the_same(st: State, msg: Message, today: dt.date) -> bool:
+    """After a result, a statement of the case that adds nothing to the history it used."""
+    if st.task is not None or st.last_task is None or not st.last_results or msg.asks or msg.facts_said:
+        return False
+    return bool(_TELLS_CASE.search(msg.text)) and (msg.intent is None or is_faq(msg.intent))
+
+
+def _handle_the_same(st: State, msg: Message, today: dt.date) -> list[Reply]:
+    return [Reply(text=w.SAME_CASE + "\n".join(st.last_results), intent="same_case")]
+
+
 def _handle_correction(st: State, msg: Message, today: dt.date) -> list[Reply]:
     task = msg.intent if msg.intent in TASKS and msg.asks else st.last_task
-    return _start_task(st, task or "my_cap", msg.slots, msg.text, today, correcting=True)
+    trial = st.model_copy(deep=True)
+    replies = _start_task(trial, task or "my_cap", msg.slots, msg.text, today, correcting=True)
+    same = trial.facts.model_dump(exclude={"every_year"}) == st.facts.model_dump(exclude={"every_year"})
+    if task == st.last_task and same and trial.pending == "confirm" and st.last_results:
+        return _handle_the_same(st, msg, today)  # told again, nothing changed: the same figure
+    st.__dict__.update(trial.__dict__)
+    return replies
 
 
 def _handle_pending(st: State, msg: Message, today: dt.date) -> list[Reply]:
     st.paused = False
     return _answer(st, Said(text=msg.text, slots=msg.slots), today)
+
+
+def _no_group_said_again(st: State, msg: Message) -> bool:
+    """At a summary that names no special group, a message saying the person is in none."""
+    said = msg.slots.general or bool(msg.slots.not_groups)
+    return said and st.facts.group is None and msg.slots.group is None and not msg.asks and not msg.facts_said
 
 
 def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | None:
@@ -298,6 +327,8 @@ def _handle_confirm(st: State, msg: Message, today: dt.date) -> list[Reply] | No
     yes = msg.slots.yes
     if yes is True and not msg.asks:
         return _compute(st, today)
+    if _no_group_said_again(st, msg):
+        return _compute(st, today)  # "普通居民，不是学生也不是低保户": the summary (no group) stands
     if yes is False or _is_amend(msg.text):
         st.pending = "amend"
         return [Reply(text=w.AMEND_TEXT, intent="amend", options=list(w.AMEND_OPTIONS))]
@@ -459,6 +490,7 @@ RULES: tuple[Rule, ...] = (
     Rule("after a detour", lambda st, m, t: st.paused, _handle_paused),
     Rule("the figures asked again while collecting", _asks_figures_again, _handle_figures_again),
     Rule("correction", _is_correction, _handle_correction),
+    Rule("the same case told again after the result", _tells_the_same, _handle_the_same),
     Rule(
         "own figure, history known",
         _own_figure_follow_up,

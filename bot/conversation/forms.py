@@ -41,6 +41,7 @@ def _start_task(
         intent = "my_cap"  # "假如2025到2028年连续交满4年…能加好多": the years supposed are all told
     fresh = not st.facts.known() and not correcting  # the whole history in this one message
     st.task = intent  # type: ignore[assignment]
+    st.last_results = []
     st.what_if = _what_if(slots, text) if intent == "what_if" else None
     st.pending = None
     st.pending_years = []
@@ -280,6 +281,8 @@ def _compute(st: State, today: dt.date) -> list[Reply]:
         ]
     replies = answer(st, result, today, baseline)
     st.last_details = replies[-1].details if replies else ""
+    if replies:
+        st.last_results.append(replies[-1].text.split("\n", 1)[0])
     st.last_sources = list(replies[-1].sources) if replies else []
     st.last_task = st.task
     st.pending = None

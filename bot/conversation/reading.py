@@ -138,7 +138,8 @@ def likely_task(decision: Decision) -> str | None:
 _NOTHING = re.compile(r"(?:没有?|没得|不)[^，。,；;?？]{0,6}?(?:什么|啥子|啥)(?:的)?(?=$|[，。,；;！!])")
 
 
-_SOME_YEARS = re.compile(r"[这那前头近]几(?:年|天|个月|回|次)")  # "这几年身体好": some years, not how many
+# "这几年身体好": some years, not how many; "哪里都没参过保": anywhere, not where
+_SOME_YEARS = re.compile(r"[这那前头近]几(?:年|天|个月|回|次)|(?:哪里|哪儿|哪|什么|谁)(?=都|也)")
 
 
 def asks(text: str) -> bool:

@@ -91,6 +91,7 @@ class State(BaseModel):
     last_task: Task | None = None  # the form last computed: a correction after its result reopens it
     next_task: Task | None = None  # a second personal question asked with the first: answered after it
     next_years: list[int] = Field(default_factory=list)  # "去年和今年分别是多少": the other years asked
+    last_results: list[str] = Field(default_factory=list)  # the figures last worked out, as said
     last_details: str = ""  # the steps, year table and caveats of the last result (依据)
     last_sources: list[Source] = Field(default_factory=list)  # ... and its cited excerpts
     plan_asked: bool = False  # "还没交": asked once when it will be paid

@@ -115,3 +115,12 @@ def test_a_run_of_spelled_terms_is_read_term_by_term():
 )
 def test_english_words_random_letters_and_other_pinyin_are_left_as_typed(text):
     assert read_spelling(text) == text
+
+
+def test_a_long_term_mistyped_in_several_characters_that_all_sound_alike_is_read_as_it():
+    assert normalise("练续参宝鸡励有好多").startswith("连续参保激励")
+    assert normalise("零包消激历") == "零报销激励"
+
+
+def test_a_function_character_among_the_slips_keeps_the_span_as_typed():
+    assert "另报销" in normalise("基金另报销")  # 另 is no slip of 零
