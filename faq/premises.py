@@ -127,9 +127,12 @@ _COUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:项|个|人|万人|天|次|岁|周岁|�
 
 
 def states_a_figure(answer: str, kind: str = "any") -> bool:
-    """Whether an answer states a figure: of `kind` "amount", an amount of money or a share;
+    """Whether an answer states a figure: of `kind` "share", a share (20%, 七成); "amount", an amount
+    of money or a share;
     of "any", also a span, a count or a number such as a hotline."""
     found = figures(answer)
+    if kind == "share":
+        return any(f.kind == "share" for f in found)
     if kind == "amount":
         return any(f.kind in ("money", "share") for f in found)
     return bool(found) or bool(_COUNT.search(answer))

@@ -108,10 +108,15 @@ def asks_something(text: str) -> bool:
     return bool(_ASKS.search(normalise(text or "")))
 
 
+_ASKS_SHARE = re.compile(r"几成|比例|百分之几|百分比|百分之多少")
+
+
 def asks_for_figure(text: str) -> str | None:
-    """ "amount" when a question asks for an amount or a ratio (报多少, 比例, 最高报 ...),
-    "any" when it asks for some other figure (多少年, 几项), else None."""
+    """ "share" when a question asks for a ratio (比例, 几成, 百分之几), "amount" when it asks for an
+    amount (报多少, 最高报 ...), "any" when it asks for some other figure (多少年, 几项), else None."""
     clean = normalise(text or "")
+    if _ASKS_SHARE.search(clean):
+        return "share"
     if _ASKS_AMOUNT.search(clean):
         return "amount"
     return "any" if _ASKS_FIGURE.search(clean) else None

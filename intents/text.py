@@ -77,7 +77,8 @@ _MONTH_DIGITS = {
 # A span of one to nine years or months written as a numeral ("断保四年", "三个月") reads as
 # its digit ("断保4年", "3个月"), as the documents write it; a numeral inside a year
 # (二〇二五年, 二五年) or after 第/每/几 is left alone.
-_SPAN = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])([一两二三四五六七八九])(?=年|个月)")
+# (下一年, 这一年, 同一年 name a year, not a count of one)
+_SPAN = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])((?<![上下这那同另])一|[两二三四五六七八九])(?=年|个月)")
 # Several years of this decade said by their last two digits in numerals, in one run
 # ("二五二六两年"), read as the list people type ("25、26两年"); one (二五年) is read by the slots.
 _SHORT_YEARS = re.compile(r"(?<![〇零一二三四五六七八九十两几第每\d])((?:二[四五六七八九]){2,4})(?=[两三四]?年)")

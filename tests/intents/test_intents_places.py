@@ -37,3 +37,10 @@ def test_what_care_in_another_place_pays_is_refused_but_a_waiting_question_there
     assert understand("去广州住院的话居民医保能报几成").kind == "out_of_scope"
     assert elsewhere("去广州住院了，还在等待期里，能报不") is None
     assert elsewhere("来电：西安市2026年度职工医保缴费标准") == "西安"
+
+
+def test_another_places_insurance_of_a_group_is_another_places():
+    assert elsewhere("广州的大学生医保一年交多少") == "广州"
+    assert elsewhere("杭州新生儿医保去哪办") == "杭州"
+    assert elsewhere("成都的居民大病保险最高报多少") == "成都"
+    assert elsewhere("在成都读大学交的大学生医保，回重庆接得上不") is None

@@ -200,3 +200,8 @@ def test_an_intent_naming_the_question_s_notions_outranks_one_that_names_fewer()
         )
     )
     assert m.rank("我前年断保了，去年又交了，年限咋个算")[0].intent == "break_years"
+
+
+def test_a_ratio_asked_is_answered_only_by_an_entry_that_states_one():
+    assert understand("交一档和交二档，看病报销的比例有哪些不同").kind == "out_of_scope"
+    assert understand("断保降封顶线最多降百分之几").intent == "break_cap_reduction"
