@@ -111,14 +111,17 @@ _DENIES = re.compile(r"不用|不需要|无需|不会|不能|没有")
 def correction(question: str, answer: str) -> str | None:
     """ "不是X，按规定是Y。" when the question claims a figure the answer contradicts, else None."""
     claim_text = claimed(question)
-    if claim_text is None or _DENIES.match(answer.strip()):
-        return None  # ("不用另外交钱。…": the answer's own opening denies the claim, figure and all)
+    if claim_text is None:
+        return None
     stated = figures(answer)
+    denied = bool(_DENIES.match(answer.strip()))
     for claim in figures(claim_text):
         same = [f for f in stated if f.kind == claim.kind]
         if not same or any(math.isclose(f.value, claim.value) for f in same):
             continue
         nearest = min(same, key=lambda f: abs(math.log((f.value or 0.5) / (claim.value or 0.5))))
+        if denied and not 0.5 <= (nearest.value or 0.5) / (claim.value or 0.5) <= 2:
+            continue  # "另外交两百块钱？" -- "不用另外交钱。…19856元": the opening denies it; 19856 is another figure
         return f"不是{_shown(claim)}，按规定是{_shown(nearest)}。"
     return None
 

@@ -159,6 +159,7 @@ RARE = 0.04  # per telling word of the question the intent never uses (at most t
 HYPOTHETICAL_TASKS = ("what_if",)
 NOT_HYPOTHETICAL = 0.1  # for or against a what-if, with or without 如果/要是/假如/…的话
 UNCOVERED = "__uncovered__"  # the catalogue's questions the sources do not answer
+UNCOVERED_NEAR = 0.3  # raw: an uncovered question this near is not outweighed by notions alone
 UNCOVERED_MARGIN = 0.03  # an intent must beat them by this much (raw) to be answered
 QUALIFIER = 0.12  # the question names a benefit the intent's wordings never name
 NOTION_MISS = 0.045  # per notion of the question (at most two) an intent's wordings never name
@@ -355,7 +356,12 @@ class Matcher:
             if row[0]
             and (
                 _nearer_than_uncovered(row[2], CONCEPT_FLOOR if row[0] == 1 else CONCEPT_FLOOR_TWO)
-                or (row[0] >= 2 and row[0] > unanswered and _before(row[2]) >= CONCEPT_FLOOR_TWO)
+                or (
+                    row[0] >= 2
+                    and row[0] > unanswered
+                    and _before(row[2]) >= CONCEPT_FLOOR_TWO
+                    and (row[2].uncovered or 0.0) < UNCOVERED_NEAR  # (取现 is near "取现到银行卡")
+                )
             )
         ]
         return max(shared, key=lambda row: row[:2])[2] if shared else None

@@ -14,11 +14,11 @@ from bot import service
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "bench" / "data"
 FLOORS = {
-    "dialogues-blind-3.yaml": 38,
-    "dialogues-blind-4.yaml": 29,
-    "dialogues-blind-5.yaml": 32,
-    "dialogues-blind-6.yaml": 23,
-    "dialogues-blind-7.yaml": 20,
+    "dialogues-blind-3.yaml": 39,
+    "dialogues-blind-4.yaml": 30,
+    "dialogues-blind-5.yaml": 40,
+    "dialogues-blind-6.yaml": 28,
+    "dialogues-blind-7.yaml": 28,
 }
 
 

@@ -131,13 +131,6 @@ def test_a_policy_question_naming_a_year_after_a_result_does_not_move_the_year_a
     assert "2027年的大病保险最高支付限额" in again or "2027年您的大病保险最高支付限额是204,000元" in again, again
 
 
-def test_never_paid_answers_the_back_payment_question():
-    talk = Talk("2025-12-15")
-    talk.say("2025年我没参保，今天交了2026年度的，哪天开始能报销")
-    text = talk.text("以前也从来没交过")
-    assert "对吗" in text and "没有补缴" in text, text
-
-
 def test_the_reward_used_in_a_year_is_that_years_reward_used():
     from intents.slots import extract
 
@@ -184,16 +177,36 @@ def test_an_entry_naming_more_of_the_questions_notions_than_any_uncovered_questi
     assert "20%" in text, text
 
 
-def test_the_case_told_again_after_the_result_gets_the_same_figure_said_again():
-    talk = Talk("2026-08-01")
-    talk.say("外孙2026年3月8号出生，6月20号才给他交的医保，哪天起能报销")
-    text = talk.text("以前哪里都没参过保，是头一回")
-    assert "结果不变" in text and "2026年6月21日" in text, text
-
-
-def test_no_special_group_said_at_the_summary_lets_it_stand():
-    talk = Talk("2026-12-10")
-    talk.say("2025、2026两年我都没交，2026年11月交了2027年的，要等多久")
-    talk.say("没补缴")
-    text = talk.text("就是一般的居民，不是低保也不是学生")
-    assert "等待期是4个月" in text, text
+@pytest.mark.parametrize(
+    "today, turns, wanted",
+    [
+        # never paid, to "有没有补缴": no back-payment
+        (
+            "2025-12-15",
+            ["2025年我没参保，今天交了2026年度的，哪天开始能报销", "以前也从来没交过"],
+            ["对吗", "没有补缴"],
+        ),
+        # the case told again after the result: the same figure said again
+        (
+            "2026-08-01",
+            ["外孙2026年3月8号出生，6月20号才给他交的医保，哪天起能报销", "以前哪里都没参过保，是头一回"],
+            ["结果不变", "2026年6月21日"],
+        ),
+        # no special group said at the summary: the summary stands
+        (
+            "2026-12-10",
+            [
+                "2025、2026两年我都没交，2026年11月交了2027年的，要等多久",
+                "没补缴",
+                "就是一般的居民，不是低保也不是学生",
+            ],
+            ["等待期是4个月"],
+        ),
+    ],
+)
+def test_a_statement_in_the_conversation_is_read_as_meant(today, turns, wanted):
+    talk = Talk(today)
+    for turn in turns[:-1]:
+        talk.say(turn)
+    text = talk.text(turns[-1])
+    assert all(w in text for w in wanted), text

@@ -74,3 +74,8 @@ def test_a_premise_in_thousands_is_checked_against_the_answer_in_yuan():
 def test_an_answer_that_opens_by_denying_the_claim_gets_no_figure_swapped_in():
     answer = "不用另外交钱。参加居民医保就自动参加大病保险；2026年起大病保险起付线为19856元。"
     assert correction("大病保险是不是每年要另外交一百块", answer) is None
+
+
+def test_a_denying_answer_still_corrects_a_claimed_figure_of_the_same_size():
+    answer = "不用另外交钱。参加居民医保就自动参加大病保险；2026年起大病保险起付线为19856元。"
+    assert correction("听说起付线是20856元，大病保险要另外交钱吗", answer) == "不是2.0856万元，按规定是1.9856万元。"

@@ -9,18 +9,20 @@ import pytest
 from bot.bench.blind import BlindCase, blind_sets, carries, load_cases, score, score_file
 
 HERE = Path(__file__).parent
-# The measured figures (in scope right, off-topic refused) each set may not fall below.
-# Sets 3-7 lost one each when a product wording that nearly copied one of their questions was removed.
+# The figures (in scope right, off-topic refused) each set may not fall below: each set's figure as
+# last measured (one in-scope answer of slack, as some questions say 今年/去年 and are read on the day
+# the tests run). Sets 3-7 lost one each when a product wording that nearly copied one of their
+# questions was removed; the mechanisms since (clause reading, claims, notions, sounds) raised them.
 FLOORS = {
     "blind-1": (238, 71),
-    "blind-2": (162, 54),
-    "blind-3": (285, 79),
+    "blind-2": (166, 55),
+    "blind-3": (284, 79),
     "blind-4": (248, 67),
-    "blind-5": (187, 54),
-    "blind-6": (210, 54),
-    "blind-7": (256, 63),
-    "blind-8": (308, 75),
-    "blind-9": (305, 74),
+    "blind-5": (186, 54),
+    "blind-6": (211, 54),
+    "blind-7": (257, 64),
+    "blind-8": (317, 77),
+    "blind-9": (317, 75),
 }
 
 
