@@ -42,7 +42,7 @@ from bot.conversation.dialogue import TASKS, respond
 from bot.conversation.inbound import MAX_CHARS, problem, undecodable
 from bot.conversation.locks import KeyLocks
 from bot.conversation.privacy import NOTICE, blank, mask, personal
-from bot.conversation.router import catalogue, understand
+from bot.conversation.router import catalogue, prepare_figures, understand
 from bot.conversation.session import STORE_DOWN, apology
 from bot.conversation.session import turn as session_turn
 from bot.conversation.state import State
@@ -270,6 +270,8 @@ def documents() -> list[Document]:
 
 
 def warm() -> None:
-    """Build the matcher and the search index now rather than on the first call."""
+    """Build the matcher, the search index and the entries' figure tables now rather than on the
+    first call that needs them."""
     understand("断保")
     search("断保", k=1)
+    prepare_figures()

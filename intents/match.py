@@ -386,8 +386,9 @@ class Matcher:
             and any(w in q.text for w in self.domain_words)
         )
 
-    def query(self, text: str) -> _Query:
-        clean = normalise(text or "")[:500]
+    def query(self, text: str, normalised: bool = False) -> _Query:
+        """The question read for matching (`normalised`: `text` is already the pipeline's output)."""
+        clean = (text if normalised else normalise(text or ""))[:500]
         squeezed = compact(clean, normalised=True)
         return _Query(
             text=clean,
@@ -413,7 +414,7 @@ class Matcher:
             whole = sum(len(t) for t in q.terms if not t.startswith(("2:", "1:"))) or 1
             for size in (2, 3):
                 for i in range(len(clauses) - size + 1):
-                    piece = self.query(" ".join(clauses[i : i + size]))
+                    piece = self.query(" ".join(clauses[i : i + size]), normalised=True)  # (clauses of q.text)
                     content = sum(len(t) for t in piece.terms if not t.startswith(("2:", "1:")))
                     if content < 4 or len(piece.compact) >= len(q.compact) or not _ASKS.search(piece.text):
                         continue  # a piece that tells ("2025年交了") is no reading of the question

@@ -123,7 +123,7 @@ class Repairer:
             by_sound=by_sound,
         )
 
-    def candidate(self, window: str) -> str | None:
+    def candidate(self, window: str, by_ear: bool = True) -> str | None:
         """The term `window` is a one-character slip of, if any (by sound, or shape from 3).
 
         A slip at a term's edge whose rest is a term itself is no slip: 医保线(上) holds 医保 and
@@ -139,7 +139,7 @@ class Repairer:
                     continue
                 if c in self.sounds_like.get(t, ()) or (n >= 3 and c in self.looks_like.get(t, ())):
                     return term
-        return self._by_sound(window)
+        return self._by_sound(window) if by_ear else None
 
     def _by_sound(self, window: str) -> str | None:
         """A term of MANY_SLIPS_FROM characters or more that `window` sounds like throughout, whatever
@@ -172,12 +172,14 @@ class Repairer:
             for n in self.lengths:
                 if i + n > len(text):
                     continue
-                if known[i + n] - known[i] < n - 1 and not (n >= MANY_SLIPS_FROM and heard[i + n] - heard[i] == n):
+                one_slip = known[i + n] - known[i] >= n - 1
+                by_ear = n >= MANY_SLIPS_FROM and heard[i + n] - heard[i] == n  # every character heard in a term
+                if not one_slip and not by_ear:
                     continue
                 window = text[i : i + n]
                 if not _HAN.match(window):
                     continue
-                term = self.candidate(window)
+                term = self.candidate(window, by_ear) if one_slip else self._by_sound(window)
                 if term is not None and not is_word(window):
                     hit = (i, i + n, term)
                     break

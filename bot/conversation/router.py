@@ -288,8 +288,18 @@ def _by_topic(m: Matcher, text: str, decision: Decision) -> Decision:
     return Decision(kind="match", intent=top.intent, score=top.score, candidates=decision.candidates)
 
 
-@lru_cache(maxsize=2)
+FIGURE_KINDS = ("share", "amount", "any")
+
+
+def prepare_figures() -> None:
+    """The figure tables of every kind a question can ask, read once (faq.premises.figures reads
+    each answer's numerals with cn2an): a server builds them at start, not on a question."""
+    for kind in FIGURE_KINDS:
+        _figureless(kind)
+
+
+@lru_cache(maxsize=len(FIGURE_KINDS))
 def _figureless(kind: str) -> frozenset[str]:
-    """The FAQ entries whose answers state no figure of `kind` ("amount" or "any")."""
+    """The FAQ entries whose answers state no figure of `kind` ("share", "amount" or "any")."""
 
     return frozenset(e.id for e in load().entries if not states_a_figure(e.answer, kind))
