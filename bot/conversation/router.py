@@ -136,10 +136,7 @@ def understand(text: str) -> Decision:
     if elsewhere(text):  # 成都的居民医保交多少: another place's insurance
         return Decision(kind="out_of_scope")
     m = matcher()
-    ranked = m.rank(text)
-    decision = decide(ranked, fragment=m.is_fragment(text))
-    if decision.kind == "out_of_scope" and (named := m.by_concept(text, ranked)) is not None:
-        decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    ranked, decision = _first_reading(m, text, fragment=m.is_fragment(text))
     if (defined := _defining(text)) is not None:  # "一厅联办是什么意思": the answer that explains it
         return Decision(kind="match", intent=defined, score=max(decision.score, THRESHOLD), candidates=ranked[:3])
     if decision.kind == "out_of_scope" and (claim := _claim_set_aside(m, text)) is not None:
@@ -175,11 +172,18 @@ def _claim_set_aside(m: Matcher, text: str) -> Decision | None:
     bare = _CLAIMED_FIGURE.sub("", clean)
     if bare == clean or len(bare) < 4:
         return None
-    ranked = m.rank(bare)
-    decision = decide(ranked)
-    if decision.kind == "out_of_scope" and (named := m.by_concept(bare, ranked)) is not None:
-        return Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    decision = _first_reading(m, bare)[1]
     return decision if decision.kind == "match" else None
+
+
+def _first_reading(m: Matcher, text: str, fragment: bool = False) -> tuple[list[Match], Decision]:
+    """The ranking and its decision, a refusal taken back when the question names the subject's
+    notions (Matcher.by_concept)."""
+    ranked = m.rank(text)
+    decision = decide(ranked, fragment=fragment)
+    if decision.kind == "out_of_scope" and (named := m.by_concept(text, ranked)) is not None:
+        decision = Decision(kind="match", intent=named.intent, score=named.score, candidates=ranked[:3])
+    return ranked, decision
 
 
 # Reciprocal-rank fusion of the two readings of a policy question (Cormack et al. 2009): the
