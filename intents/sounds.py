@@ -88,7 +88,7 @@ class Repairer:
     lengths: tuple[int, ...] = ()
     letters: frozenset[str] = frozenset()  # the characters of the terms
     known: frozenset[str] = frozenset()  # the terms themselves
-    keys: dict[str, str] = field(default_factory=dict)  # a character that sounds like a term's -> its sound
+    heard_as: dict[str, str] = field(default_factory=dict)  # a character that sounds like a term's -> its sound
     by_sound: dict[tuple[str, ...], str] = field(default_factory=dict)  # a term of 4+ by its sounds
 
     @classmethod
@@ -119,11 +119,11 @@ class Repairer:
             lengths=tuple(sorted({len(t) for t in words}, reverse=True)),
             letters=frozenset(wanted),
             known=frozenset(words),
-            keys=heard_as,
+            heard_as=heard_as,
             by_sound=by_sound,
         )
 
-    def candidate(self, window: str, by_ear: bool = True) -> str | None:
+    def candidate(self, window: str) -> str | None:
         """The term `window` is a one-character slip of, if any (by sound, or shape from 3).
 
         A slip at a term's edge whose rest is a term itself is no slip: 医保线(上) holds 医保 and
@@ -139,15 +139,13 @@ class Repairer:
                     continue
                 if c in self.sounds_like.get(t, ()) or (n >= 3 and c in self.looks_like.get(t, ())):
                     return term
-        return self._by_sound(window) if by_ear else None
+        return None
 
     def _by_sound(self, window: str) -> str | None:
-        """A term of MANY_SLIPS_FROM characters or more that `window` sounds like throughout, whatever
-        the number of slips (联续参宝鸡励 for 连续参保激励), none of them a function character."""
-        if len(window) < MANY_SLIPS_FROM:
-            return None
-        sounds = tuple(self.keys.get(ch, "") for ch in window)
-        term = self.by_sound.get(sounds) if all(sounds) else None
+        """A term of MANY_SLIPS_FROM characters or more that `window` (every character of it heard in
+        a term: Repairer.heard_as) sounds like throughout, whatever the number of slips (联续参宝鸡励
+        for 连续参保激励), none of them a function character."""
+        term = self.by_sound.get(tuple(self.heard_as[ch] for ch in window))
         if term is None or term == window:
             return None
         return None if any(c != t and c in FUNCTION_CHARS for c, t in zip(window, term, strict=True)) else term
@@ -164,7 +162,7 @@ class Repairer:
         known, heard = [0], [0]
         for ch in text:
             known.append(known[-1] + (ch in self.letters))
-            heard.append(heard[-1] + (ch in self.keys))
+            heard.append(heard[-1] + (ch in self.heard_as))
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(text) - 1:
@@ -179,7 +177,7 @@ class Repairer:
                 window = text[i : i + n]
                 if not _HAN.match(window):
                     continue
-                term = self.candidate(window, by_ear) if one_slip else self._by_sound(window)
+                term = (self.candidate(window) if one_slip else None) or (self._by_sound(window) if by_ear else None)
                 if term is not None and not is_word(window):
                     hit = (i, i + n, term)
                     break
